@@ -1,0 +1,74 @@
+/**
+ * The 17 intents a chat message is classified into, and the parameters that travel with them.
+ * The LLM classifier and the offline understander both produce a `Classification`; the
+ * orchestrator consumes it. See BEHAVIOUR.md, "Understanding a message".
+ */
+export const INTENTS = [
+  'general_chat',
+  'create_todo',
+  'query_todos',
+  'update_todo',
+  'delete_todo',
+  'complete_todo',
+  'create_event',
+  'query_events',
+  'update_event',
+  'delete_event',
+  'create_memo',
+  'query_memos',
+  'update_memo',
+  'delete_memo',
+  'search',
+  'delegate_task',
+  'daily_briefing',
+] as const;
+
+export type Intent = (typeof INTENTS)[number];
+
+export const TODO_STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'] as const;
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export const TASK_TYPES = ['research', 'summarize', 'draft', 'custom'] as const;
+
+/**
+ * Dates and times are *local wall-clock* strings in the owner's timezone, never with an offset:
+ * `YYYY-MM-DD` for a bare date (a due day, an all-day event) or `YYYY-MM-DDTHH:mm:ss` for a
+ * moment. The services read them in the owner's zone (BEHAVIOUR.md, "Time").
+ */
+export interface IntentParams {
+  title?: string;
+  description?: string;
+  content?: string;
+  due_date?: string;
+  priority?: (typeof PRIORITIES)[number];
+  tags?: string[];
+  status?: (typeof TODO_STATUSES)[number];
+  start_time?: string;
+  end_time?: string;
+  location?: string;
+  is_all_day?: boolean;
+  reminder_minutes?: number;
+  recurrence_rule?: string;
+  /** Words identifying an existing item: "the dentist appointment", "my last todo". */
+  target?: string;
+  new_title?: string;
+  query?: string;
+  date_from?: string;
+  date_to?: string;
+  task_type?: (typeof TASK_TYPES)[number];
+  instruction?: string;
+}
+
+export interface Classification {
+  intent: Intent;
+  params: IntentParams;
+}
+
+/** What every understander needs to read relative dates: "now" and the owner's zone. */
+export interface UnderstandContext {
+  now: Date;
+  timezone: string;
+}
+
+export function isIntent(value: unknown): value is Intent {
+  return typeof value === 'string' && (INTENTS as readonly string[]).includes(value);
+}

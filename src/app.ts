@@ -1,0 +1,160 @@
+/**
+ * buildApp(deps): the whole server as one Fastify instance, assembled in a fixed order:
+ *   1. framework settings (request ids, JSON parsing, validation)   2. error mapping
+ *   3. CORS and rate limit   4. API docs   5. public routes   6. the authenticated scope.
+ * server.ts only listens; tests call this same factory with a temp database and a clock.
+ */
+import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { ErrorResponse } from './modules/common/schemas.js';
+import { authProtectedRoutes, authPublicRoutes } from './modules/auth/auth.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { authenticate } from './plugins/authenticate.js';
+import errorsPlugin, { errorBody } from './plugins/errors.js';
+import { docsPlugin } from './plugins/docs.js';
+import { createServices, type Services } from './services.js';
+import { todosRoutes } from './modules/todos/todos.routes.js';
+// TEMP
+import { memosRoutes } from './modules/memos/memos.routes.js';
+import { settingsRoutes } from './modules/settings/settings.routes.js';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock?: Clock;
+  /** Pino options or false; tests pass false. */
+  logger?: boolean | Record<string, unknown>;
+  /** The secret JWTs are signed with (config JWT_SECRET or the generated one in DATA_DIR). */
+  jwtSecret: Uint8Array;
+}
+
+export interface BuiltApp {
+  app: App;
+  services: Services;
+  /** The PIN generated on first start, shown until the first login; null when PIN is configured. */
+  generatedPin: string | null;
+}
+
+const require = createRequire(import.meta.url);
+const VERSION = (require('../package.json') as { version: string }).version;
+
+export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
+  const { config, database } = deps;
+  const clock = deps.clock ?? systemClock;
+
+  const app: App = Fastify({
+    logger: deps.logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    genReqId: () => crypto.randomUUID(),
+    // Per-request log lines only when debugging: at info they double the cost of a request.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // 1. Framework settings.
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  installJsonParsing(app);
+  app.addSchema(ErrorResponse);
+
+  // 2. Errors, before anything that can fail.
+  await app.register(errorsPlugin);
+
+  // 3. CORS and the general rate limit.
+  await app.register(cors, {
+    origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      allowList: (req) => !req.url.startsWith('/api'),
+      // Thrown into the error handler, which writes the envelope; the plugin sets Retry-After.
+      errorResponseBuilder: () => Object.assign(new Error('Too many requests'), { statusCode: 429 }),
+    });
+  }
+
+  const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret });
+  const { generatedPin } = await services.auth.bootstrapPin(config.pin);
+
+  // 4. Docs: OpenAPI from the route schemas, Swagger UI at /docs, ReDoc at /redoc.
+  await app.register(docsPlugin, { version: VERSION });
+
+  // 5. Public routes.
+  await app.register(healthRoutes, {
+    version: VERSION,
+    aiProvider: config.ai.provider,
+    aiModel: config.ai.model,
+    database: database.dialect,
+    aiConnected: services.aiHealth,
+    servicesUp: services.servicesUp,
+  });
+  await app.register(authPublicRoutes, { auth: services.auth });
+// TEMP
+
+  // 6. Everything else needs an access token.
+  await app.register(async (scope: App) => {
+    scope.addHook('onRequest', authenticate(services.auth));
+    await scope.register(authProtectedRoutes, { auth: services.auth });
+    await scope.register(todosRoutes, { todos: services.todos });
+// TEMP
+    await scope.register(memosRoutes, { memos: services.memos });
+    await scope.register(settingsRoutes, { settings: services.settings });
+  });
+
+  app.addHook('onClose', async () => {
+    await services.close();
+  });
+
+  return { app, services, generatedPin };
+}
+
+/** An empty JSON body reads as `{}` (API.md "Request bodies"); prototype poisoning is refused. */
+function installJsonParsing(app: App): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  // JSON only: a text/plain body is a 415, not a string that fails validation later.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, {});
+    void parse(req, body as string, done);
+  });
+  app.addHook('preValidation', async (req) => {
+    if (req.body === undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) req.body = {};
+  });
+}
+
+/**
+ * Query strings and path params are text, so they are coerced (`limit=20` -> 20); bodies are
+ * JSON and validated strictly (`"title": 5` is an error, not "5"). Installed as the validator
+ * factory so that every encapsulated scope (which rebuilds its compiler) uses it.
+ */
+function buildValidatorCompiler(externalSchemas: unknown) {
+  const common = { useDefaults: true, allErrors: false, strict: false, verbose: true } as const;
+  const bodyAjv = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
+  const textAjv = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
+  for (const schema of Object.values((externalSchemas ?? {}) as Record<string, object>)) {
+    bodyAjv.addSchema(schema);
+    textAjv.addSchema(schema);
+  }
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema);
+}
+
+export { errorBody };

@@ -1,0 +1,60 @@
+/**
+ * createDatabase(): SQLite (embedded default) or PostgreSQL, chosen by DATABASE_URL.
+ * Both dialects see the same tables (schema.ts) and the same migration history.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.js';
+import { migrateToLatest } from './migrate.js';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: Dialect;
+  /** The raw SQLite handle (backups, pragmas); null on PostgreSQL. */
+  sqlite: SQLite.Database | null;
+  close(): Promise<void>;
+}
+
+export async function createDatabase(database: Config['database'], opts: { migrate?: boolean } = {}): Promise<Database> {
+  const handle = database.kind === 'sqlite' ? openSqlite(database.file) : openPostgres(database.url);
+  if (opts.migrate !== false) await migrateToLatest(handle.db, handle.dialect);
+  return handle;
+}
+
+function openSqlite(file: string): Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a write answered 2xx is on disk before the answer, surviving kill -9 and power loss.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+function openPostgres(url: string): Database {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    sqlite: null,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * The migration history, in order. Names are fixed once released; add new ones at the end.
+ * Each migration receives the dialect so dialect-specific steps (search) sit beside the
+ * portable ones.
+ */
+import type { Migration } from 'kysely';
+import type { Dialect } from '../database.js';
+import { initialSchema } from './0001_initial.js';
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_initial': initialSchema(dialect),
+  };
+}

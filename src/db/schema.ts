@@ -1,0 +1,192 @@
+/**
+ * Table types shared by both dialects. Portable column choices, so one set of queries serves
+ * SQLite and PostgreSQL alike:
+ * - instants are TEXT in RFC 3339 UTC with milliseconds (`2026-02-22T15:00:00.000Z`): they
+ *   sort and compare correctly as strings;
+ * - booleans are INTEGER 0/1;
+ * - `tags` and `metadata` are JSON text.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** The jti of the one refresh token that may still be used; older ones are reuse. */
+  refresh_jti: string;
+  created_at: string;
+  refreshed_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<number>;
+  address: string;
+  failed_at: string;
+}
+
+export interface TodosTable {
+  id: string;
+  title: string;
+  description: string | null;
+  status: string;
+  priority: string;
+  priority_rank: number;
+  due_date: string | null;
+  due_has_time: number;
+  completed_at: string | null;
+  tags: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventsTable {
+  id: string;
+  title: string;
+  description: string | null;
+  start_time: string;
+  end_time: string | null;
+  location: string | null;
+  is_all_day: number;
+  reminder_minutes: number | null;
+  recurrence_rule: string | null;
+  /** The zone the series repeats in (its wall clock), fixed when written. */
+  timezone: string;
+  tags: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MemosTable {
+  id: string;
+  title: string;
+  content: string;
+  tags: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  title: string;
+  is_archived: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  role: string;
+  content: string;
+  message_type: string;
+  status: string;
+  intent: string | null;
+  metadata: string | null;
+  created_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  body_hash: string;
+  response: string;
+  created_at: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  conversation_id: string | null;
+  item_id: string | null;
+  /** Unique per item and occurrence: the decision to notify is taken once. */
+  dedupe_key: string;
+  created_at: string;
+  read_at: string | null;
+  /** Set once delivered to sockets and handed to the push service. */
+  sent_at: string | null;
+  push_attempts: number;
+  next_attempt_at: string | null;
+}
+
+export interface PushTokensTable {
+  id: string;
+  token: string;
+  device_id: string | null;
+  platform: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PushTicketsTable {
+  id: string;
+  ticket_id: string;
+  token: string;
+  notification_id: string | null;
+  created_at: string;
+  checked_at: string | null;
+}
+
+export interface AgentTasksTable {
+  id: string;
+  task_type: string;
+  instruction: string;
+  status: string;
+  result: string | null;
+  error: string | null;
+  conversation_id: string | null;
+  message_id: string | null;
+  attempts: number;
+  locked_until: string | null;
+  locked_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export interface JobStateTable {
+  name: string;
+  last_run_at: string;
+}
+
+export interface DB {
+  settings: SettingsTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  todos: TodosTable;
+  events: EventsTable;
+  memos: MemosTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  idempotency_keys: IdempotencyKeysTable;
+  notifications: NotificationsTable;
+  push_tokens: PushTokensTable;
+  push_tickets: PushTicketsTable;
+  agent_tasks: AgentTasksTable;
+  job_state: JobStateTable;
+}
+
+export type TodoRow = Selectable<TodosTable>;
+export type NewTodoRow = Insertable<TodosTable>;
+export type TodoUpdate = Updateable<TodosTable>;
+export type EventRow = Selectable<EventsTable>;
+export type NewEventRow = Insertable<EventsTable>;
+export type EventUpdate = Updateable<EventsTable>;
+export type MemoRow = Selectable<MemosTable>;
+export type NewMemoRow = Insertable<MemosTable>;
+export type MemoUpdate = Updateable<MemosTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type AgentTaskRow = Selectable<AgentTasksTable>;

@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+
+export type AuthRepository = ReturnType<typeof createAuthRepository>;
+
+export function createAuthRepository(db: Kysely<DB>) {
+  return {
+    async getSetting(key: string): Promise<string | null> {
+      const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      return row?.value ?? null;
+    },
+    async putSetting(key: string, value: string): Promise<void> {
+      await db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    },
+    async deleteSetting(key: string): Promise<void> {
+      await db.deleteFrom('settings').where('key', '=', key).execute();
+    },
+
+    async createSession(id: string, refreshJti: string, now: string): Promise<void> {
+      await db
+        .insertInto('sessions')
+        .values({ id, refresh_jti: refreshJti, created_at: now, refreshed_at: now, revoked_at: null, revoked_reason: null })
+        .execute();
+    },
+    async findSession(id: string) {
+      return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    /** Swaps the refresh jti only if it is still the expected one: two racing refreshes cannot both win. */
+    async rotateRefresh(id: string, expectedJti: string, nextJti: string, now: string): Promise<boolean> {
+      const res = await db
+        .updateTable('sessions')
+        .set({ refresh_jti: nextJti, refreshed_at: now })
+        .where('id', '=', id)
+        .where('refresh_jti', '=', expectedJti)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+    async revokeSession(id: string, reason: string, now: string): Promise<void> {
+      await db
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
+    async revokeAllSessions(reason: string, now: string): Promise<void> {
+      await db.updateTable('sessions').set({ revoked_at: now, revoked_reason: reason }).where('revoked_at', 'is', null).execute();
+    },
+
+    async recordLoginFailure(address: string, at: string): Promise<void> {
+      await db.insertInto('login_failures').values({ address, failed_at: at }).execute();
+    },
+    /** Failures since `since` for one address, and from everyone; the oldest of each, to compute Retry-After. */
+    async countLoginFailures(address: string, since: string) {
+      const [mine, all] = await Promise.all([
+        db
+          .selectFrom('login_failures')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('failed_at').as('oldest')])
+          .where('address', '=', address)
+          .where('failed_at', '>=', since)
+          .executeTakeFirstOrThrow(),
+        db
+          .selectFrom('login_failures')
+          .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('failed_at').as('oldest')])
+          .where('failed_at', '>=', since)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return {
+        address: { count: Number(mine.n), oldest: mine.oldest as string | null },
+        global: { count: Number(all.n), oldest: all.oldest as string | null },
+      };
+    },
+    async clearLoginFailures(address: string): Promise<void> {
+      await db.deleteFrom('login_failures').where('address', '=', address).execute();
+    },
+    async pruneLoginFailures(before: string): Promise<void> {
+      await db.deleteFrom('login_failures').where('failed_at', '<', before).execute();
+    },
+  };
+}

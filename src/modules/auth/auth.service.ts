@@ -1,0 +1,188 @@
+/**
+ * Single-owner authentication (BEHAVIOUR.md "Security"): a hashed PIN compared in constant
+ * time, a persisted login throttle, stored sessions with rotating refresh tokens and reuse
+ * detection, and HS256 JWTs whose `type` keeps access and refresh tokens apart.
+ */
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Clock } from '../../lib/clock.js';
+import { AppError, unauthorized } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { AuthRepository } from './auth.repository.js';
+
+const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+const SCRYPT = { N: 16384, r: 8, p: 1 };
+const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
+const PIN_HASH_KEY = 'auth.pin_hash';
+/** A generated PIN is kept in clear only until the first successful login, so it can be shown at each start. */
+const GENERATED_PIN_KEY = 'auth.generated_pin';
+
+export type TokenType = 'access' | 'refresh';
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+}
+
+export interface AccessClaims {
+  sessionId: string;
+  expiresAt: Date;
+}
+
+export interface AuthServiceDeps {
+  repo: AuthRepository;
+  clock: Clock;
+  secret: Uint8Array;
+  accessTtlSeconds: number;
+  maxFailures: number;
+  globalMaxFailures: number;
+  lockoutMinutes: number;
+  /** Told when a session is revoked, so its sockets close. */
+  onSessionRevoked?: (sessionId: string) => void;
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+async function hashPin(pin: string): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const key = await scrypt(pin, salt, 32, SCRYPT);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+async function verifyPin(pin: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scrypt(pin, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return crypto.timingSafeEqual(actual, expected);
+}
+
+export function createAuthService(deps: AuthServiceDeps) {
+  const { repo, clock, secret } = deps;
+  const nowIso = () => clock.now().toISOString();
+
+  async function sign(type: TokenType, sessionId: string, ttlSeconds: number): Promise<{ token: string; jti: string }> {
+    const jti = crypto.randomUUID();
+    const iat = Math.floor(clock.now().getTime() / 1000);
+    const token = await new SignJWT({ type, sid: sessionId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('owner')
+      .setJti(jti)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlSeconds)
+      .sign(secret);
+    return { token, jti };
+  }
+
+  async function issuePair(sessionId: string, refresh: { token: string }): Promise<TokenPair> {
+    const access = await sign('access', sessionId, deps.accessTtlSeconds);
+    return { access_token: access.token, refresh_token: refresh.token, token_type: 'bearer', expires_in: deps.accessTtlSeconds };
+  }
+
+  /** Verifies signature, expiry and type; anything else is a plain 401. */
+  async function decode(token: string, type: TokenType) {
+    try {
+      const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], currentDate: clock.now() });
+      if (payload.type !== type || typeof payload.sid !== 'string' || typeof payload.jti !== 'string')
+        throw unauthorized(`Not a${type === 'access' ? 'n access' : ' refresh'} token`);
+      return { sessionId: payload.sid, jti: payload.jti, exp: payload.exp ?? 0 };
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      if (err instanceof joseErrors.JWTExpired) throw unauthorized('Token expired');
+      throw unauthorized('Invalid token');
+    }
+  }
+
+  async function throttleCheck(address: string): Promise<void> {
+    const windowMs = deps.lockoutMinutes * 60_000;
+    const now = clock.now().getTime();
+    const since = new Date(now - windowMs).toISOString();
+    const counts = await repo.countLoginFailures(address, since);
+    const retryAfter = (oldest: string | null) =>
+      oldest === null ? deps.lockoutMinutes * 60 : (new Date(oldest).getTime() + windowMs - now) / 1000;
+    if (counts.address.count >= deps.maxFailures)
+      throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', undefined, retryAfter(counts.address.oldest));
+    if (counts.global.count >= deps.globalMaxFailures)
+      throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', undefined, retryAfter(counts.global.oldest));
+  }
+
+  return {
+    /**
+     * Makes sure a PIN hash exists. With `pin` given (from the environment) it becomes the PIN;
+     * otherwise a random 6-digit PIN is generated once and returned until the first login.
+     */
+    async bootstrapPin(pin: string | null): Promise<{ generatedPin: string | null }> {
+      const stored = await repo.getSetting(PIN_HASH_KEY);
+      if (pin !== null) {
+        if (stored === null || !(await verifyPin(pin, stored))) await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
+        await repo.deleteSetting(GENERATED_PIN_KEY);
+        return { generatedPin: null };
+      }
+      if (stored !== null) return { generatedPin: await repo.getSetting(GENERATED_PIN_KEY) };
+      const generated = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+      await repo.putSetting(PIN_HASH_KEY, await hashPin(generated));
+      await repo.putSetting(GENERATED_PIN_KEY, generated);
+      return { generatedPin: generated };
+    },
+
+    /** Sets a new PIN and revokes every session (`npm run reset-pin`). */
+    async resetPin(pin: string): Promise<void> {
+      await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
+      await repo.deleteSetting(GENERATED_PIN_KEY);
+      await repo.revokeAllSessions('pin_reset', nowIso());
+    },
+
+    async login(pin: string, address: string): Promise<TokenPair> {
+      await throttleCheck(address);
+      const stored = await repo.getSetting(PIN_HASH_KEY);
+      const ok = stored !== null && (await verifyPin(pin, stored));
+      if (!ok) {
+        await repo.recordLoginFailure(address, nowIso());
+        throw unauthorized('Wrong PIN');
+      }
+      await repo.clearLoginFailures(address);
+      await repo.deleteSetting(GENERATED_PIN_KEY);
+      await repo.pruneLoginFailures(new Date(clock.now().getTime() - 24 * 3600_000).toISOString());
+      const sessionId = newId('ses');
+      const refresh = await sign('refresh', sessionId, REFRESH_TTL_SECONDS);
+      await repo.createSession(sessionId, refresh.jti, nowIso());
+      return issuePair(sessionId, refresh);
+    },
+
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      const claims = await decode(refreshToken, 'refresh');
+      const session = await repo.findSession(claims.sessionId);
+      if (!session || session.revoked_at !== null) throw unauthorized('Session revoked');
+      const next = await sign('refresh', session.id, REFRESH_TTL_SECONDS);
+      const rotated = session.refresh_jti === claims.jti && (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso()));
+      if (!rotated) {
+        // An old refresh token came back: someone holds a copy. End the whole login session.
+        await repo.revokeSession(session.id, 'refresh_reuse', nowIso());
+        deps.onSessionRevoked?.(session.id);
+        throw unauthorized('Refresh token already used; session revoked');
+      }
+      return issuePair(session.id, next);
+    },
+
+    async logout(sessionId: string): Promise<void> {
+      await repo.revokeSession(sessionId, 'logout', nowIso());
+      deps.onSessionRevoked?.(sessionId);
+    },
+
+    /** Checks an access token and that its session is still live. */
+    async authenticate(token: string): Promise<AccessClaims> {
+      const claims = await decode(token, 'access');
+      const session = await repo.findSession(claims.sessionId);
+      if (!session || session.revoked_at !== null) throw unauthorized('Session revoked');
+      return { sessionId: session.id, expiresAt: new Date(claims.exp * 1000) };
+    },
+
+    async isSessionLive(sessionId: string): Promise<boolean> {
+      const session = await repo.findSession(sessionId);
+      return session !== undefined && session.revoked_at === null;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/** Rules shared by todos, events and memos: tags, text matching, links to chat. */
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { validationError } from '../../lib/errors.js';
+import type { EventSink } from '../../realtime/events.js';
+
+/** Where a write came from and where its events go (a chat turn holds them until its end). */
+export interface WriteContext {
+  conversationId?: string | null;
+  messageId?: string | null;
+  publish?: EventSink;
+}
+
+/** Tags are stored lowercase, without a leading `#`, without duplicates. */
+export function normaliseTags(tags: readonly string[] | undefined): string[] {
+  if (!tags) return [];
+  const out: string[] = [];
+  for (const raw of tags) {
+    const tag = raw.trim().replace(/^#+/, '').trim().toLowerCase();
+    if (tag && !out.includes(tag)) out.push(tag);
+  }
+  return out;
+}
+
+export function parseTags(json: string): string[] {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** `tags` (a JSON array) contains exactly this tag. */
+export function hasTag<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, column: string, tag: string): Expression<SqlBool> {
+  const [normalised] = normaliseTags([tag]);
+  if (!normalised) throw validationError('tag', 'tag must not be empty', tag);
+  const pattern = `%${escapeLike(JSON.stringify(normalised))}%`;
+  return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
+}
+
+export function words(q: string): string[] {
+  return q
+    .toLowerCase()
+    .split(/[\s\p{P}\p{S}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 20);
+}
+
+/**
+ * Every word of `q` appears (as text, case-insensitively) in one of the columns. User input is
+ * only ever a bound LIKE pattern with its wildcards escaped, never query syntax.
+ */
+export function matchesAllWords<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  columns: string[],
+  q: string,
+): Expression<SqlBool> {
+  const ws = words(q);
+  if (ws.length === 0) return sql<SqlBool>`1 = 1`;
+  return eb.and(
+    ws.map((w) => {
+      const pattern = `%${escapeLike(w)}%`;
+      return eb.or(columns.map((c) => sql<SqlBool>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`));
+    }),
+  );
+}
+
+export function offsetOf(page: number, limit: number): number {
+  return (page - 1) * limit;
+}

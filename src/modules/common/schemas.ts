@@ -1,0 +1,46 @@
+/** TypeBox pieces every module's schemas share: the error body, pages, nullable fields. */
+import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    }),
+  },
+  { $id: 'ErrorResponse', description: 'Every error has this body' },
+);
+
+/** The error statuses a route documents; the body is always ErrorResponse. */
+export const errorResponses = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [c, Type.Ref('ErrorResponse')]));
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({
+    items: Type.Array(item),
+    total: Type.Integer(),
+    page: Type.Integer(),
+    limit: Type.Integer(),
+  });
+
+/** `page` and `limit` with the endpoint's default and maximum; out of bounds is a 400, never clamped. */
+export const PageQuery = (defaultLimit: number, maxLimit: number) => ({
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
+});
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** An input instant: RFC 3339, a local date-time, or a bare date (read in the owner's zone). */
+export const TimeInput = Type.String({ minLength: 10, maxLength: 40, description: 'RFC 3339, local date-time or YYYY-MM-DD' });
+
+export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 });
+
+export const Timestamp = Type.String({ format: 'date-time' });
+
+/** A string enum as JSON Schema `enum`, so a bad value's error lists the allowed ones. */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}): TUnsafe<T[number]> =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

@@ -1,0 +1,53 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, MemoRow, MemoUpdate, NewMemoRow } from '../../db/schema.js';
+import { hasTag, matchesAllWords, offsetOf } from '../common/items.js';
+
+export interface MemoFilter {
+  q?: string;
+  tag?: string;
+}
+
+export type MemosRepository = ReturnType<typeof createMemosRepository>;
+type Db = Kysely<DB> | Transaction<DB>;
+
+export function createMemosRepository(db: Kysely<DB>) {
+  function filtered(conn: Db, f: MemoFilter) {
+    return conn.selectFrom('memos').where((eb) => {
+      const conds = [];
+      if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
+      if (f.q !== undefined) conds.push(matchesAllWords(eb, ['title', 'content', 'tags'], f.q));
+      return eb.and(conds);
+    });
+  }
+  return {
+    async insert(row: NewMemoRow, trx: Db = db): Promise<void> {
+      await trx.insertInto('memos').values(row).execute();
+    },
+    async find(id: string, trx: Db = db): Promise<MemoRow | undefined> {
+      return trx.selectFrom('memos').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async update(id: string, patch: MemoUpdate, trx: Db = db): Promise<void> {
+      await trx.updateTable('memos').set(patch).where('id', '=', id).execute();
+    },
+    async delete(id: string, trx: Db = db): Promise<boolean> {
+      const res = await trx.deleteFrom('memos').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+    /** Newest change first; ties broken by id so pages never repeat or skip. */
+    async list(f: MemoFilter, page: number, limit: number, trx: Db = db) {
+      const [rows, count] = await Promise.all([
+        filtered(trx, f)
+          .selectAll()
+          .orderBy('updated_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit)
+          .offset(offsetOf(page, limit))
+          .execute(),
+        filtered(trx, f)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { rows, total: Number(count.n) };
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/** Memos: free text with a title derived from the first line when none is given. */
+import type { MemoRow, MemoUpdate } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { EventSink } from '../../realtime/events.js';
+import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
+import type { MemoFilter, MemosRepository } from './memos.repository.js';
+import type { Memo, MemoCreate, MemoListQuery, MemoPatch } from './memos.schemas.js';
+
+const TITLE_MAX = 80;
+
+export type MemosService = ReturnType<typeof createMemosService>;
+
+export function toMemo(row: MemoRow): Memo {
+  return {
+    id: row.id,
+    title: row.title,
+    content: row.content,
+    tags: parseTags(row.tags),
+    conversation_id: row.conversation_id,
+    message_id: row.message_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/** The first non-empty line, cut at a word boundary to at most 80 characters. */
+export function deriveTitle(content: string): string {
+  const line = content.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const chars = [...line];
+  if (chars.length <= TITLE_MAX) return line;
+  const cut = chars.slice(0, TITLE_MAX - 1).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${(space > 40 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+export function createMemosService(deps: { repo: MemosRepository; clock: Clock; publish: EventSink }) {
+  const { repo, clock } = deps;
+  const titleFor = (title: string | null | undefined, content: string) =>
+    title && title.trim() ? [...title.trim()].slice(0, TITLE_MAX).join('') : deriveTitle(content);
+
+  return {
+    async get(id: string): Promise<Memo> {
+      const row = await repo.find(id);
+      if (!row) throw notFound('Memo', id);
+      return toMemo(row);
+    },
+
+    async create(input: MemoCreate, ctx: WriteContext = {}): Promise<Memo> {
+      const now = clock.now().toISOString();
+      const row: MemoRow = {
+        id: newId('memo'),
+        title: titleFor(input.title, input.content),
+        content: input.content,
+        tags: JSON.stringify(normaliseTags(input.tags)),
+        conversation_id: ctx.conversationId ?? null,
+        message_id: ctx.messageId ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      await repo.insert(row);
+      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'created', id: row.id });
+      return toMemo(row);
+    },
+
+    async update(id: string, patch: MemoPatch, ctx: WriteContext = {}): Promise<Memo> {
+      const current = await repo.find(id);
+      if (!current) throw notFound('Memo', id);
+      const set: MemoUpdate = {};
+      if (patch.content !== undefined) set.content = patch.content;
+      if (patch.tags !== undefined) set.tags = JSON.stringify(normaliseTags(patch.tags));
+      if (patch.title !== undefined) set.title = titleFor(patch.title, patch.content ?? current.content);
+      else if (patch.content !== undefined && current.title === deriveTitle(current.content))
+        set.title = deriveTitle(patch.content); // a derived title follows its content
+      if (Object.keys(set).length === 0) return toMemo(current);
+      set.updated_at = clock.now().toISOString();
+      await repo.update(id, set);
+      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'updated', id });
+      return toMemo({ ...current, ...set });
+    },
+
+    async remove(id: string, ctx: WriteContext = {}): Promise<Memo> {
+      const current = await repo.find(id);
+      if (!current || !(await repo.delete(id))) throw notFound('Memo', id);
+      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'deleted', id });
+      return toMemo(current);
+    },
+
+    async list(query: MemoListQuery & { page?: number; limit?: number }) {
+      const page = query.page ?? 1;
+      const limit = query.limit ?? 20;
+      const filter: MemoFilter = { tag: query.tag, q: query.q?.trim() ? query.q : undefined };
+      const { rows, total } = await repo.list(filter, page, limit);
+      return { items: rows.map(toMemo), total, page, limit };
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, NewTodoRow, TodoRow, TodoUpdate } from '../../db/schema.js';
+import { hasTag, matchesAllWords, offsetOf } from '../common/items.js';
+
+export interface TodoFilter {
+  statuses?: string[];
+  priorities?: string[];
+  dueBefore?: string;
+  dueAfter?: string;
+  tag?: string;
+  q?: string;
+  /** due_date strictly before this instant (overdue). */
+  dueStrictlyBefore?: string;
+  noDueDate?: boolean;
+  ids?: string[];
+}
+
+export interface TodoOrder {
+  column: 'created_at' | 'due_date' | 'priority_rank' | 'updated_at';
+  direction: 'asc' | 'desc';
+}
+
+export type TodosRepository = ReturnType<typeof createTodosRepository>;
+type Db = Kysely<DB> | Transaction<DB>;
+
+export function createTodosRepository(db: Kysely<DB>) {
+  function filtered(conn: Db, f: TodoFilter) {
+    return conn.selectFrom('todos').where((eb) => {
+      const conds = [];
+      if (f.statuses?.length) conds.push(eb('status', 'in', f.statuses));
+      if (f.priorities?.length) conds.push(eb('priority', 'in', f.priorities));
+      if (f.dueAfter !== undefined) conds.push(eb('due_date', '>=', f.dueAfter));
+      if (f.dueBefore !== undefined) conds.push(eb('due_date', '<=', f.dueBefore));
+      if (f.dueStrictlyBefore !== undefined) conds.push(eb('due_date', '<', f.dueStrictlyBefore));
+      if (f.noDueDate) conds.push(eb('due_date', 'is', null));
+      if (f.ids) conds.push(f.ids.length ? eb('id', 'in', f.ids) : eb.val(false));
+      if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
+      if (f.q !== undefined) conds.push(matchesAllWords(eb, ['title', 'description', 'tags'], f.q));
+      return eb.and(conds);
+    });
+  }
+
+  return {
+    async insert(row: NewTodoRow, trx: Db = db): Promise<void> {
+      await trx.insertInto('todos').values(row).execute();
+    },
+    async find(id: string, trx: Db = db): Promise<TodoRow | undefined> {
+      return trx.selectFrom('todos').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async update(id: string, patch: TodoUpdate, trx: Db = db): Promise<void> {
+      await trx.updateTable('todos').set(patch).where('id', '=', id).execute();
+    },
+    async delete(id: string, trx: Db = db): Promise<boolean> {
+      const res = await trx.deleteFrom('todos').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+    /** A page in a stable order (ties broken by id); nulls sort last either way. */
+    async list(f: TodoFilter, order: TodoOrder, page: number, limit: number, trx: Db = db) {
+      const [rows, count] = await Promise.all([
+        filtered(trx, f)
+          .selectAll()
+          .orderBy((eb) => eb.case().when(order.column, 'is', null).then(1).else(0).end())
+          .orderBy(order.column, order.direction)
+          .orderBy('id', order.direction)
+          .limit(limit)
+          .offset(offsetOf(page, limit))
+          .execute(),
+        filtered(trx, f)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { rows, total: Number(count.n) };
+    },
+    async count(f: TodoFilter, trx: Db = db): Promise<number> {
+      const r = await filtered(trx, f)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async all(f: TodoFilter, order: TodoOrder, max: number, trx: Db = db): Promise<TodoRow[]> {
+      return filtered(trx, f)
+        .selectAll()
+        .orderBy((eb) => eb.case().when(order.column, 'is', null).then(1).else(0).end())
+        .orderBy(order.column, order.direction)
+        .orderBy('id', order.direction)
+        .limit(max)
+        .execute();
+    },
+  };
+}

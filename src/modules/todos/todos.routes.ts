@@ -1,0 +1,69 @@
+import { Type } from '@sinclair/typebox';
+import type { App } from '../../app.js';
+import { errorResponses, IdParams } from '../common/schemas.js';
+import { Todo, TodoCreate, TodoListQuery, TodoPage, TodoPatch } from './todos.schemas.js';
+import type { TodosService } from './todos.service.js';
+
+export async function todosRoutes(app: App, opts: { todos: TodosService }): Promise<void> {
+  const { todos } = opts;
+  app.addSchema(Todo);
+
+  app.get(
+    '/api/todos',
+    {
+      schema: {
+        tags: ['todos'],
+        summary: 'List todos',
+        querystring: TodoListQuery,
+        response: { 200: TodoPage, ...errorResponses(400, 401) },
+      },
+    },
+    async (req) => todos.list(req.query),
+  );
+
+  app.post(
+    '/api/todos',
+    {
+      schema: {
+        tags: ['todos'],
+        summary: 'Create a todo',
+        body: TodoCreate,
+        response: { 201: Type.Ref(Todo), ...errorResponses(400, 401) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await todos.create(req.body)),
+  );
+
+  app.get(
+    '/api/todos/:id',
+    {
+      schema: { tags: ['todos'], summary: 'Get a todo', params: IdParams, response: { 200: Type.Ref(Todo), ...errorResponses(401, 404) } },
+    },
+    async (req) => todos.get(req.params.id),
+  );
+
+  app.patch(
+    '/api/todos/:id',
+    {
+      schema: {
+        tags: ['todos'],
+        summary: 'Change a todo',
+        params: IdParams,
+        body: TodoPatch,
+        response: { 200: Type.Ref(Todo), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => todos.update(req.params.id, req.body),
+  );
+
+  app.delete(
+    '/api/todos/:id',
+    {
+      schema: { tags: ['todos'], summary: 'Delete a todo', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 404) } },
+    },
+    async (req, reply) => {
+      await todos.remove(req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}
