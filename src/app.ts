@@ -24,8 +24,10 @@ import errorsPlugin, { errorBody } from './plugins/errors.js';
 import { docsPlugin } from './plugins/docs.js';
 import { createServices, type Services } from './services.js';
 import { todosRoutes } from './modules/todos/todos.routes.js';
-// TEMP
+import { eventsRoutes, calendarFeedRoutes } from './modules/events/events.routes.js';
 import { memosRoutes } from './modules/memos/memos.routes.js';
+import { searchRoutes } from './modules/search/search.routes.js';
+import { todayRoutes } from './modules/today/today.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -107,15 +109,17 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     servicesUp: services.servicesUp,
   });
   await app.register(authPublicRoutes, { auth: services.auth });
-// TEMP
+  await app.register(calendarFeedRoutes, { events: services.events, auth: services.auth });
 
   // 6. Everything else needs an access token.
   await app.register(async (scope: App) => {
     scope.addHook('onRequest', authenticate(services.auth));
     await scope.register(authProtectedRoutes, { auth: services.auth });
     await scope.register(todosRoutes, { todos: services.todos });
-// TEMP
+    await scope.register(eventsRoutes, { events: services.events });
     await scope.register(memosRoutes, { memos: services.memos });
+    await scope.register(searchRoutes, { search: services.search });
+    await scope.register(todayRoutes, { today: services.today });
     await scope.register(settingsRoutes, { settings: services.settings });
   });
 

@@ -8,13 +8,16 @@ import type { Clock } from './lib/clock.js';
 import { createAiHealthProbe } from './ai/health.js';
 import { createAuthRepository } from './modules/auth/auth.repository.js';
 import { createAuthService } from './modules/auth/auth.service.js';
-// TEMP
-// TEMP
+import { createEventsRepository } from './modules/events/events.repository.js';
+import { createEventsService } from './modules/events/events.service.js';
 import { createMemosRepository } from './modules/memos/memos.repository.js';
 import { createMemosService } from './modules/memos/memos.service.js';
+import { createSearchRepository } from './modules/search/search.repository.js';
+import { createSearchService } from './modules/search/search.service.js';
 import { createSettingsService } from './modules/settings/settings.service.js';
 import { createTodosRepository } from './modules/todos/todos.repository.js';
 import { createTodosService } from './modules/todos/todos.service.js';
+import { createTodayService } from './modules/today/today.service.js';
 import { createLocalHub } from './realtime/hub.js';
 
 export interface ServiceDeps {
@@ -48,9 +51,13 @@ export async function createServices(deps: ServiceDeps) {
     lockoutMinutes: config.loginLockoutMinutes,
   });
 
-  const todos = createTodosService({ repo: createTodosRepository(db), clock, timezone, publish });
-// TEMP
-  const memos = createMemosService({ repo: createMemosRepository(db), clock, publish });
+  // One matcher for search and the `q` filters of todos, events and memos.
+  const searchRepo = createSearchRepository(database);
+  const todos = createTodosService({ repo: createTodosRepository(db, searchRepo.textMatch), clock, timezone, publish });
+  const events = createEventsService({ repo: createEventsRepository(db), clock, timezone, publish });
+  const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish });
+  const search = createSearchService({ repo: searchRepo });
+  const today = createTodayService({ todos, events, clock, timezone });
 
   const aiHealth = createAiHealthProbe(config.ai);
 
@@ -59,8 +66,10 @@ export async function createServices(deps: ServiceDeps) {
     settings,
     auth,
     todos,
-// TEMP
+    events,
     memos,
+    search,
+    today,
     aiHealth,
     servicesUp: async (): Promise<boolean> => true,
     async close(): Promise<void> {

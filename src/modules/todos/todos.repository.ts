@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, NewTodoRow, TodoRow, TodoUpdate } from '../../db/schema.js';
 import { hasTag, matchesAllWords, offsetOf } from '../common/items.js';
+import type { TextMatcher } from '../search/search.repository.js';
 
 export interface TodoFilter {
   statuses?: string[];
@@ -23,7 +24,8 @@ export interface TodoOrder {
 export type TodosRepository = ReturnType<typeof createTodosRepository>;
 type Db = Kysely<DB> | Transaction<DB>;
 
-export function createTodosRepository(db: Kysely<DB>) {
+/** `textMatch`: the search matcher for `q` (services.ts passes it); without it, a plain LIKE match. */
+export function createTodosRepository(db: Kysely<DB>, textMatch?: TextMatcher) {
   function filtered(conn: Db, f: TodoFilter) {
     return conn.selectFrom('todos').where((eb) => {
       const conds = [];
@@ -35,7 +37,7 @@ export function createTodosRepository(db: Kysely<DB>) {
       if (f.noDueDate) conds.push(eb('due_date', 'is', null));
       if (f.ids) conds.push(f.ids.length ? eb('id', 'in', f.ids) : eb.val(false));
       if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
-      if (f.q !== undefined) conds.push(matchesAllWords(eb, ['title', 'description', 'tags'], f.q));
+      if (f.q !== undefined) conds.push(textMatch ? textMatch('todo', f.q) : matchesAllWords(eb, ['title', 'description', 'tags'], f.q));
       return eb.and(conds);
     });
   }
