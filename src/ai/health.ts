@@ -1,6 +1,7 @@
 /**
  * Is the AI provider reachable? A cached probe (`GET <base>/v1/models`): answered from cache
  * while fresh, refreshed in the background when stale, so /api/health never waits long.
+ * Real calls feed it too (`report`), so a refused connection is known at once.
  */
 import type { Config } from '../config.js';
 
@@ -13,8 +14,24 @@ export function openAiBaseUrl(baseUrl: string): string {
   return trimmed.endsWith('/v1') ? trimmed : `${trimmed}/v1`;
 }
 
-export function createAiHealthProbe(ai: Config['ai']): () => Promise<boolean | null> {
-  if (ai.provider === 'none') return async () => null;
+export interface AiHealthProbe {
+  /** Reachability: cached while fresh; the first call waits for one probe (at most 1.5 s). */
+  (): Promise<boolean | null>;
+  /** The last known value without waiting (null: not known yet, or no provider); refreshes in the background when stale. */
+  current(): boolean | null;
+  /** Evidence from a real call: a refused connection (false) or an answer (true). */
+  report(ok: boolean): void;
+}
+
+export function createAiHealthProbe(
+  ai: Config['ai'],
+  opts: { freshMs?: number; timeoutMs?: number } = {},
+): AiHealthProbe {
+  if (ai.provider === 'none') {
+    return Object.assign(async () => null, { current: () => null, report: () => {} });
+  }
+  const freshMs = opts.freshMs ?? FRESH_MS;
+  const timeoutMs = opts.timeoutMs ?? PROBE_TIMEOUT_MS;
   let value: boolean | null = null;
   let checkedAt = 0;
   let inFlight: Promise<boolean> | null = null;
@@ -23,7 +40,7 @@ export function createAiHealthProbe(ai: Config['ai']): () => Promise<boolean | n
     try {
       const res = await fetch(`${openAiBaseUrl(ai.baseUrl)}/models`, {
         headers: ai.apiKey ? { authorization: `Bearer ${ai.apiKey}` } : {},
-        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
       await res.body?.cancel();
       return res.ok;
@@ -42,9 +59,23 @@ export function createAiHealthProbe(ai: Config['ai']): () => Promise<boolean | n
     return inFlight;
   }
 
-  return async () => {
-    if (value === null) return refresh();
-    if (Date.now() - checkedAt > FRESH_MS) void refresh();
-    return value;
-  };
+  const stale = () => value === null || Date.now() - checkedAt > freshMs;
+
+  return Object.assign(
+    async (): Promise<boolean | null> => {
+      if (value === null) return refresh();
+      if (stale()) void refresh();
+      return value;
+    },
+    {
+      current(): boolean | null {
+        if (stale()) void refresh();
+        return value;
+      },
+      report(ok: boolean): void {
+        value = ok;
+        checkedAt = Date.now();
+      },
+    },
+  );
 }
