@@ -1,0 +1,305 @@
+/**
+ * All search SQL. What differs between databases sits behind `SearchBackend`: SQLite uses the
+ * FTS5 index of migration 0002 (bm25 over one table, so scores are comparable across types);
+ * PostgreSQL uses a portable LIKE scan until its tsvector backend is added beside it.
+ */
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { DB } from '../../db/schema.js';
+import {
+  charLength,
+  excerpt,
+  isEmpty,
+  markTerms,
+  parseSearchText,
+  prefixMatch,
+  substringMatch,
+  type SearchTerms,
+} from './query.js';
+
+export const HIT_TYPES = ['todo', 'event', 'memo', 'message'] as const;
+export type HitType = (typeof HIT_TYPES)[number];
+/** The types with a list endpoint whose `q` filter uses this matcher. */
+export type ListType = Exclude<HitType, 'message'>;
+
+export interface HitRow {
+  type: HitType;
+  id: string;
+  title: string;
+  snippet: string;
+  /** In (0, 1], higher is better, comparable across types. */
+  score: number;
+  created_at: string;
+  conversation_id: string | null;
+}
+
+export interface SearchBackend {
+  /** One ranked page (best first, ties newest first) and the number of all matches. */
+  page: (
+    terms: SearchTerms,
+    types: readonly HitType[],
+    limit: number,
+    offset: number,
+  ) => Promise<{ rows: HitRow[]; total: number }>;
+  /** `<idColumn> in (ids of the items of this type that match)`, for list filters. */
+  matches: (type: ListType, terms: SearchTerms, idColumn: string) => Expression<SqlBool>;
+}
+
+/** The `q` filter of todos, events and memos: the same matcher as search. */
+export type TextMatcher = (type: ListType, q: string, idColumn?: string) => Expression<SqlBool>;
+
+export type SearchRepository = ReturnType<typeof createSearchRepository>;
+
+export function createSearchRepository(database: Pick<Database, 'db' | 'dialect'>) {
+  const backend =
+    database.dialect === 'sqlite' ? createFts5Backend(database.db) : createPortableSearchBackend(database.db);
+  const textMatch: TextMatcher = (type, q, idColumn = 'id') =>
+    backend.matches(type, parseSearchText(q), idColumn);
+  return { page: backend.page, textMatch };
+}
+
+/** bm25 weights of (title, body, extra): a title hit outranks a body-only hit. */
+const WEIGHT = { title: 10, body: 1, extra: 3 } as const;
+const COLUMNS = ['title', 'body', 'extra'] as const;
+const NEVER = sql<SqlBool>`1 = 0`;
+
+/** score = x / (1 + x) with x = |rank|: in (0, 1), rising with the match quality. */
+function toScore(rank: number): number {
+  const x = Math.abs(rank);
+  return x === 0 ? Number.MIN_VALUE : x / (1 + x);
+}
+
+/** Each term appears (case-insensitively) in one of the columns. Terms hold no LIKE wildcards. */
+function containsAll(columns: readonly RawBuilder<unknown>[], terms: readonly string[]): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sql.join(
+    terms.map(
+      (t) =>
+        sql`(${sql.join(
+          columns.map((c) => sql`lower(${c}) like ${`%${t}%`}`),
+          sql` or `,
+        )})`,
+    ),
+    sql` and `,
+  )})`;
+}
+
+/** A rank for matches found without bm25 (same sign and weights): lower is better. */
+function containsRank(
+  columns: Record<(typeof COLUMNS)[number], RawBuilder<unknown>>,
+  terms: readonly string[],
+): RawBuilder<number> {
+  const parts = terms.flatMap((t) =>
+    COLUMNS.map(
+      (c) => sql`(case when lower(${columns[c]}) like ${`%${t}%`} then ${sql.lit(WEIGHT[c])} else 0 end)`,
+    ),
+  );
+  return sql<number>`-(${sql.join(parts, sql` + `)})`;
+}
+
+interface RawHit {
+  type: HitType;
+  item_id: string;
+  created_at: string;
+  conversation_id: string | null;
+  item_title: string;
+  conversation_title: string | null;
+  bm25_rank: number;
+  snippet: string | null;
+  body: string | null;
+  extra: string | null;
+}
+
+interface Fts5Plan {
+  table: 'search_fts' | 'search_trigram';
+  /** The MATCH expression on `table`, built only from quoted terms; null for a substring scan. */
+  match: string | null;
+  where: RawBuilder<unknown>[];
+  /** Terms the snippet of `table` does not mark itself. */
+  markLater: string[];
+}
+
+/**
+ * SQLite FTS5. Words go to the unicode61 index as quoted prefixes. Terms in scripts without
+ * spaces go to the trigram table as substrings (3+ characters through its index; shorter
+ * ones by a scan bounded to the rows that contain such a script at all).
+ */
+function createFts5Backend(db: Kysely<DB>): SearchBackend {
+  const col = (table: string, c: string) => sql.raw(`${table}.${c}`);
+  const cols = (table: string) => COLUMNS.map((c) => col(table, c));
+
+  function plan(terms: SearchTerms): Fts5Plan {
+    const long = terms.substrings.filter((t) => charLength(t) >= 3);
+    const short = terms.substrings.filter((t) => charLength(t) < 3);
+    if (terms.words.length > 0) {
+      const match = prefixMatch(terms.words);
+      const where: RawBuilder<unknown>[] = [sql`search_fts match ${match}`];
+      if (long.length > 0)
+        where.push(
+          sql`search_fts.rowid in (select rowid from search_trigram where search_trigram match ${substringMatch(long)})`,
+        );
+      if (short.length > 0)
+        where.push(
+          sql`exists (select 1 from search_trigram t where t.rowid = search_fts.rowid and ${containsAll(cols('t'), short)})`,
+        );
+      return { table: 'search_fts', match, where, markLater: terms.substrings };
+    }
+    if (long.length > 0) {
+      const match = substringMatch(long);
+      const where: RawBuilder<unknown>[] = [sql`search_trigram match ${match}`];
+      if (short.length > 0) where.push(containsAll(cols('search_trigram'), short));
+      return { table: 'search_trigram', match, where, markLater: short };
+    }
+    return {
+      table: 'search_trigram',
+      match: null,
+      where: [containsAll(cols('search_trigram'), short)],
+      markLater: short,
+    };
+  }
+
+  return {
+    async page(terms, types, limit, offset) {
+      if (isEmpty(terms)) return { rows: [], total: 0 };
+      const p = plan(terms);
+      const T = sql.raw(p.table);
+      const where = [...p.where];
+      if (types.length < HIT_TYPES.length) where.push(sql`d.type in (${sql.join([...types])})`);
+      const conds = sql.join(where, sql` and `);
+      const rank =
+        p.match === null
+          ? containsRank(
+              { title: col(p.table, 'title'), body: col(p.table, 'body'), extra: col(p.table, 'extra') },
+              terms.substrings,
+            )
+          : sql<number>`bm25(${T}, ${sql.raw(`${WEIGHT.title}.0, ${WEIGHT.body}.0, ${WEIGHT.extra}.0`)})`;
+      // Rank every match cheaply, then build snippets for the page only.
+      const top = sql`select ${T}.rowid as rid, ${rank} as bm25_rank, d.created_at as created_at, d.item_id as item_id
+        from ${T} join search_docs d on d.id = ${T}.rowid
+        where ${conds}
+        order by bm25_rank, d.created_at desc, d.item_id desc
+        limit ${limit} offset ${offset}`;
+      const shown =
+        p.match === null
+          ? sql`null as snippet, ${T}.body as body, ${T}.extra as extra`
+          : sql`snippet(${T}, -1, '**', '**', '…', 16) as snippet, null as body, null as extra`;
+      const [page, count] = await Promise.all([
+        sql<RawHit>`with top as (${top})
+          select d.type, d.item_id, d.created_at, d.conversation_id, ${T}.title as item_title,
+                 c.title as conversation_title, top.bm25_rank, ${shown}
+          from top cross join ${T}
+          join search_docs d on d.id = top.rid
+          left join conversations c on c.id = d.conversation_id
+          where ${T}.rowid = top.rid ${p.match === null ? sql`` : sql`and ${T} match ${p.match}`}
+          order by top.bm25_rank, top.created_at desc, top.item_id desc`.execute(db),
+        sql<{
+          n: number;
+        }>`select count(*) as n from ${T} join search_docs d on d.id = ${T}.rowid where ${conds}`.execute(db),
+      ]);
+      const rows = page.rows.map((r): HitRow => {
+        const snippet =
+          r.snippet !== null
+            ? markTerms(r.snippet, p.markLater)
+            : excerpt(
+                [r.body, r.item_title, r.extra].find(
+                  (text) => text && p.markLater.some((t) => text.toLowerCase().includes(t)),
+                ) ?? r.item_title,
+                p.markLater,
+              );
+        return {
+          type: r.type,
+          id: r.item_id,
+          title: r.type === 'message' ? (r.conversation_title ?? '') : r.item_title,
+          snippet,
+          score: toScore(r.bm25_rank),
+          created_at: r.created_at,
+          conversation_id: r.type === 'message' ? r.conversation_id : null,
+        };
+      });
+      return { rows, total: Number(count.rows[0]?.n ?? 0) };
+    },
+
+    matches(type, terms, idColumn) {
+      if (isEmpty(terms)) return NEVER;
+      const p = plan(terms);
+      const T = sql.raw(p.table);
+      return sql<SqlBool>`${sql.ref(idColumn)} in (select d.item_id from ${T} join search_docs d on d.id = ${T}.rowid
+        where d.type = ${type} and ${sql.join(p.where, sql` and `)})`;
+    },
+  };
+}
+
+/** The indexed text of each type, as plain columns (title, body, extra). */
+const PORTABLE_SOURCES: Record<
+  ListType,
+  { table: 'todos' | 'events' | 'memos'; body: string; extra: string }
+> = {
+  todo: { table: 'todos', body: 'description', extra: 'tags' },
+  event: { table: 'events', body: 'description', extra: 'location' },
+  memo: { table: 'memos', body: 'content', extra: 'tags' },
+};
+
+/**
+ * A LIKE scan over the item tables that runs on any database (PostgreSQL until its tsvector
+ * backend exists): every term must appear in one of the columns; ranked by where it appears
+ * (title > extra > body), ties newest first. Slow on large tables, but never wrong.
+ */
+export function createPortableSearchBackend(db: Kysely<DB>): SearchBackend {
+  const all = (terms: SearchTerms) => [...terms.words, ...terms.substrings];
+
+  function branch(type: HitType, terms: string[]): RawBuilder<unknown> {
+    if (type === 'message') {
+      const c = { title: sql.raw(`''`), body: sql.raw('m.content'), extra: sql.raw(`''`) };
+      return sql`select 'message' as type, m.id as item_id, m.created_at as created_at, m.conversation_id as conversation_id,
+          cv.title as item_title, m.content as body, '' as extra, ${containsRank(c, terms)} as bm25_rank
+        from messages m join conversations cv on cv.id = m.conversation_id
+        where ${containsAll([c.body], terms)}`;
+    }
+    const s = PORTABLE_SOURCES[type];
+    const c = {
+      title: sql.raw('title'),
+      body: sql.raw(`coalesce(${s.body}, '')`),
+      extra: sql.raw(`coalesce(${s.extra}, '')`),
+    };
+    return sql`select ${type} as type, id as item_id, created_at, cast(null as text) as conversation_id,
+        title as item_title, ${c.body} as body, ${c.extra} as extra, ${containsRank(c, terms)} as bm25_rank
+      from ${sql.raw(s.table)} where ${containsAll([c.title, c.body, c.extra], terms)}`;
+  }
+
+  return {
+    async page(terms, types, limit, offset) {
+      if (isEmpty(terms)) return { rows: [], total: 0 };
+      const ts = all(terms);
+      const union = sql.join(
+        types.map((t) => branch(t, ts)),
+        sql` union all `,
+      );
+      const [page, count] = await Promise.all([
+        sql<RawHit>`select * from (${union}) u order by bm25_rank, created_at desc, item_id desc limit ${limit} offset ${offset}`.execute(
+          db,
+        ),
+        sql<{ n: number | string }>`select count(*) as n from (${union}) u`.execute(db),
+      ]);
+      const rows = page.rows.map((r): HitRow => ({
+        type: r.type,
+        id: r.item_id,
+        title: r.item_title ?? '',
+        snippet: excerpt(
+          [r.body, r.item_title, r.extra].find(
+            (text) => text && ts.some((t) => text.toLowerCase().includes(t)),
+          ) ?? r.item_title,
+          ts,
+        ),
+        score: toScore(Number(r.bm25_rank)),
+        created_at: r.created_at,
+        conversation_id: r.type === 'message' ? r.conversation_id : null,
+      }));
+      return { rows, total: Number(count.rows[0]?.n ?? 0) };
+    },
+
+    matches(type, terms) {
+      if (isEmpty(terms)) return NEVER;
+      const s = PORTABLE_SOURCES[type];
+      return containsAll([sql.raw('title'), sql.raw(s.body), sql.raw(s.extra)], all(terms));
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { StringEnum } from '../common/schemas.js';
+import { EventOccurrence } from '../events/events.schemas.js';
+import { Todo } from '../todos/todos.schemas.js';
+
+export const GREETINGS = ['Good morning', 'Good afternoon', 'Good evening'] as const;
+export type Greeting = (typeof GREETINGS)[number];
+
+export const TodayQuery = Type.Object({
+  tz: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'IANA zone for this call (default: the configured timezone)',
+    }),
+  ),
+});
+export type TodayQuery = Static<typeof TodayQuery>;
+
+/** `Todo` and `EventOccurrence` are registered by the routes plugin. */
+export const Today = Type.Object(
+  {
+    today_tasks: Type.Array(Type.Ref(Todo), {
+      description: 'Due later today (not yet overdue), then in-progress todos without a due date',
+    }),
+    overdue_tasks: Type.Array(Type.Ref(Todo), {
+      description: 'Open todos whose due date has passed, oldest first',
+    }),
+    today_events: Type.Array(Type.Ref(EventOccurrence), {
+      description:
+        'Occurrences overlapping the local day (recurring ones expanded, all-day ones included), by start',
+    }),
+    inbox_count: Type.Integer({ description: 'Pending todos without a due date' }),
+    greeting: StringEnum(GREETINGS),
+    date: Type.String({ description: 'The local date, YYYY-MM-DD' }),
+    timezone: Type.String({ description: 'The zone used' }),
+  },
+  { $id: 'Today' },
+);

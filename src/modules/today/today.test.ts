@@ -1,0 +1,402 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TEST_PIN, type TestServer } from '../../../test/helpers/server.js';
+
+interface Todo {
+  id: string;
+  title: string;
+  status: string;
+  due_date: string | null;
+}
+interface Occurrence {
+  id: string;
+  title: string;
+  start_time: string;
+  end_time: string | null;
+  occurrence_start: string;
+  is_all_day: boolean;
+  is_recurring: boolean;
+}
+interface Today {
+  today_tasks: Todo[];
+  overdue_tasks: Todo[];
+  today_events: Occurrence[];
+  inbox_count: number;
+  greeting: string;
+  date: string;
+  timezone: string;
+}
+
+async function today(s: TestServer, tz?: string): Promise<Today> {
+  const res = await s.request<Today>(
+    'GET',
+    tz === undefined ? '/api/today' : `/api/today?tz=${encodeURIComponent(tz)}`,
+  );
+  expect(res.status, res.text).toBe(200);
+  return res.json;
+}
+
+async function todo(s: TestServer, title: string, fields: Record<string, unknown> = {}): Promise<Todo> {
+  const res = await s.request<Todo>('POST', '/api/todos', { title, ...fields });
+  expect(res.status, res.text).toBe(201);
+  return res.json;
+}
+
+async function event(s: TestServer, title: string, fields: Record<string, unknown>): Promise<Occurrence> {
+  const res = await s.request<Occurrence>('POST', '/api/events', { title, ...fields });
+  expect(res.status, res.text).toBe(201);
+  return res.json;
+}
+
+/** Moves the clock, logging in again: access tokens expire by the same clock. */
+async function setNow(s: TestServer, iso: string): Promise<void> {
+  s.clock.set(iso);
+  const res = await s.request<{ access_token: string }>(
+    'POST',
+    '/api/auth/login',
+    { pin: TEST_PIN },
+    { authorization: '' },
+  );
+  expect(res.status, res.text).toBe(200);
+  s.token = res.json.access_token;
+}
+
+const titles = (items: Array<{ title: string }>) => items.map((i) => i.title);
+
+/** Deletes every todo and event, so each case starts from an empty day. */
+async function clear(s: TestServer): Promise<void> {
+  for (const path of ['/api/todos', '/api/events']) {
+    const list = await s.request<{ items: Array<{ id: string }> }>('GET', `${path}?limit=100`);
+    for (const id of new Set(list.json.items.map((i) => i.id)))
+      expect((await s.request('DELETE', `${path}/${id}`)).status).toBe(204);
+  }
+}
+
+describe('today in Asia/Seoul', () => {
+  let s: TestServer;
+  // Monday 2 March 2026, 10:00 in Seoul (UTC+9, no DST).
+  const MONDAY_10AM = '2026-03-02T01:00:00.000Z';
+
+  beforeAll(async () => {
+    s = await startTestServer({ timezone: 'Asia/Seoul', now: MONDAY_10AM });
+  });
+  afterAll(async () => s.close());
+  afterEach(async () => {
+    await clear(s);
+    s.clock.set(MONDAY_10AM);
+  });
+
+  it('an empty day', async () => {
+    expect(await today(s)).toEqual({
+      today_tasks: [],
+      overdue_tasks: [],
+      today_events: [],
+      inbox_count: 0,
+      greeting: 'Good morning',
+      date: '2026-03-02',
+      timezone: 'Asia/Seoul',
+    });
+  });
+
+  it('splits open todos into due later today, overdue and inbox', async () => {
+    s.clock.set('2026-02-25T00:00:00.000Z'); // created earlier, so created_at orders are stable
+    const nineAm = await todo(s, 'due 09:00 today', { due_date: '2026-03-02T09:00:00+09:00' });
+    const threePm = await todo(s, 'due 15:00 today', { due_date: '2026-03-02T15:00:00+09:00' });
+    const bareToday = await todo(s, 'due today (date only)', { due_date: '2026-03-02' });
+    await todo(s, 'due tomorrow 00:30', { due_date: '2026-03-03T00:30:00+09:00' });
+    const bareYesterday = await todo(s, 'due yesterday (date only)', { due_date: '2026-03-01' });
+    s.clock.advance(1000);
+    const doing = await todo(s, 'in progress, no date', { status: 'in_progress' });
+    await todo(s, 'inbox one');
+    await todo(s, 'inbox two', { priority: 'high' });
+    await todo(s, 'done today', { due_date: '2026-03-02T15:00:00+09:00', status: 'completed' });
+    await todo(s, 'cancelled overdue', { due_date: '2026-02-20', status: 'cancelled' });
+    await todo(s, 'completed, no date', { status: 'completed' });
+    const doingToday = await todo(s, 'in progress, due 18:00', {
+      status: 'in_progress',
+      due_date: '2026-03-02T18:00:00+09:00',
+    });
+    const doingLate = await todo(s, 'in progress, due last week', {
+      status: 'in_progress',
+      due_date: '2026-02-24T12:00:00+09:00',
+    });
+    s.clock.set(MONDAY_10AM);
+
+    const day = await today(s);
+    // Due later today by due time, then in-progress todos without a date; each once.
+    expect(day.today_tasks.map((t) => t.id)).toEqual([threePm.id, doingToday.id, bareToday.id, doing.id]);
+    // A todo due at 09:00 is overdue at 10:00 and not also due today; oldest first.
+    expect(day.overdue_tasks.map((t) => t.id)).toEqual([doingLate.id, bareYesterday.id, nineAm.id]);
+    expect(day.inbox_count).toBe(2);
+    // Whole todos, as GET /api/todos/{id} shows them.
+    expect(day.today_tasks[0]).toEqual((await s.request('GET', `/api/todos/${threePm.id}`)).json);
+  });
+
+  it('moves a todo from today to overdue exactly at its due time', async () => {
+    await todo(s, 'call at noon', { due_date: '2026-03-02T12:00:00+09:00' });
+    s.clock.set('2026-03-02T02:59:59.999Z');
+    expect(titles((await today(s)).today_tasks)).toEqual(['call at noon']);
+    s.clock.set('2026-03-02T03:00:00.000Z'); // due == now: not yet before now
+    expect(titles((await today(s)).today_tasks)).toEqual(['call at noon']);
+    s.clock.set('2026-03-02T03:00:00.001Z');
+    const later = await today(s);
+    expect(later.today_tasks).toEqual([]);
+    expect(titles(later.overdue_tasks)).toEqual(['call at noon']);
+  });
+
+  it('keeps a date-only todo due all day and makes it overdue at local midnight', async () => {
+    await todo(s, 'pay rent', { due_date: '2026-03-02' });
+    s.clock.set('2026-03-02T14:59:59.000Z'); // 23:59:59 in Seoul
+    let day = await today(s);
+    expect(day.date).toBe('2026-03-02');
+    expect(titles(day.today_tasks)).toEqual(['pay rent']);
+    expect(day.overdue_tasks).toEqual([]);
+    expect(day.greeting).toBe('Good evening');
+
+    s.clock.set('2026-03-02T15:00:00.000Z'); // 00:00 on Tuesday in Seoul, still Monday in UTC
+    day = await today(s);
+    expect(day.date).toBe('2026-03-03');
+    expect(day.today_tasks).toEqual([]);
+    expect(titles(day.overdue_tasks)).toEqual(['pay rent']);
+    expect(day.greeting).toBe('Good morning');
+  });
+
+  it('greets by the local hour', async () => {
+    const cases: Array<[string, string]> = [
+      ['2026-03-01T15:00:00.000Z', 'Good morning'], // 00:00
+      ['2026-03-02T02:59:59.000Z', 'Good morning'], // 11:59:59
+      ['2026-03-02T03:00:00.000Z', 'Good afternoon'], // 12:00
+      ['2026-03-02T08:59:00.000Z', 'Good afternoon'], // 17:59
+      ['2026-03-02T09:00:00.000Z', 'Good evening'], // 18:00
+      ['2026-03-02T14:59:00.000Z', 'Good evening'], // 23:59
+    ];
+    for (const [now, greeting] of cases) {
+      s.clock.set(now);
+      const day = await today(s);
+      expect(day.greeting, now).toBe(greeting);
+      expect(day.date, now).toBe('2026-03-02');
+    }
+  });
+
+  it('lists the occurrences overlapping the local day, by start', async () => {
+    s.clock.set('2026-02-01T00:00:00.000Z');
+    await event(s, 'standup', {
+      start_time: '2026-03-02T10:00:00+09:00',
+      end_time: '2026-03-02T10:15:00+09:00',
+    });
+    await event(s, 'late party', {
+      start_time: '2026-03-01T23:00:00+09:00',
+      end_time: '2026-03-02T01:00:00+09:00',
+    });
+    await event(s, 'yesterday dinner', {
+      start_time: '2026-03-01T19:00:00+09:00',
+      end_time: '2026-03-01T21:00:00+09:00',
+    });
+    await event(s, 'ends at midnight', {
+      start_time: '2026-03-01T22:00:00+09:00',
+      end_time: '2026-03-02T00:00:00+09:00',
+    });
+    await event(s, 'holiday', { start_time: '2026-03-02' });
+    await event(s, 'yesterday all day', { start_time: '2026-03-01' });
+    await event(s, 'tomorrow all day', { start_time: '2026-03-03' });
+    await event(s, 'conference', { start_time: '2026-03-01', end_time: '2026-03-03' });
+    await event(s, 'reminder pin', { start_time: '2026-03-02T07:00:00+09:00' });
+    await event(s, 'tomorrow midnight', { start_time: '2026-03-03T00:00:00+09:00' });
+    await event(s, 'weekly review', {
+      start_time: '2026-02-02T08:00:00+09:00',
+      end_time: '2026-02-02T09:00:00+09:00',
+      recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO',
+    });
+    await event(s, 'tuesday class', {
+      start_time: '2026-02-03T08:00:00+09:00',
+      recurrence_rule: 'FREQ=WEEKLY;BYDAY=TU',
+    });
+    await event(s, 'night shift', {
+      start_time: '2026-02-20T23:30:00+09:00',
+      end_time: '2026-02-21T01:00:00+09:00',
+      recurrence_rule: 'FREQ=DAILY',
+    });
+    s.clock.set(MONDAY_10AM);
+
+    const day = await today(s);
+    expect(titles(day.today_events)).toEqual([
+      'conference', // all day since 1 March 00:00
+      'late party', // Sunday 23:00 -> Monday 01:00
+      'night shift', // Sunday 23:30 -> Monday 01:00
+      'holiday',
+      'reminder pin',
+      'weekly review',
+      'standup',
+      'night shift', // Monday 23:30
+    ]);
+    const [nightBefore, nightOf] = day.today_events.filter((e) => e.title === 'night shift');
+    expect(nightBefore).toMatchObject({
+      occurrence_start: '2026-03-01T14:30:00.000Z',
+      end_time: '2026-03-01T16:00:00.000Z',
+      is_recurring: true,
+    });
+    expect(nightOf).toMatchObject({ occurrence_start: '2026-03-02T14:30:00.000Z', is_recurring: true });
+    expect(day.today_events.find((e) => e.title === 'weekly review')).toMatchObject({
+      start_time: '2026-03-01T23:00:00.000Z',
+      end_time: '2026-03-02T00:00:00.000Z',
+      occurrence_start: '2026-03-01T23:00:00.000Z',
+    });
+    expect(day.today_events.find((e) => e.title === 'holiday')).toMatchObject({
+      is_all_day: true,
+      start_time: '2026-03-01T15:00:00.000Z',
+    });
+    const starts = day.today_events.map((e) => e.occurrence_start);
+    expect([...starts].sort()).toEqual(starts);
+  });
+
+  it('answers for another zone with ?tz=, and refuses unknown zones', async () => {
+    s.clock.set('2026-02-01T00:00:00.000Z');
+    await todo(s, 'Seoul 23:00 / New York 09:00', { due_date: '2026-03-02T14:00:00Z' });
+    await todo(s, 'Seoul 09:30 / New York 19:30 Sunday', { due_date: '2026-03-02T00:30:00Z' });
+    await event(s, 'Seoul Monday dinner', { start_time: '2026-03-02T20:00:00+09:00' }); // New York: Monday 06:00
+    await event(s, 'New York Sunday brunch', { start_time: '2026-03-01T09:00:00-05:00' }); // Seoul: Sunday 23:00
+    s.clock.set(MONDAY_10AM); // Seoul: Monday 10:00. New York: Sunday 20:00.
+
+    const seoul = await today(s);
+    expect(seoul).toMatchObject({ date: '2026-03-02', timezone: 'Asia/Seoul', greeting: 'Good morning' });
+    expect(titles(seoul.today_tasks)).toEqual(['Seoul 23:00 / New York 09:00']);
+    expect(titles(seoul.overdue_tasks)).toEqual(['Seoul 09:30 / New York 19:30 Sunday']);
+    expect(titles(seoul.today_events)).toEqual(['Seoul Monday dinner']);
+
+    const ny = await today(s, 'America/New_York');
+    expect(ny).toMatchObject({ date: '2026-03-01', timezone: 'America/New_York', greeting: 'Good evening' });
+    expect(ny.today_tasks).toEqual([]);
+    expect(titles(ny.overdue_tasks)).toEqual(['Seoul 09:30 / New York 19:30 Sunday']);
+    expect(titles(ny.today_events)).toEqual(['New York Sunday brunch']);
+
+    for (const tz of ['Mars/Olympus_Mons', 'Asia/Seul', 'UTC+25', '']) {
+      const res = await s.request('GET', `/api/today?tz=${encodeURIComponent(tz)}`);
+      expect(res.status, tz).toBe(400);
+      expect(res.json.error.code).toBe('VALIDATION_ERROR');
+      expect(res.json.error.details.field).toBe('tz');
+    }
+  });
+
+  it('follows the configured timezone when it changes', async () => {
+    s.clock.set('2026-03-02T16:00:00.000Z'); // Seoul: Tuesday 01:00. Los Angeles: Monday 08:00.
+    expect((await today(s)).date).toBe('2026-03-03');
+    expect((await s.request('PATCH', '/api/settings', { timezone: 'America/Los_Angeles' })).status).toBe(200);
+    try {
+      expect(await today(s)).toMatchObject({
+        date: '2026-03-02',
+        timezone: 'America/Los_Angeles',
+        greeting: 'Good morning',
+      });
+    } finally {
+      await s.request('PATCH', '/api/settings', { timezone: 'Asia/Seoul' });
+    }
+  });
+
+  it('needs a token and is in the OpenAPI document', async () => {
+    expect((await s.request('GET', '/api/today', undefined, { authorization: '' })).status).toBe(401);
+    const doc = await s.request('GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.json.paths['/api/today'].get.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'tz' })]),
+    );
+  });
+});
+
+describe('today in America/New_York across DST', () => {
+  let s: TestServer;
+
+  beforeAll(async () => {
+    s = await startTestServer({ timezone: 'America/New_York', now: '2026-03-01T12:00:00.000Z' });
+  });
+  afterAll(async () => s.close());
+  afterEach(async () => clear(s));
+
+  it('spring forward: the 23-hour day of 8 March 2026', async () => {
+    await setNow(s, '2026-03-01T12:00:00.000Z');
+    await todo(s, 'taxes (date only)', { due_date: '2026-03-08' });
+    await todo(s, 'due 23:00 EDT', { due_date: '2026-03-08T23:00:00' });
+    await event(s, 'daily 09:00', { start_time: '2026-03-01T09:00:00', recurrence_rule: 'FREQ=DAILY' });
+    await event(s, 'brunch', { start_time: '2026-03-08' });
+    await event(s, 'late show', { start_time: '2026-03-08T23:30:00' });
+    await event(s, 'Saturday night', { start_time: '2026-03-07T23:30:00' });
+    await event(s, 'after midnight', { start_time: '2026-03-09T00:30:00' });
+
+    // 00:30 EST, before the clocks jump at 02:00.
+    await setNow(s, '2026-03-08T05:30:00.000Z');
+    let day = await today(s);
+    expect(day).toMatchObject({ date: '2026-03-08', greeting: 'Good morning', timezone: 'America/New_York' });
+    expect(titles(day.today_tasks)).toEqual(['due 23:00 EDT', 'taxes (date only)']);
+    expect(day.today_tasks.map((t) => t.due_date)).toEqual([
+      '2026-03-09T03:00:00.000Z',
+      '2026-03-09T03:59:59.999Z',
+    ]);
+    expect(titles(day.today_events)).toEqual(['brunch', 'daily 09:00', 'late show']);
+    // The all-day event covers the 23 hours of the local day; the daily event keeps 09:00 local, now EDT.
+    expect(day.today_events[0]).toMatchObject({
+      start_time: '2026-03-08T05:00:00.000Z',
+      end_time: '2026-03-09T04:00:00.000Z',
+    });
+    expect(day.today_events[1]!.start_time).toBe('2026-03-08T13:00:00.000Z');
+
+    // 23:30 EDT: still the 8th (a fixed UTC-5 offset would already say the 9th).
+    await setNow(s, '2026-03-09T03:30:00.000Z');
+    day = await today(s);
+    expect(day).toMatchObject({ date: '2026-03-08', greeting: 'Good evening' });
+    expect(titles(day.today_tasks)).toEqual(['taxes (date only)']);
+    expect(titles(day.overdue_tasks)).toEqual(['due 23:00 EDT']);
+
+    // Local midnight: the date-only todo becomes overdue.
+    await setNow(s, '2026-03-09T04:00:00.000Z');
+    day = await today(s);
+    expect(day.date).toBe('2026-03-09');
+    expect(titles(day.overdue_tasks)).toEqual(['due 23:00 EDT', 'taxes (date only)']);
+    expect(titles(day.today_events)).toEqual(['after midnight', 'daily 09:00']);
+  });
+
+  it('fall back: the 25-hour day of 1 November 2026', async () => {
+    await setNow(s, '2026-10-20T12:00:00.000Z');
+    await todo(s, 'clocks (date only)', { due_date: '2026-11-01' });
+    await todo(s, 'due 23:15 EST', { due_date: '2026-11-01T23:15:00' });
+    await event(s, 'first 01:30', { start_time: '2026-11-01T01:30:00' }); // repeated hour: the earlier (EDT) one
+    await event(s, 'late call', { start_time: '2026-11-01T23:45:00' });
+    await event(s, 'all saints', { start_time: '2026-11-01' });
+    await event(s, 'sunday 08:00', {
+      start_time: '2026-10-04T08:00:00',
+      recurrence_rule: 'FREQ=WEEKLY;BYDAY=SU',
+    });
+
+    // 23:30 EST on the 1st: in UTC it is already the 2nd.
+    await setNow(s, '2026-11-02T04:30:00.000Z');
+    const day = await today(s);
+    expect(day).toMatchObject({ date: '2026-11-01', greeting: 'Good evening' });
+    expect(titles(day.today_tasks)).toEqual(['clocks (date only)']);
+    expect(day.today_tasks[0]!.due_date).toBe('2026-11-02T04:59:59.999Z');
+    expect(titles(day.overdue_tasks)).toEqual(['due 23:15 EST']);
+    expect(titles(day.today_events)).toEqual(['all saints', 'first 01:30', 'sunday 08:00', 'late call']);
+    expect(day.today_events.map((e) => e.start_time)).toEqual([
+      '2026-11-01T04:00:00.000Z',
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-01T13:00:00.000Z', // 08:00 EST
+      '2026-11-02T04:45:00.000Z',
+    ]);
+    expect(day.today_events[0]!.end_time).toBe('2026-11-02T05:00:00.000Z'); // 25 hours
+
+    // ?tz= over the same instant: Seoul is already at Monday 13:30.
+    const seoul = await today(s, 'Asia/Seoul');
+    expect(seoul).toMatchObject({ date: '2026-11-02', greeting: 'Good afternoon', timezone: 'Asia/Seoul' });
+    // Seoul's Monday overlaps the end of New York's long Sunday.
+    expect(titles(seoul.today_events)).toEqual(['all saints', 'late call']);
+    expect(titles(seoul.today_tasks)).toEqual(['clocks (date only)']);
+    expect(titles(seoul.overdue_tasks)).toEqual(['due 23:15 EST']);
+  });
+
+  it('counts the inbox: pending todos without a due date only', async () => {
+    await todo(s, 'a');
+    await todo(s, 'b');
+    await todo(s, 'c', { status: 'in_progress' });
+    await todo(s, 'd', { due_date: '2030-01-01' });
+    await todo(s, 'e', { status: 'completed' });
+    const day = await today(s);
+    expect(day.inbox_count).toBe(2);
+    expect(titles(day.today_tasks)).toEqual(['c']);
+  });
+});
