@@ -1,0 +1,81 @@
+import { Type } from '@sinclair/typebox';
+import type { App } from '../../app.js';
+import { errorResponses, IdParams } from '../common/schemas.js';
+import {
+  Notification,
+  NotificationListQuery,
+  NotificationPage,
+  Registered,
+  RegisterTokenBody,
+  UnregisterTokenBody,
+} from './notifications.schemas.js';
+import type { NotificationsService } from './notifications.service.js';
+
+export async function notificationsRoutes(
+  app: App,
+  opts: { notifications: NotificationsService },
+): Promise<void> {
+  const { notifications } = opts;
+  app.addSchema(Notification);
+
+  app.post(
+    '/api/notifications/register-token',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Register an Expo push token (idempotent)',
+        body: RegisterTokenBody,
+        response: { 200: Registered, ...errorResponses(400, 401) },
+      },
+    },
+    async (req) => {
+      await notifications.registerToken(req.body);
+      return { status: 'registered' as const };
+    },
+  );
+
+  app.delete(
+    '/api/notifications/register-token',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Unregister an Expo push token',
+        body: UnregisterTokenBody,
+        response: { 204: Type.Null(), ...errorResponses(400, 401) },
+      },
+    },
+    async (req, reply) => {
+      await notifications.unregisterToken(req.body.token);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/notifications',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Recent notifications, newest first',
+        querystring: NotificationListQuery,
+        response: { 200: NotificationPage, ...errorResponses(400, 401) },
+      },
+    },
+    async (req) => notifications.list(req.query),
+  );
+
+  app.post(
+    '/api/notifications/:id/read',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark a notification read',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 404) },
+      },
+    },
+    async (req, reply) => {
+      await notifications.markRead(req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * The Expo push client (expo-server-sdk v5): chunked sends that report a ticket or an error per
+ * message, and receipt look-ups. Knows nothing about the database: the notifications service
+ * records tickets, removes dead tokens and retries.
+ *
+ * The SDK reads its base URL from `process.env.EXPO_BASE_URL` once, when it is first loaded, so
+ * a per-client `baseUrl` (tests point it at a fake) is applied by an undici interceptor that
+ * rewrites the origin of the SDK's requests instead.
+ */
+import { createRequire } from 'node:module';
+import { Expo, type ExpoPushMessage, type ExpoPushReceipt, type ExpoPushTicket } from 'expo-server-sdk';
+import type { Dispatcher } from 'undici';
+
+export interface PushMessage {
+  to: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+}
+
+/** One message's outcome: the ticket Expo answered, or the error of its chunk's request. */
+export type PushResult =
+  | { to: string; ticket: ExpoPushTicket; error?: undefined }
+  | { to: string; ticket?: undefined; error: Error };
+
+export interface PushClient {
+  /** Sends in chunks of at most 100; never throws, each message gets a result (same order). */
+  send(messages: PushMessage[]): Promise<PushResult[]>;
+  /** Receipts by id, fetched in chunks of at most 300; ids Expo does not know yet are absent. */
+  receipts(ids: string[]): Promise<Record<string, ExpoPushReceipt>>;
+  close(): Promise<void>;
+}
+
+export interface PushClientOptions {
+  accessToken?: string | null;
+  /** e.g. `http://127.0.0.1:4010` (a fake); default the SDK's own (https://exp.host). */
+  baseUrl?: string | null;
+}
+
+export const isExpoPushToken = (token: unknown): token is string => Expo.isExpoPushToken(token);
+
+// The undici the SDK itself loads, so the dispatcher we hand it is one it understands.
+const requireFromSdk = createRequire(createRequire(import.meta.url).resolve('expo-server-sdk'));
+
+function redirectingDispatcher(baseUrl: string): Dispatcher {
+  const { Agent } = requireFromSdk('undici') as typeof import('undici');
+  const base = new URL(baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return new Agent().compose(
+    (dispatch) => (opts, handler) =>
+      dispatch({ ...opts, origin: base.origin, path: `${prefix}${opts.path}` }, handler),
+  );
+}
+
+export function createPushClient(opts: PushClientOptions = {}): PushClient {
+  const dispatcher = opts.baseUrl ? redirectingDispatcher(opts.baseUrl) : undefined;
+  const expo = new Expo({
+    ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
+    ...(dispatcher ? { httpAgent: dispatcher } : {}),
+  });
+
+  return {
+    async send(messages) {
+      const chunks = expo.chunkPushNotifications(
+        messages.map((m): ExpoPushMessage => ({
+          to: m.to,
+          title: m.title,
+          body: m.body,
+          data: m.data,
+          sound: 'default',
+          priority: 'high',
+        })),
+      );
+      // The SDK bounds concurrency itself (6 requests) and retries 429s with backoff.
+      const outcomes = await Promise.allSettled(
+        chunks.map((chunk) => expo.sendPushNotificationsAsync(chunk)),
+      );
+      const results: PushResult[] = [];
+      chunks.forEach((chunk, i) => {
+        const outcome = outcomes[i]!;
+        chunk.forEach((message, j) => {
+          const to = message.to as string;
+          if (outcome.status === 'rejected') {
+            results.push({
+              to,
+              error: outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason)),
+            });
+          } else {
+            const ticket = outcome.value[j];
+            results.push(
+              ticket ? { to, ticket } : { to, error: new Error('Expo answered without a ticket') },
+            );
+          }
+        });
+      });
+      return results;
+    },
+
+    async receipts(ids) {
+      const out: Record<string, ExpoPushReceipt> = {};
+      for (const chunk of expo.chunkPushNotificationReceiptIds(ids))
+        Object.assign(out, await expo.getPushNotificationReceiptsAsync(chunk));
+      return out;
+    },
+
+    async close() {
+      await dispatcher?.close();
+    },
+  };
+}
