@@ -29,6 +29,10 @@ import { memosRoutes } from './modules/memos/memos.routes.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { todayRoutes } from './modules/today/today.routes.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
+import { chatRoutes } from './modules/chat/chat.routes.js';
+import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
+import { redactToken, websocketRoutes } from './realtime/websocket.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -40,6 +44,8 @@ export interface AppDeps {
   logger?: boolean | Record<string, unknown>;
   /** The secret JWTs are signed with (config JWT_SECRET or the generated one in DATA_DIR). */
   jwtSecret: Uint8Array;
+  /** WebSocket ping interval (default 25 s, at most 30 s); tests shorten it. */
+  wsPingIntervalMs?: number;
 }
 
 export interface BuiltApp {
@@ -57,7 +63,19 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const clock = deps.clock ?? systemClock;
 
   const app: App = Fastify({
-    logger: deps.logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.query.token'] },
+    logger: deps.logger ?? {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.query.token', 'req.query.key'],
+      // The WebSocket takes its token in the query string: keep it out of logged URLs.
+      serializers: {
+        req: (req: IncomingMessage & { hostname?: string; ip?: string }) => ({
+          method: req.method,
+          url: redactToken(req.url ?? ''),
+          hostname: req.hostname,
+          remoteAddress: req.ip,
+        }),
+      },
+    },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
@@ -93,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
   }
 
-  const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret });
+  const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret, logger: app.log });
   const { generatedPin } = await services.auth.bootstrapPin(config.pin);
 
   // 4. Docs: OpenAPI from the route schemas, Swagger UI at /docs, ReDoc at /redoc.
@@ -111,6 +129,16 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   await app.register(authPublicRoutes, { auth: services.auth });
   await app.register(calendarFeedRoutes, { events: services.events, auth: services.auth });
 
+  // The WebSocket authenticates with its `?token=` (closing with 4001), not the bearer hook.
+  await app.register(websocketRoutes, {
+    hub: services.hub,
+    auth: services.auth,
+    chat: services.chat,
+    buffers: services.streamBuffers,
+    clock,
+    pingIntervalMs: deps.wsPingIntervalMs,
+  });
+
   // 6. Everything else needs an access token.
   await app.register(async (scope: App) => {
     scope.addHook('onRequest', authenticate(services.auth));
@@ -121,7 +149,15 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(searchRoutes, { search: services.search });
     await scope.register(todayRoutes, { today: services.today });
     await scope.register(settingsRoutes, { settings: services.settings });
+    await scope.register(notificationsRoutes, { notifications: services.notifications });
+    await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
+    await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
   });
+
+  // 7. Background jobs start once the server is ready (ENABLE_SCHEDULER); services.close() stops them.
+  if (config.enableScheduler) app.addHook('onReady', async () => services.scheduler.start({ log: app.log }));
+  // The agent worker always runs (it is not a scheduled job); it resumes tasks a crash interrupted.
+  app.addHook('onReady', async () => services.agentTasks.start());
 
   app.addHook('onClose', async () => {
     await services.close();

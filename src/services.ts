@@ -19,12 +19,29 @@ import { createTodosRepository } from './modules/todos/todos.repository.js';
 import { createTodosService } from './modules/todos/todos.service.js';
 import { createTodayService } from './modules/today/today.service.js';
 import { createLocalHub } from './realtime/hub.js';
+import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
+import { createNotificationsService, type Logger } from './modules/notifications/notifications.service.js';
+import { createPushClient } from './modules/notifications/push.js';
+import { createBriefingRepository } from './modules/briefing/briefing.repository.js';
+import { createBriefingService } from './modules/briefing/briefing.service.js';
+import { createJobScheduler } from './jobs/index.js';
+import { createClassifier } from './ai/classifier.js';
+import { readFollowUpTime } from './ai/offline/follow-up.js';
+import { understandOffline } from './ai/offline/understand.js';
+import { createOrchestrator } from './ai/orchestrator.js';
+import { createAiProvider } from './ai/provider.js';
+import { createChatService, type TurnHandler } from './modules/chat/chat.service.js';
+import { createTitler } from './modules/chat/titles.js';
+import { createStreamBuffers } from './realtime/stream-buffers.js';
+import { createAgentTasksService } from './modules/agent-tasks/agent-tasks.service.js';
 
 export interface ServiceDeps {
   config: Config;
   database: Database;
   clock: Clock;
   jwtSecret: Uint8Array;
+  /** Where background work (scheduler, push sender) reports failures; app.log in buildApp. */
+  logger?: Logger;
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
@@ -49,17 +66,99 @@ export async function createServices(deps: ServiceDeps) {
     maxFailures: config.loginMaxFailures,
     globalMaxFailures: config.loginGlobalMaxFailures,
     lockoutMinutes: config.loginLockoutMinutes,
+    // Logout and refresh-token reuse close that session's sockets.
+    onSessionRevoked: (sessionId) => hub.closeSession(sessionId, 'Session revoked'),
   });
 
   // One matcher for search and the `q` filters of todos, events and memos.
   const searchRepo = createSearchRepository(database);
   const todos = createTodosService({ repo: createTodosRepository(db, searchRepo.textMatch), clock, timezone, publish });
-  const events = createEventsService({ repo: createEventsRepository(db), clock, timezone, publish });
+  const events = createEventsService({ repo: createEventsRepository(db, searchRepo.textMatch), clock, timezone, publish });
   const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish });
   const search = createSearchService({ repo: searchRepo });
   const today = createTodayService({ todos, events, clock, timezone });
 
   const aiHealth = createAiHealthProbe(config.ai);
+
+  // Chat: the turn runner and the orchestrator, which reads the chat history back (hence the late binding).
+  const aiProvider = createAiProvider(config.ai);
+  const classifier = createClassifier({ provider: aiProvider, ai: config.ai, offline: understandOffline });
+  const streamBuffers = createStreamBuffers({ clock });
+  hub.subscribe(streamBuffers.record);
+  let turnHandler: TurnHandler | null = null;
+  const chat = await createChatService({
+    db,
+    clock,
+    publish,
+    handler: () => turnHandler!,
+    titler: createTitler(aiProvider),
+    log: deps.logger,
+  });
+  turnHandler = createOrchestrator({
+    todos,
+    events,
+    memos,
+    search,
+    today,
+    classifier,
+    provider: aiProvider,
+    clock,
+    timezone,
+    ai: config.ai,
+    history: chat.history,
+    readFollowUpTime,
+    // Created below; only called during turns, after start-up.
+    briefing: { build: () => briefing.build() },
+    agentTasks: { create: (input, ctx) => agentTasks.create(input, ctx) },
+  });
+
+  // Notifications, the daily briefing and the scheduler (started by buildApp when ENABLE_SCHEDULER).
+  const notifications = createNotificationsService({
+    db,
+    repo: createNotificationsRepository(db),
+    clock,
+    publish,
+    push: createPushClient({ accessToken: config.expoAccessToken, baseUrl: config.expoBaseUrl }),
+    log: deps.logger,
+  });
+  // Agent tasks: the durable queue and its worker (started by buildApp once the server is ready).
+  const agentTasks = createAgentTasksService({
+    db,
+    dialect: database.dialect,
+    clock,
+    timezone,
+    publish,
+    ai: aiProvider,
+    notifications,
+    concurrency: config.agentConcurrency,
+    // Without REDIS_URL one instance is assumed: tasks left running at start-up are orphans.
+    singleInstance: config.redisUrl === null,
+    extraInstructions: config.ai.systemPrompt,
+    log: deps.logger,
+  });
+  const briefing = createBriefingService({
+    db,
+    repo: createBriefingRepository(db),
+    clock,
+    timezone,
+    today,
+    notifications,
+    publish,
+    // The LLM writes it in prose when one is configured; the template otherwise (or on failure).
+    complete: aiProvider.enabled ? (messages) => aiProvider.complete(messages, { maxTokens: 600 }) : undefined,
+    log: deps.logger,
+  });
+  const scheduler = createJobScheduler({
+    db,
+    clock,
+    hub,
+    events,
+    settings,
+    notifications,
+    briefing,
+    reminderCheckIntervalSeconds: config.reminderCheckIntervalSeconds,
+    enableBriefing: config.enableBriefing,
+  });
 
   return {
     hub,
@@ -71,8 +170,19 @@ export async function createServices(deps: ServiceDeps) {
     search,
     today,
     aiHealth,
+    notifications,
+    briefing,
+    scheduler,
+    agentTasks,
+    aiProvider,
+    chat,
+    streamBuffers,
     servicesUp: async (): Promise<boolean> => true,
     async close(): Promise<void> {
+      await agentTasks.close();
+      await scheduler.stop();
+      await chat.close();
+      await notifications.close();
       await hub.close();
       await database.close();
     },

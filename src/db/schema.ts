@@ -155,6 +155,13 @@ export interface AgentTasksTable {
   completed_at: string | null;
 }
 
+/** Every (item, occurrence) key a notification decided (a summary covers several). */
+export interface NotificationKeysTable {
+  key: string;
+  notification_id: string | null;
+  created_at: string;
+}
+
 export interface JobStateTable {
   name: string;
   last_run_at: string;
@@ -175,6 +182,7 @@ export interface DB {
   push_tickets: PushTicketsTable;
   agent_tasks: AgentTasksTable;
   job_state: JobStateTable;
+  notification_keys: NotificationKeysTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;

@@ -54,6 +54,8 @@ function normaliseOffset(offset: string): string {
 }
 
 function isRealWallTime(w: WallTime): boolean {
+  // Date.UTC reads years 0-99 as 1900-1999; nothing a person schedules lies before 1000.
+  if (w.year < 1000) return false;
   if (w.month < 1 || w.month > 12 || w.day < 1) return false;
   if ((w.hour ?? 0) > 23 || (w.minute ?? 0) > 59 || (w.second ?? 0) > 59) return false;
   return w.day <= DateTime.utc(w.year, w.month, 1).daysInMonth!;

@@ -22,6 +22,8 @@ export interface ServerEvents {
     actions: Array<{ label: string; action: string; params: Record<string, unknown> }>;
   };
   notification: {
+    /** The notification's id (an addition: lets a client mark it read). */
+    id?: string;
     title: string;
     body: string;
     kind: 'reminder' | 'overdue' | 'briefing' | 'agent_task';

@@ -1,0 +1,110 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, EventRow, EventUpdate, NewEventRow } from '../../db/schema.js';
+import { hasTag, matchesAllWords, offsetOf } from '../common/items.js';
+import type { TextMatcher } from '../search/search.repository.js';
+
+export interface EventFilter {
+  tag?: string;
+  q?: string;
+}
+
+/**
+ * Instants (ISO UTC text). An event overlaps [from, to) when it starts before `to` and either
+ * starts at or after `from` or ends after it: a timed event without an end lasts zero minutes;
+ * all-day events always store their (exclusive) end.
+ */
+export interface EventWindow {
+  from?: string;
+  to?: string;
+}
+
+export type EventsRepository = ReturnType<typeof createEventsRepository>;
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** `textMatch` is the search index's matcher, so `q` means the same as in search. */
+export function createEventsRepository(db: Kysely<DB>, textMatch?: TextMatcher) {
+  function filtered(conn: Db, f: EventFilter, w: EventWindow, recurring?: boolean) {
+    return conn.selectFrom('events').where((eb) => {
+      const conds = [];
+      if (recurring === true) conds.push(eb('recurrence_rule', 'is not', null));
+      if (recurring === false) conds.push(eb('recurrence_rule', 'is', null));
+      if (w.to !== undefined) conds.push(eb('start_time', '<', w.to));
+      if (w.from !== undefined)
+        conds.push(eb.or([eb('start_time', '>=', w.from), eb('end_time', '>', w.from)]));
+      if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
+      if (f.q !== undefined)
+        conds.push(textMatch ? textMatch('event', f.q) : matchesAllWords(eb, ['title', 'description', 'location'], f.q));
+      return eb.and(conds);
+    });
+  }
+
+  async function page(
+    f: EventFilter,
+    w: EventWindow,
+    recurring: boolean | undefined,
+    limit: number,
+    offset: number,
+    trx: Db,
+  ) {
+    const [rows, count] = await Promise.all([
+      filtered(trx, f, w, recurring)
+        .selectAll()
+        .orderBy('start_time')
+        .orderBy('id')
+        .limit(limit)
+        .offset(offset)
+        .execute(),
+      filtered(trx, f, w, recurring)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  }
+
+  return {
+    async insert(row: NewEventRow, trx: Db = db): Promise<void> {
+      await trx.insertInto('events').values(row).execute();
+    },
+    async find(id: string, trx: Db = db): Promise<EventRow | undefined> {
+      return trx.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async update(id: string, patch: EventUpdate, trx: Db = db): Promise<void> {
+      await trx.updateTable('events').set(patch).where('id', '=', id).execute();
+    },
+    async delete(id: string, trx: Db = db): Promise<boolean> {
+      const res = await trx.deleteFrom('events').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+    /** Series as stored (each once), overlapping the window by their first occurrence; by start, id. */
+    async listSeries(f: EventFilter, w: EventWindow, pageNo: number, limit: number, trx: Db = db) {
+      return page(f, w, undefined, limit, offsetOf(pageNo, limit), trx);
+    },
+    /** The first `limit` one-off events overlapping the window, by start, id; and how many there are. */
+    async oneOffs(f: EventFilter, w: EventWindow, limit: number, trx: Db = db) {
+      return page(f, w, false, limit, 0, trx);
+    },
+    /** Every one-off event overlapping the window, by start, id. */
+    async oneOffsAll(f: EventFilter, w: EventWindow, trx: Db = db): Promise<EventRow[]> {
+      return filtered(trx, f, w, false).selectAll().orderBy('start_time').orderBy('id').execute();
+    },
+    /** Every recurring series whose first start is before `to` (expanded by the service). */
+    async recurringBefore(f: EventFilter, to: string, trx: Db = db): Promise<EventRow[]> {
+      return filtered(trx, f, { to }, true).selectAll().orderBy('start_time').orderBy('id').execute();
+    },
+    /** All events, for the calendar feed. */
+    async all(trx: Db = db): Promise<EventRow[]> {
+      return trx.selectFrom('events').selectAll().orderBy('start_time').orderBy('id').execute();
+    },
+    async getSetting(key: string, trx: Db = db): Promise<string | undefined> {
+      const row = await trx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+      return row?.value;
+    },
+    async putSetting(key: string, value: string, trx: Db = db): Promise<void> {
+      await trx
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App } from '../../app.js';
+import { unauthorized } from '../../lib/errors.js';
+import { bearerToken } from '../../plugins/authenticate.js';
+import type { AuthService } from '../auth/auth.service.js';
+import { errorResponses, IdParams } from '../common/schemas.js';
+import {
+  Event,
+  EventCreate,
+  EventListQuery,
+  EventOccurrence,
+  EventPage,
+  EventPatch,
+  FeedKey,
+  FeedQuery,
+  Ics,
+} from './events.schemas.js';
+import type { EventsService } from './events.service.js';
+
+const ICS_TYPE = 'text/calendar; charset=utf-8';
+
+/** iCalendar bodies are text, not JSON: documented under their own media type. */
+const icsResponse = { description: 'iCalendar (RFC 5545)', content: { 'text/calendar': { schema: Ics } } };
+
+function sendIcs(reply: FastifyReply, body: string): FastifyReply {
+  return reply.type(ICS_TYPE).header('cache-control', 'no-store').send(body);
+}
+
+/** The subscription URL, absolute when the request says where it came in. */
+function feedUrl(req: FastifyRequest, key: string): string {
+  const path = `/api/calendar.ics?key=${encodeURIComponent(key)}`;
+  return req.host ? `${req.protocol}://${req.host}${path}` : path;
+}
+
+/** Registered in the authenticated scope. */
+export async function eventsRoutes(app: App, opts: { events: EventsService }): Promise<void> {
+  const { events } = opts;
+  app.addSchema(Event);
+  app.addSchema(EventOccurrence);
+
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'List event occurrences',
+        description:
+          'With both `start_after` and `start_before` (at most 366 days apart), recurring events are expanded: one item per occurrence overlapping the window. With one bound or none, each series appears once, filtered on its first occurrence.',
+        querystring: EventListQuery,
+        response: { 200: EventPage, ...errorResponses(400, 401) },
+      },
+    },
+    async (req) => events.list(req.query),
+  );
+
+  app.post(
+    '/api/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Create an event',
+        body: EventCreate,
+        response: { 201: Type.Ref(Event), ...errorResponses(400, 401, 422) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await events.create(req.body)),
+  );
+
+  app.get(
+    '/api/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Get an event (the series)',
+        params: IdParams,
+        response: { 200: Type.Ref(Event), ...errorResponses(401, 404) },
+      },
+    },
+    async (req) => events.get(req.params.id),
+  );
+
+  app.patch(
+    '/api/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Change an event',
+        description: "Moving `start_time` without giving `end_time` keeps the event's length.",
+        params: IdParams,
+        body: EventPatch,
+        response: { 200: Type.Ref(Event), ...errorResponses(400, 401, 404, 422) },
+      },
+    },
+    async (req) => events.update(req.params.id, req.body),
+  );
+
+  app.delete(
+    '/api/events/:id',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Delete an event (the whole series)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 404) },
+      },
+    },
+    async (req, reply) => {
+      await events.remove(req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/events/:id/ics',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'One event as iCalendar',
+        params: IdParams,
+        response: { 200: icsResponse, ...errorResponses(401, 404) },
+      },
+    },
+    async (req, reply) => sendIcs(reply, await events.eventIcs(req.params.id)),
+  );
+
+  app.post(
+    '/api/calendar/feed-key',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Create or replace the calendar feed secret',
+        description: 'The previous secret stops working. Subscribe a calendar app to the returned URL.',
+        response: { 200: FeedKey, ...errorResponses(401) },
+      },
+    },
+    async (req) => {
+      const key = await events.createFeedKey();
+      return { key, url: feedUrl(req, key) };
+    },
+  );
+}
+
+/** Registered in the public scope: calendar apps cannot send headers, so `?key=` also works. */
+export async function calendarFeedRoutes(
+  app: App,
+  opts: { events: EventsService; auth: AuthService },
+): Promise<void> {
+  const { events, auth } = opts;
+
+  app.get(
+    '/api/calendar.ics',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'All events as an iCalendar feed',
+        description: 'Authenticate with `Authorization: Bearer <access token>` or `?key=<feed secret>`.',
+        security: [{ bearer: [] }, {}],
+        querystring: FeedQuery,
+        response: { 200: icsResponse, ...errorResponses(400, 401) },
+      },
+    },
+    async (req, reply) => {
+      const token = bearerToken(req.headers.authorization);
+      if (token !== null) await auth.authenticate(token);
+      else if (req.query.key === undefined || !(await events.isFeedKey(req.query.key)))
+        throw unauthorized('A bearer token or a valid feed key is required');
+      return sendIcs(reply, await events.calendarIcs());
+    },
+  );
+}

@@ -1,0 +1,425 @@
+/**
+ * Events: the rules behind `/api/events`, the calendar exports, and the occurrences "today" and
+ * the scheduler read. Times are UTC instants; an event also keeps the zone it was written in,
+ * which is the wall clock its recurrences and its all-day days follow.
+ */
+import crypto from 'node:crypto';
+import type { EventRow, EventUpdate } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import { notFound, unprocessable, validationError } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import {
+  addLocalDays,
+  nextLocalMidnight,
+  parseTimeInput,
+  startOfLocalDay,
+  type ParsedTime,
+} from '../../lib/time.js';
+import type { EventSink } from '../../realtime/events.js';
+import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
+import type { EventFilter, EventsRepository, EventWindow } from './events.repository.js';
+import type { Event, EventCreate, EventListQuery, EventOccurrence, EventPatch } from './events.schemas.js';
+import { buildCalendar, type IcsEvent } from './ics.js';
+import {
+  expandSeries,
+  fromFloating,
+  RecurrenceError,
+  toFloating,
+  validateSeries,
+  type Occurrence,
+} from './recurrence.js';
+
+/** The longest window GET /api/events expands recurrences over. */
+const MAX_WINDOW_DAYS = 366;
+/** Where the feed secret's SHA-256 lives in the settings table (the secret itself is never stored). */
+const FEED_KEY_SETTING = 'calendar.feed_key_hash';
+
+export interface EventsServiceDeps {
+  repo: EventsRepository;
+  clock: Clock;
+  timezone: () => string;
+  publish: EventSink;
+}
+
+export type EventsService = ReturnType<typeof createEventsService>;
+
+export interface EventPage {
+  items: EventOccurrence[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+export function toEvent(row: EventRow): Event {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    start_time: row.start_time,
+    end_time: row.end_time,
+    location: row.location,
+    is_all_day: row.is_all_day === 1,
+    reminder_minutes: row.reminder_minutes,
+    recurrence_rule: row.recurrence_rule,
+    tags: parseTags(row.tags),
+    conversation_id: row.conversation_id,
+    message_id: row.message_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/**
+ * One occurrence before it becomes an API object: a window can hold tens of thousands, of which
+ * a page shows fifty, so only the page is materialised.
+ */
+interface Slot {
+  /** Start in ms: orders like the ISO text. */
+  at: number;
+  row: EventRow;
+  /** Absent for a row's own (first) occurrence. */
+  occurrence?: Occurrence;
+}
+
+const rowSlot = (row: EventRow): Slot => ({ at: Date.parse(row.start_time), row });
+
+/** By occurrence start, then id: a total order, so pages never repeat or skip. */
+function bySlot(a: Slot, b: Slot): number {
+  if (a.at !== b.at) return a.at - b.at;
+  return a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0;
+}
+
+/** The first `n` slots of two sorted lists, merged. */
+function mergeSorted(a: Slot[], b: Slot[], n: number): Slot[] {
+  const out: Slot[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < n && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && bySlot(a[i]!, b[j]!) <= 0)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
+
+function toOccurrence({ row, occurrence }: Slot): EventOccurrence {
+  const event = toEvent(row);
+  const is_recurring = row.recurrence_rule !== null;
+  if (!occurrence) return { ...event, occurrence_start: row.start_time, is_recurring };
+  const start = occurrence.start.toISOString();
+  return {
+    ...event,
+    start_time: start,
+    end_time: occurrence.end?.toISOString() ?? null,
+    occurrence_start: start,
+    is_recurring,
+  };
+}
+
+function sha256(text: string): Buffer {
+  return crypto.createHash('sha256').update(text, 'utf8').digest();
+}
+
+const isLocalMidnight = (d: Date, zone: string) => startOfLocalDay(d, zone).getTime() === d.getTime();
+
+/** The stored times of an event, settled together (they constrain one another). */
+interface Times {
+  start_time: string;
+  end_time: string | null;
+  is_all_day: number;
+  recurrence_rule: string | null;
+  timezone: string;
+}
+
+export function createEventsService(deps: EventsServiceDeps) {
+  const { repo, clock } = deps;
+
+  function readTime(value: string, field: string): ParsedTime {
+    const parsed = parseTimeInput(value, deps.timezone());
+    if (!parsed)
+      throw validationError(field, `${field} must be an RFC 3339 date-time or a YYYY-MM-DD date`, value);
+    // Years before 1000 are typos in a calendar, and Date.UTC reads years 0-99 as 1900-1999.
+    if (Number(value.trim().slice(0, 4)) < 1000)
+      throw validationError(field, `${field} must be in the year 1000 or later`, value);
+    return parsed;
+  }
+
+  /**
+   * An end as the client wrote it. A bare date is the last day, inclusive: the event ends at the
+   * local midnight after it (for all-day and timed events alike). For an all-day event a
+   * date-time end names its last day unless it is itself a local midnight after the start.
+   */
+  function readEnd(value: string, start: Date, allDay: boolean, zone: string): Date {
+    const parsed = readTime(value, 'end_time');
+    if (parsed.dateOnly) return nextLocalMidnight(parsed.date, zone);
+    return allDay ? snapAllDayEnd(parsed.date, start, zone) : parsed.date;
+  }
+
+  function snapAllDayEnd(end: Date, start: Date, zone: string): Date {
+    return end > start && isLocalMidnight(end, zone) ? end : nextLocalMidnight(end, zone);
+  }
+
+  /**
+   * Final checks shared by create and update: an all-day event always stores its exclusive end
+   * (null = one day), so overlap queries need no zone arithmetic; end >= start; the rule is
+   * valid for this start (stored in canonical form).
+   */
+  function settle(start: Date, end: Date | null, allDay: boolean, rule: string | null, zone: string): Times {
+    if (allDay && end === null) end = nextLocalMidnight(start, zone);
+    // An all-day event lasts at least its first day (a bare end date before it is backwards).
+    if (end !== null && (end < start || (allDay && end.getTime() === start.getTime())))
+      throw unprocessable('end_time', 'end_time must not be before start_time');
+    let canonical: string | null = null;
+    if (rule !== null && rule.trim() !== '') {
+      try {
+        canonical = validateSeries({ rule, start, end, isAllDay: allDay, timezone: zone });
+      } catch (err) {
+        if (err instanceof RecurrenceError)
+          throw unprocessable('recurrence_rule', `Invalid recurrence_rule: ${err.message}`);
+        throw err;
+      }
+    }
+    return {
+      start_time: start.toISOString(),
+      end_time: end?.toISOString() ?? null,
+      is_all_day: allDay ? 1 : 0,
+      recurrence_rule: canonical,
+      timezone: zone,
+    };
+  }
+
+  /** A list bound: a bare date as `start_after` is the start of that local day, as `start_before` its end. */
+  function readBound(value: string, field: 'start_after' | 'start_before'): Date {
+    const parsed = readTime(value, field);
+    if (!parsed.dateOnly) return parsed.date;
+    const tz = deps.timezone();
+    return field === 'start_after' ? startOfLocalDay(parsed.date, tz) : nextLocalMidnight(parsed.date, tz);
+  }
+
+  function slotsOf(row: EventRow, from: Date, to: Date): Slot[] {
+    const series = {
+      rule: row.recurrence_rule!,
+      start: new Date(row.start_time),
+      end: row.end_time === null ? null : new Date(row.end_time),
+      isAllDay: row.is_all_day === 1,
+      timezone: row.timezone,
+    };
+    return expandSeries(series, from, to).map((occurrence) => ({
+      at: occurrence.start.getTime(),
+      row,
+      occurrence,
+    }));
+  }
+
+  /** The recurring series' occurrences overlapping [from, to), sorted. */
+  async function recurringBetween(filter: EventFilter, from: Date, to: Date): Promise<Slot[]> {
+    const series = await repo.recurringBefore(filter, to.toISOString());
+    return series.flatMap((row) => slotsOf(row, from, to)).sort(bySlot);
+  }
+
+  function toIcs(row: EventRow): IcsEvent {
+    return {
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      location: row.location,
+      start: new Date(row.start_time),
+      end: row.end_time === null ? null : new Date(row.end_time),
+      isAllDay: row.is_all_day === 1,
+      timezone: row.timezone,
+      rule: row.recurrence_rule,
+      tags: parseTags(row.tags),
+      reminderMinutes: row.reminder_minutes,
+      created: new Date(row.created_at),
+      updated: new Date(row.updated_at),
+    };
+  }
+
+  async function findRow(id: string): Promise<EventRow> {
+    const row = await repo.find(id);
+    if (!row) throw notFound('Event', id);
+    return row;
+  }
+
+  return {
+    get: async (id: string): Promise<Event> => toEvent(await findRow(id)),
+
+    async create(input: EventCreate, ctx: WriteContext = {}): Promise<Event> {
+      const zone = deps.timezone();
+      const parsed = readTime(input.start_time, 'start_time');
+      // A bare date makes an all-day event unless the client says otherwise.
+      const allDay = input.is_all_day ?? parsed.dateOnly;
+      const start = allDay ? startOfLocalDay(parsed.date, zone) : parsed.date;
+      const end = input.end_time == null ? null : readEnd(input.end_time, start, allDay, zone);
+      const times = settle(start, end, allDay, input.recurrence_rule ?? null, zone);
+      const now = clock.now().toISOString();
+      const row: EventRow = {
+        id: newId('evt'),
+        title: input.title.trim() || input.title,
+        description: input.description ?? null,
+        location: input.location ?? null,
+        reminder_minutes: input.reminder_minutes ?? null,
+        ...times,
+        tags: JSON.stringify(normaliseTags(input.tags)),
+        conversation_id: ctx.conversationId ?? null,
+        message_id: ctx.messageId ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      await repo.insert(row);
+      (ctx.publish ?? deps.publish)('module_data_changed', {
+        module: 'events',
+        action: 'created',
+        id: row.id,
+      });
+      return toEvent(row);
+    },
+
+    async update(id: string, patch: EventPatch, ctx: WriteContext = {}): Promise<Event> {
+      const current = await findRow(id);
+      const set: EventUpdate = {};
+      if (patch.title !== undefined) set.title = patch.title.trim() || patch.title;
+      if (patch.description !== undefined) set.description = patch.description;
+      if (patch.location !== undefined) set.location = patch.location;
+      if (patch.reminder_minutes !== undefined) set.reminder_minutes = patch.reminder_minutes;
+      if (patch.tags !== undefined) set.tags = JSON.stringify(normaliseTags(patch.tags));
+
+      const timing =
+        patch.start_time !== undefined ||
+        patch.end_time !== undefined ||
+        patch.is_all_day !== undefined ||
+        patch.recurrence_rule !== undefined;
+      if (timing) {
+        // The series takes the owner's current zone when what depends on it is rewritten.
+        const rezone =
+          patch.start_time !== undefined ||
+          patch.recurrence_rule !== undefined ||
+          patch.is_all_day !== undefined;
+        const zone = rezone ? deps.timezone() : current.timezone;
+        const oldStart = new Date(current.start_time);
+        const oldEnd = current.end_time === null ? null : new Date(current.end_time);
+        let start = oldStart;
+        let allDay = patch.is_all_day ?? current.is_all_day === 1;
+        if (patch.start_time !== undefined) {
+          const parsed = readTime(patch.start_time, 'start_time');
+          start = parsed.date;
+          allDay = patch.is_all_day ?? parsed.dateOnly;
+        }
+        if (allDay) start = startOfLocalDay(start, zone);
+
+        let end: Date | null;
+        if (patch.end_time !== undefined)
+          end = patch.end_time === null ? null : readEnd(patch.end_time, start, allDay, zone);
+        else if (oldEnd === null) end = null;
+        else if (patch.start_time !== undefined) {
+          // A moved event keeps its length on the wall clock (an all-day event its number of days).
+          const length =
+            toFloating(oldEnd, current.timezone).getTime() - toFloating(oldStart, current.timezone).getTime();
+          end = fromFloating(new Date(toFloating(start, zone).getTime() + length), zone);
+        } else end = oldEnd;
+        if (allDay && end !== null && patch.end_time === undefined) end = snapAllDayEnd(end, start, zone);
+        // Turning an all-day event into a timed one: its stored one-day end stays as it was.
+
+        const rule = patch.recurrence_rule !== undefined ? patch.recurrence_rule : current.recurrence_rule;
+        Object.assign(set, settle(start, end, allDay, rule, zone));
+      }
+
+      if (Object.keys(set).length === 0) return toEvent(current);
+      set.updated_at = clock.now().toISOString();
+      await repo.update(id, set);
+      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'events', action: 'updated', id });
+      return toEvent({ ...current, ...set });
+    },
+
+    async remove(id: string, ctx: WriteContext = {}): Promise<Event> {
+      const current = await repo.find(id);
+      if (!current || !(await repo.delete(id))) throw notFound('Event', id);
+      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'events', action: 'deleted', id });
+      return toEvent(current);
+    },
+
+    /**
+     * A page of occurrences. With both bounds recurring series are expanded over the window
+     * (one-off events are filtered and counted in SQL, series expanded in memory, then merged);
+     * with one bound or none each series appears once, filtered on its first occurrence.
+     */
+    async list(query: EventListQuery): Promise<EventPage> {
+      const page = query.page ?? 1;
+      const limit = query.limit ?? 50;
+      const filter: EventFilter = { tag: query.tag, q: query.q?.trim() ? query.q : undefined };
+      const from = query.start_after === undefined ? undefined : readBound(query.start_after, 'start_after');
+      const to = query.start_before === undefined ? undefined : readBound(query.start_before, 'start_before');
+
+      if (from === undefined || to === undefined) {
+        const window: EventWindow = { from: from?.toISOString(), to: to?.toISOString() };
+        const { rows, total } = await repo.listSeries(filter, window, page, limit);
+        return { items: rows.map((r) => toOccurrence(rowSlot(r))), total, page, limit };
+      }
+
+      if (to < from)
+        throw validationError(
+          'start_before',
+          'start_before must not be before start_after',
+          query.start_before,
+        );
+      if (to > addLocalDays(from, MAX_WINDOW_DAYS, deps.timezone()))
+        throw validationError(
+          'start_before',
+          `The window may span at most ${MAX_WINDOW_DAYS} days`,
+          query.start_before,
+        );
+      const offset = (page - 1) * limit;
+      const [single, recurring] = await Promise.all([
+        repo.oneOffs(filter, { from: from.toISOString(), to: to.toISOString() }, offset + limit),
+        recurringBetween(filter, from, to),
+      ]);
+      const merged = mergeSorted(single.rows.map(rowSlot), recurring, offset + limit);
+      return {
+        items: merged.slice(offset).map(toOccurrence),
+        total: single.total + recurring.length,
+        page,
+        limit,
+      };
+    },
+
+    /**
+     * Every occurrence overlapping [from, to), recurring series expanded (each bounded), by start:
+     * for "today" and the reminder scheduler.
+     */
+    async occurrencesBetween(from: Date, to: Date): Promise<EventOccurrence[]> {
+      const window = { from: from.toISOString(), to: to.toISOString() };
+      const [single, recurring] = await Promise.all([
+        repo.oneOffsAll({}, window),
+        recurringBetween({}, from, to),
+      ]);
+      return mergeSorted(single.map(rowSlot), recurring, Infinity).map(toOccurrence);
+    },
+
+    /** One event (the whole series) as iCalendar text. */
+    async eventIcs(id: string): Promise<string> {
+      const row = await findRow(id);
+      return buildCalendar([toIcs(row)], { now: clock.now(), name: 'ClawChat' });
+    },
+
+    /** Every event as one iCalendar feed. */
+    async calendarIcs(): Promise<string> {
+      const rows = await repo.all();
+      return buildCalendar(rows.map(toIcs), { now: clock.now(), name: 'ClawChat' });
+    },
+
+    /** Creates (or replaces, revoking the old one) the calendar feed secret; returns it once. */
+    async createFeedKey(): Promise<string> {
+      const key = crypto.randomBytes(32).toString('base64url');
+      await repo.putSetting(FEED_KEY_SETTING, sha256(key).toString('hex'));
+      return key;
+    },
+
+    /** Whether `key` is the current feed secret (hashes compared in constant time). */
+    async isFeedKey(key: string): Promise<boolean> {
+      const stored = await repo.getSetting(FEED_KEY_SETTING);
+      if (!stored) return false;
+      const expected = Buffer.from(stored, 'hex');
+      const actual = sha256(key);
+      return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
+    },
+  };
+}
