@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp, type App, type BuiltApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createDatabase } from '../../src/db/database.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import { ManualClock, systemClock } from '../../src/lib/clock.js';
 
 export const TEST_PIN = '123456';
 
@@ -24,6 +24,10 @@ export interface TestServerOptions {
   dataDir?: string;
   /** Skip the login (auth tests do their own). */
   login?: boolean;
+  /** Run on the system clock (real-timer tests of the scheduler); `clock` is then unused. */
+  realClock?: boolean;
+  /** WebSocket server ping interval (heartbeat and token-expiry tests shorten it). */
+  wsPingIntervalMs?: number;
 }
 
 export interface TestResponse<T = any> {
@@ -80,7 +84,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   });
   const clock = new ManualClock(opts.now ?? new Date());
   const database = await createDatabase(config.database);
-  const built = await buildApp({ config, database, clock, logger: false, jwtSecret: new TextEncoder().encode(config.jwtSecret!) });
+  const built = await buildApp({ config, database, clock: opts.realClock ? systemClock : clock, logger: false, jwtSecret: new TextEncoder().encode(config.jwtSecret!), wsPingIntervalMs: opts.wsPingIntervalMs });
   const { app } = built;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;

@@ -1,0 +1,323 @@
+/**
+ * `/api/chat/*`: conversations, messages, sending (202, the reply streams over the WebSocket)
+ * and `POST /api/chat/stream` (the same turn streamed on the response as server-sent events).
+ */
+import { Type } from '@sinclair/typebox';
+import type { ServerResponse } from 'node:http';
+import type { App } from '../../app.js';
+import type { ServerFrame } from '../../realtime/events.js';
+import type { Hub } from '../../realtime/hub.js';
+import type { StreamBuffers } from '../../realtime/stream-buffers.js';
+import { errorResponses } from '../common/schemas.js';
+import { ActionCardSchema, CardActionSchema } from './cards.js';
+import { cardOf } from './chat.mappers.js';
+import {
+  Conversation,
+  ConversationCreate,
+  ConversationDeleteQuery,
+  ConversationListQuery,
+  ConversationPage,
+  ConversationParams,
+  ConversationPatch,
+  ConversationWithMessages,
+  Message,
+  MessageEdit,
+  MessageIdParams,
+  MessageListQuery,
+  MessagePage,
+  MessageParams,
+  RegenerateBody,
+  SendAccepted,
+  SendBody,
+  StopAccepted,
+} from './chat.schemas.js';
+import type { ChatService } from './chat.service.js';
+
+const tags = ['chat'];
+
+export async function chatRoutes(
+  app: App,
+  opts: { chat: ChatService; hub: Hub; buffers: StreamBuffers },
+): Promise<void> {
+  const { chat, hub, buffers } = opts;
+  // Shutdown: stop the turns first, so open SSE responses end instead of holding the close up.
+  app.addHook('preClose', async () => chat.close());
+  app.addSchema(Conversation);
+  app.addSchema(Message);
+  // Published for clients: the card shapes (`metadata.card`, WebSocket `action_card`).
+  app.addSchema(CardActionSchema);
+  app.addSchema(ActionCardSchema);
+
+  app.get(
+    '/api/chat/conversations',
+    {
+      schema: {
+        tags,
+        summary: 'List conversations, newest activity first',
+        querystring: ConversationListQuery,
+        response: { 200: ConversationPage, ...errorResponses(400, 401) },
+      },
+    },
+    async (req) => chat.listConversations(req.query),
+  );
+
+  app.post(
+    '/api/chat/conversations',
+    {
+      schema: {
+        tags,
+        summary: 'Create a conversation (the body may be absent)',
+        body: ConversationCreate,
+        response: { 201: Type.Ref(Conversation), ...errorResponses(400, 401) },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await chat.createConversation(req.body ?? {})),
+  );
+
+  app.get(
+    '/api/chat/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A conversation with its newest 50 messages (oldest first)',
+        params: ConversationParams,
+        response: { 200: ConversationWithMessages, ...errorResponses(401, 404) },
+      },
+    },
+    async (req) => chat.getConversation(req.params.id),
+  );
+
+  app.patch(
+    '/api/chat/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename or (un)archive a conversation',
+        params: ConversationParams,
+        body: ConversationPatch,
+        response: { 200: Type.Ref(Conversation), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => chat.updateConversation(req.params.id, req.body),
+  );
+
+  app.delete(
+    '/api/chat/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Archive a conversation, or delete it with its messages (`permanent=true`)',
+        params: ConversationParams,
+        querystring: ConversationDeleteQuery,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req, reply) => {
+      await chat.removeConversation(req.params.id, req.query.permanent ?? false);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/chat/conversations/:id/messages',
+    {
+      schema: {
+        tags,
+        summary:
+          'Messages: page 1 is the newest window, oldest first within a page; or a before/after cursor',
+        params: ConversationParams,
+        querystring: MessageListQuery,
+        response: { 200: MessagePage, ...errorResponses(400, 401, 404) },
+      },
+    },
+    async (req) => chat.listMessages(req.params.id, req.query),
+  );
+
+  app.put(
+    '/api/chat/conversations/:id/messages/:message_id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a message',
+        params: MessageParams,
+        body: MessageEdit,
+        response: { 200: Type.Ref(Message), ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (req) => chat.editMessage(req.params.id, req.params.message_id, req.body.content),
+  );
+
+  app.delete(
+    '/api/chat/conversations/:id/messages/:message_id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a message',
+        params: MessageParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 404) },
+      },
+    },
+    async (req, reply) => {
+      await chat.deleteMessage(req.params.id, req.params.message_id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/chat/send',
+    {
+      schema: {
+        tags,
+        summary: 'Send a message; the reply streams over the WebSocket',
+        description:
+          'The user message is stored before the 202. `client_message_id` makes the call idempotent for 24 hours ' +
+          '(same body: the first answer, nothing new; different body: 409).',
+        body: SendBody,
+        response: { 202: SendAccepted, ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const { done: _done, replayed: _replayed, ...accepted } = await chat.send(req.body);
+      return reply.code(202).send(accepted);
+    },
+  );
+
+  app.post(
+    '/api/chat/stream',
+    {
+      schema: {
+        tags,
+        summary: 'Send a message and stream the reply as server-sent events',
+        description:
+          'One `data: <json>` line per event: `{conversation_id, message_id, user_message_id}`, `{token}`..., ' +
+          '`{done: true, intent, usage}`, `{action_card}` for actions, `{error}` on failure, then `data: [DONE]`.',
+        body: SendBody,
+        produces: ['text/event-stream'],
+        response: {
+          200: Type.String({ description: 'text/event-stream' }),
+          ...errorResponses(400, 401, 404, 409),
+        },
+      },
+    },
+    async (req, reply) => {
+      // Listen before the turn can start, so no frame is missed; keep only this reply's.
+      const early: ServerFrame[] = [];
+      let forward: ((frame: ServerFrame) => void) | null = null;
+      const unsubscribe = hub.subscribe((frame) => (forward ? forward(frame) : early.push(frame)));
+      let sent: Awaited<ReturnType<ChatService['send']>>;
+      try {
+        sent = await chat.send(req.body);
+      } catch (err) {
+        unsubscribe();
+        throw err;
+      }
+      const id = sent.message_id;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const write = sseWriter(res);
+      write({ conversation_id: sent.conversation_id, message_id: id, user_message_id: sent.user_message_id });
+
+      // Each chunk index and each closing frame once, whichever way it arrives.
+      const seen = new Set<string>();
+      const relay = (frame: ServerFrame) => {
+        const line = sseLine(frame, id);
+        if (!line) return;
+        const key =
+          frame.type === 'stream_chunk' ? `chunk:${(frame.data as { index: number }).index}` : frame.type;
+        if (seen.has(key)) return;
+        seen.add(key);
+        write(line);
+      };
+
+      if (sent.replayed) {
+        // The same request again: what the first one streamed so far, then the rest live.
+        const buffered = buffers.replay(id, 0);
+        if (buffered) for (const frame of buffered) relay(frame);
+        else {
+          const stored = await chat.getMessage(id);
+          if (stored && stored.status !== 'streaming') {
+            if (stored.content) write({ token: stored.content });
+            write({ done: true, intent: stored.intent, usage: null });
+            const card = cardOf(stored);
+            if (card) {
+              const { card_type, payload, actions } = card;
+              write({ action_card: { message_id: id, card_type, payload, actions } });
+            }
+          }
+        }
+      }
+      for (const frame of early) relay(frame);
+      forward = relay;
+
+      // The turn completes (and is stored) even if the client is gone; then the stream closes.
+      await sent.done;
+      unsubscribe();
+      write('[DONE]');
+      res.end();
+    },
+  );
+
+  app.post(
+    '/api/chat/conversations/:id/regenerate',
+    {
+      schema: {
+        tags,
+        summary: 'Generate the text of a reply again (the old reply is deleted; actions are never re-run)',
+        params: ConversationParams,
+        body: RegenerateBody,
+        response: { 202: SendAccepted, ...errorResponses(400, 401, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const { done: _done, ...accepted } = await chat.regenerate(req.params.id, req.body?.message_id);
+      return reply.code(202).send(accepted);
+    },
+  );
+
+  app.post(
+    '/api/chat/messages/:message_id/stop',
+    {
+      schema: {
+        tags,
+        summary: 'Stop a reply that is still streaming; what it produced is kept',
+        params: MessageIdParams,
+        response: { 202: StopAccepted, ...errorResponses(401, 404) },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await chat.stop(req.params.message_id)),
+  );
+}
+
+/** The SSE payload for one hub frame of reply `id`, or null when it is not part of that reply. */
+function sseLine(frame: ServerFrame, id: string): Record<string, unknown> | null {
+  if ((frame.data as { message_id?: unknown }).message_id !== id) return null;
+  if (frame.type === 'stream_chunk')
+    return { token: (frame.data as ServerFrame<'stream_chunk'>['data']).content };
+  if (frame.type === 'stream_end') {
+    const d = frame.data as ServerFrame<'stream_end'>['data'];
+    return { done: true, intent: d.intent, usage: d.usage };
+  }
+  if (frame.type === 'action_card') return { action_card: frame.data };
+  if (frame.type === 'error') {
+    const d = frame.data as ServerFrame<'error'>['data'];
+    return { error: { code: d.code, message: d.message } };
+  }
+  return null;
+}
+
+/** Writes `data: ...` events until `[DONE]`; nothing after it, and nothing to a closed socket. */
+function sseWriter(res: ServerResponse): (payload: Record<string, unknown> | '[DONE]') => void {
+  let finished = false;
+  return (payload) => {
+    if (finished || res.writableEnded || res.destroyed) return;
+    if (payload === '[DONE]') finished = true;
+    res.write(`data: ${payload === '[DONE]' ? payload : JSON.stringify(payload)}\n\n`);
+  };
+}

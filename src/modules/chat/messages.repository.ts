@@ -1,0 +1,145 @@
+/**
+ * All SQL on `messages`. Order is (created_at, id) everywhere: ids are time-ordered, so equal
+ * timestamps still sort in creation order and pages never repeat or skip.
+ */
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import type { DB, MessageRow } from '../../db/schema.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+export type MessageUpdate = Partial<
+  Pick<MessageRow, 'content' | 'message_type' | 'status' | 'intent' | 'metadata'>
+>;
+
+/** A position in a conversation, for cursors. */
+export interface MessagePosition {
+  created_at: string;
+  id: string;
+}
+
+function olderThan(eb: ExpressionBuilder<DB, 'messages'>, p: MessagePosition) {
+  return eb.or([
+    eb('created_at', '<', p.created_at),
+    eb.and([eb('created_at', '=', p.created_at), eb('id', '<', p.id)]),
+  ]);
+}
+
+function newerThan(eb: ExpressionBuilder<DB, 'messages'>, p: MessagePosition) {
+  return eb.or([
+    eb('created_at', '>', p.created_at),
+    eb.and([eb('created_at', '=', p.created_at), eb('id', '>', p.id)]),
+  ]);
+}
+
+export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
+
+export function createMessagesRepository(db: Kysely<DB>) {
+  return {
+    async insert(row: MessageRow, trx: Db = db): Promise<void> {
+      await trx.insertInto('messages').values(row).execute();
+    },
+    async find(id: string, trx: Db = db): Promise<MessageRow | undefined> {
+      return trx.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async update(id: string, patch: MessageUpdate, trx: Db = db): Promise<boolean> {
+      const res = await trx.updateTable('messages').set(patch).where('id', '=', id).executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+    async delete(id: string, trx: Db = db): Promise<boolean> {
+      const res = await trx.deleteFrom('messages').where('id', '=', id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+    async count(conversationId: string, trx: Db = db): Promise<number> {
+      const r = await trx
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('conversation_id', '=', conversationId)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    /** The newest `limit` messages after skipping `offset` newer ones, returned oldest first. */
+    async newest(conversationId: string, limit: number, offset = 0, trx: Db = db): Promise<MessageRow[]> {
+      const rows = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.reverse();
+    },
+    /** The `limit` messages just older than `p`, oldest first. */
+    async before(
+      conversationId: string,
+      p: MessagePosition,
+      limit: number,
+      trx: Db = db,
+    ): Promise<MessageRow[]> {
+      const rows = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .where((eb) => olderThan(eb, p))
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.reverse();
+    },
+    /** The `limit` messages just newer than `p`, oldest first. */
+    async after(
+      conversationId: string,
+      p: MessagePosition,
+      limit: number,
+      trx: Db = db,
+    ): Promise<MessageRow[]> {
+      return trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .where((eb) => newerThan(eb, p))
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(limit)
+        .execute();
+    },
+    /** The newest message older than `p` (optionally of one role). */
+    async previous(
+      conversationId: string,
+      p: MessagePosition,
+      role?: string,
+      trx: Db = db,
+    ): Promise<MessageRow | undefined> {
+      let q = trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .where((eb) => olderThan(eb, p));
+      if (role !== undefined) q = q.where('role', '=', role);
+      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    },
+    /** The newest assistant message of the conversation that is done streaming. */
+    async lastAssistant(conversationId: string, trx: Db = db): Promise<MessageRow | undefined> {
+      return trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .where('role', '=', 'assistant')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+    },
+    /** Replies a crash left half-written become `failed`, keeping their text (start-up). */
+    async failStreaming(trx: Db = db): Promise<number> {
+      const res = await trx
+        .updateTable('messages')
+        .set({ status: 'failed' })
+        .where('status', '=', 'streaming')
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows);
+    },
+  };
+}
