@@ -5,7 +5,6 @@
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { Clock } from './lib/clock.js';
-import { createAiHealthProbe } from './ai/health.js';
 import { createAuthRepository } from './modules/auth/auth.repository.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createEventsRepository } from './modules/events/events.repository.js';
@@ -78,10 +77,10 @@ export async function createServices(deps: ServiceDeps) {
   const search = createSearchService({ repo: searchRepo });
   const today = createTodayService({ todos, events, clock, timezone });
 
-  const aiHealth = createAiHealthProbe(config.ai);
-
   // Chat: the turn runner and the orchestrator, which reads the chat history back (hence the late binding).
-  const aiProvider = createAiProvider(config.ai);
+  // Chat replies may wait for a cold model to load (Ollama), so the first byte gets the full
+  // AI_TIMEOUT_SECONDS; classification keeps its own short 5 s limit and falls back offline.
+  const aiProvider = createAiProvider(config.ai, { connectTimeoutMs: config.ai.timeoutSeconds * 1000 });
   const classifier = createClassifier({ provider: aiProvider, ai: config.ai, offline: understandOffline });
   const streamBuffers = createStreamBuffers({ clock });
   hub.subscribe(streamBuffers.record);
@@ -169,7 +168,7 @@ export async function createServices(deps: ServiceDeps) {
     memos,
     search,
     today,
-    aiHealth,
+    aiHealth: () => aiProvider.health(),
     notifications,
     briefing,
     scheduler,
