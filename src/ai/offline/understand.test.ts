@@ -1,0 +1,465 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { UnderstandContext } from '../intents.js';
+import { accuracy, evaluate, formatFailures, loadCases } from './evaluate.js';
+import { readFollowUpTime } from './follow-up.js';
+import { targetMatches } from './target-match.js';
+import { understandOffline } from './understand.js';
+
+const ctxAt = (iso: string, timezone: string): UnderstandContext => ({
+  now: DateTime.fromISO(iso, { zone: timezone }).toJSDate(),
+  timezone,
+});
+
+// Monday 2025-03-10 09:00 in Seoul, the default moment for these tests.
+const seoul = ctxAt('2025-03-10T09:00', 'Asia/Seoul');
+// Ten minutes before midnight, at the end of a month.
+const lateSeoul = ctxAt('2026-04-29T23:50', 'Asia/Seoul');
+// New York, 00:30 on the night clocks jump from 02:00 to 03:00.
+const springForward = ctxAt('2025-03-09T00:30', 'America/New_York');
+
+const understand = (text: string, ctx = seoul) => understandOffline(text, ctx);
+
+describe('create_todo', () => {
+  it('cleans the title and keeps a bare due date when no time was given', () => {
+    expect(understand('add buy milk tomorrow')).toEqual({
+      intent: 'create_todo',
+      params: { title: 'buy milk', due_date: '2025-03-11' },
+    });
+    expect(understand('remind me to pay rent on the 1st').params).toMatchObject({
+      title: 'pay rent',
+      due_date: '2025-04-01',
+    });
+    expect(understand('I need to renew my visa in two weeks').params).toMatchObject({
+      title: 'renew my visa',
+      due_date: '2025-03-24',
+    });
+    expect(understand('pay the water bill the day after tomorrow').params.due_date).toBe('2025-03-12');
+    expect(understand('add buy wrapping paper by Dec 24').params.due_date).toBe('2025-12-24');
+    expect(understand('todo: mail the package 12/24').params.due_date).toBe('2025-12-24');
+    expect(understand('remind me to send the cards on 24 December').params.due_date).toBe('2025-12-24');
+  });
+
+  it('gives a local date-time when a time was given', () => {
+    expect(understand('remind me to call mom at 6pm').params).toEqual({
+      title: 'call mom',
+      due_date: '2025-03-10T18:00:00',
+    });
+    // 08:00 has passed at 09:00, so "at 8am" is tomorrow.
+    expect(understand('remind me to stretch at 8am').params.due_date).toBe('2025-03-11T08:00:00');
+    expect(understand('Remind me to call the dentist tomorrow at 14:30').params.due_date).toBe(
+      '2025-03-11T14:30:00',
+    );
+    expect(understand('remind me at noon to eat').params.due_date).toBe('2025-03-10T12:00:00');
+    expect(understand('add water the plants tomorrow morning').params.due_date).toBe('2025-03-11T09:00:00');
+    expect(understand('remind me to check the oven in 30 minutes').params.due_date).toBe(
+      '2025-03-10T09:30:00',
+    );
+    expect(understand('tomorrow at 8am remind me to take my vitamins').params).toEqual({
+      title: 'take my vitamins',
+      due_date: '2025-03-11T08:00:00',
+    });
+  });
+
+  it('reads "tonight" as tonight even when it is late, and crosses midnight for "in 30 minutes"', () => {
+    expect(understand('remind me to take out the trash tonight', lateSeoul).params.due_date).toBe(
+      '2026-04-29T23:59:00',
+    );
+    expect(understand('remind me in 30 minutes to lock the door', lateSeoul).params.due_date).toBe(
+      '2026-04-30T00:20:00',
+    );
+    expect(understand('remind me to call mom at 6pm', lateSeoul).params.due_date).toBe('2026-04-30T18:00:00');
+    expect(understand('add pay rent on the 1st', lateSeoul).params.due_date).toBe('2026-05-01');
+  });
+
+  it('counts "in 2 hours" in real time across a DST jump', () => {
+    // 00:30 EST + 2h is 03:30 EDT: 02:xx does not exist that night.
+    expect(understand('remind me in 2 hours to feed the cat', springForward).params.due_date).toBe(
+      '2025-03-09T03:30:00',
+    );
+  });
+
+  it('extracts priority and tags and drops them from the title', () => {
+    expect(understand('urgent: fix the login bug').params).toEqual({
+      title: 'fix the login bug',
+      priority: 'urgent',
+    });
+    expect(understand('add renew car insurance, high priority').params).toMatchObject({
+      priority: 'high',
+      title: 'renew car insurance',
+    });
+    expect(understand('add low priority clean the garage').params).toMatchObject({
+      priority: 'low',
+      title: 'clean the garage',
+    });
+    expect(understand('add pay the electricity bill tomorrow #bills #Home').params).toMatchObject({
+      title: 'pay the electricity bill',
+      tags: ['bills', 'home'],
+    });
+    // An adjective inside the title is not a priority.
+    expect(understand('reply to the urgent email from Jun').params).toEqual({
+      title: 'reply to the urgent email from Jun',
+    });
+  });
+
+  it('keeps event words that belong to a todo title', () => {
+    expect(understand('add prepare the agenda for the board meeting tomorrow')).toMatchObject({
+      intent: 'create_todo',
+      params: { title: 'prepare the agenda for the board meeting' },
+    });
+    expect(understand('remind me to join the meeting prep call at noon')).toMatchObject({
+      intent: 'create_todo',
+    });
+    expect(understand('add call the bank in 2 hours').intent).toBe('create_todo');
+    expect(understand('add review pull requests today').intent).toBe('create_todo');
+    expect(understand('remind me to cancel the Netflix subscription').intent).toBe('create_todo');
+  });
+});
+
+describe('create_event', () => {
+  it('reads start, duration and range', () => {
+    expect(understand('meeting with Haechan tomorrow at 3pm for an hour')).toEqual({
+      intent: 'create_event',
+      params: {
+        title: 'meeting with Haechan',
+        start_time: '2025-03-11T15:00:00',
+        end_time: '2025-03-11T16:00:00',
+      },
+    });
+    expect(understand('schedule a 45 minute call with support tomorrow at 3pm').params).toMatchObject({
+      title: 'call with support',
+      end_time: '2025-03-11T15:45:00',
+    });
+    expect(understand('schedule a design review tomorrow from 2 to 4pm').params).toMatchObject({
+      start_time: '2025-03-11T14:00:00',
+      end_time: '2025-03-11T16:00:00',
+    });
+    expect(understand('Meeting with Prof. Lee tomorrow between 2 and 3pm').params.end_time).toBe(
+      '2025-03-11T15:00:00',
+    );
+    // "at 3" without am/pm is an afternoon hour when scheduling; "dinner at 8" an evening one.
+    expect(understand('coffee with Mina at 3').params.start_time).toBe('2025-03-10T15:00:00');
+    expect(understand('dinner with Jiho at 8 on friday').params.start_time).toBe('2025-03-14T20:00:00');
+  });
+
+  it('keeps the duration in real minutes across a DST jump', () => {
+    expect(understand('night shift at 1am for 2 hours', springForward).params).toMatchObject({
+      start_time: '2025-03-09T01:00:00',
+      end_time: '2025-03-09T04:00:00',
+    });
+  });
+
+  it('tells a place from a time after "at"', () => {
+    expect(
+      understand('meeting with Haechan and Yuna tomorrow at 4pm at the main office').params,
+    ).toMatchObject({
+      title: 'meeting with Haechan and Yuna',
+      start_time: '2025-03-11T16:00:00',
+      location: 'main office',
+    });
+    expect(understand('meeting with Soojin at 14:30 in room 4').params).toMatchObject({
+      start_time: '2025-03-10T14:30:00',
+      location: 'room 4',
+    });
+    expect(understand('meeting with the design team at 4pm').params.location).toBeUndefined();
+  });
+
+  it('makes all-day events with a bare date', () => {
+    expect(understand('all-day workshop next monday').params).toEqual({
+      title: 'workshop',
+      is_all_day: true,
+      start_time: '2025-03-17',
+    });
+    expect(understand('vacation from Dec 22 to Jan 2').params).toMatchObject({
+      is_all_day: true,
+      start_time: '2025-12-22',
+      end_time: '2026-01-03T00:00:00',
+    });
+    // A day without a time is not all-day: the orchestrator asks for the time.
+    expect(understand('lunch with Sam on friday').params).toMatchObject({
+      start_time: '2025-03-14',
+      is_all_day: false,
+    });
+  });
+
+  it('writes simple recurrences with the first occurrence as start', () => {
+    expect(understand('schedule a 1:1 with Yuna every monday at 10am').params).toMatchObject({
+      title: '1:1 with Yuna',
+      start_time: '2025-03-10T10:00:00',
+      recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO',
+    });
+    expect(understand('Team sync every weekday at 8:30am').params).toMatchObject({
+      start_time: '2025-03-11T08:30:00',
+      recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
+    });
+    expect(understand('Daily standup at 9:30am').params.recurrence_rule).toBe('FREQ=DAILY');
+    expect(understand('Therapy every other Tuesday at 4pm').params.recurrence_rule).toBe(
+      'FREQ=WEEKLY;INTERVAL=2;BYDAY=TU',
+    );
+  });
+
+  it('puts a weekday said on that weekday today, unless its time has passed', () => {
+    expect(understand('interview with Acme on monday at 11am').params.start_time).toBe('2025-03-10T11:00:00');
+    expect(understand('dentist on monday at 8am').params.start_time).toBe('2025-03-17T08:00:00');
+    expect(understand('lunch with Mina next wednesday at 12:30pm').params.start_time).toBe(
+      '2025-03-19T12:30:00',
+    );
+  });
+});
+
+describe('create_memo', () => {
+  it('keeps the content and an explicit title', () => {
+    expect(understand('note: the wifi password is hunter2')).toEqual({
+      intent: 'create_memo',
+      params: { content: 'the wifi password is hunter2' },
+    });
+    expect(understand('save a note about the recipe: 2 eggs, 1 cup flour').params).toEqual({
+      title: 'recipe',
+      content: '2 eggs, 1 cup flour',
+    });
+    expect(understand('remember that the spare key is under the blue pot').params.content).toBe(
+      'the spare key is under the blue pot',
+    );
+    expect(understand('the garage door code is 4452, save that').params.content).toBe(
+      'the garage door code is 4452',
+    );
+    // "remember to" is a todo, "remember that" a memo.
+    expect(understand('remember to buy milk').intent).toBe('create_todo');
+  });
+});
+
+describe('complete, delete and update', () => {
+  it('strips articles and type words from targets so they match the item', () => {
+    const cases: Array<[string, string, string]> = [
+      ['mark the grocery shopping task as complete', 'complete_todo', 'grocery shopping'],
+      ['complete the quarterly report', 'complete_todo', 'write the quarterly report'],
+      ['finished calling the bank', 'complete_todo', 'call the bank'],
+      ['I paid the electricity bill', 'complete_todo', 'pay the electricity bill'],
+      ['remove my memo about the router', 'delete_memo', 'router admin password is admin'],
+      ['delete the note about the gate code', 'delete_memo', 'gate code'],
+      ['cancel the meeting with Jun', 'delete_event', 'meeting with Jun'],
+      ['remove the team dinner from my calendar', 'delete_event', 'team dinner'],
+      ['delete the todo clean the fridge', 'delete_todo', 'clean the fridge'],
+      ["delete tomorrow's standup", 'delete_event', 'team standup'],
+    ];
+    for (const [text, intent, title] of cases) {
+      const got = understand(text);
+      expect(got.intent, text).toBe(intent);
+      expect(targetMatches(got.params.target ?? '', title), `${text} -> ${got.params.target}`).toBe(true);
+    }
+  });
+
+  it('reads the change', () => {
+    expect(understand('rename buy paint to buy blue paint')).toEqual({
+      intent: 'update_todo',
+      params: { target: 'buy paint', new_title: 'buy blue paint' },
+    });
+    expect(understand('change the priority of file taxes to urgent').params).toEqual({
+      target: 'file taxes',
+      priority: 'urgent',
+    });
+    expect(understand('move the due date of the essay draft to friday')).toEqual({
+      intent: 'update_todo',
+      params: { target: 'essay draft', due_date: '2025-03-14' },
+    });
+    expect(understand('reschedule the budget meeting to tomorrow at 4pm')).toEqual({
+      intent: 'update_event',
+      params: { target: 'budget meeting', start_time: '2025-03-11T16:00:00' },
+    });
+    expect(understand('move my dentist appointment to 3pm on Thursday').params).toEqual({
+      target: 'dentist appointment',
+      start_time: '2025-03-13T15:00:00',
+    });
+    expect(understand('change the location of the book club to the library').params).toEqual({
+      target: 'book club',
+      location: 'library',
+    });
+    expect(understand('mark the laundry as in progress').params).toEqual({
+      target: 'laundry',
+      status: 'in_progress',
+    });
+    expect(understand('update my note about the wifi: the new password is tiger77')).toEqual({
+      intent: 'update_memo',
+      params: { target: 'wifi', content: 'the new password is tiger77' },
+    });
+  });
+
+  it('leaves words that only refer to the conversation for the orchestrator', () => {
+    expect(understand('delete it')).toEqual({ intent: 'delete_todo', params: { target: 'it' } });
+    expect(understand('mark the last one as done')).toEqual({
+      intent: 'complete_todo',
+      params: { target: 'the last one' },
+    });
+  });
+
+  it('does not mistake chores for deletions or a deadline for a completion', () => {
+    expect(understand('drop off the parcel at the post office').intent).toBe('create_todo');
+    expect(understand('take out the trash tonight').intent).toBe('create_todo');
+    expect(understand('complete the tax form by friday').intent).toBe('create_todo');
+  });
+});
+
+describe('queries', () => {
+  it('sets inclusive local date ranges', () => {
+    expect(understand("what's on my calendar this week")).toEqual({
+      intent: 'query_events',
+      params: { date_from: '2025-03-10', date_to: '2025-03-16' },
+    });
+    expect(understand('show my calendar for next week').params).toEqual({
+      date_from: '2025-03-17',
+      date_to: '2025-03-23',
+    });
+    expect(understand('what meetings do I have tomorrow').params).toEqual({
+      date_from: '2025-03-11',
+      date_to: '2025-03-11',
+    });
+    expect(understand('do I have anything scheduled on friday').params).toEqual({
+      date_from: '2025-03-14',
+      date_to: '2025-03-14',
+    });
+    expect(understand("what's on my plate today")).toEqual({
+      intent: 'query_todos',
+      params: { date_from: '2025-03-10', date_to: '2025-03-10' },
+    });
+  });
+
+  it('expresses overdue as pending and due before now', () => {
+    expect(understand('what tasks are overdue')).toEqual({
+      intent: 'query_todos',
+      params: { status: 'pending', date_to: '2025-03-10T09:00:00' },
+    });
+  });
+
+  it('reads status, priority and text filters', () => {
+    expect(understand('show my high priority tasks').params).toEqual({ priority: 'high' });
+    expect(understand('list my completed tasks').params).toEqual({ status: 'completed' });
+    expect(understand('what notes do I have about wifi')).toEqual({
+      intent: 'query_memos',
+      params: { query: 'wifi' },
+    });
+    expect(understand('When is my dentist appointment?')).toEqual({
+      intent: 'query_events',
+      params: { query: 'dentist appointment' },
+    });
+  });
+});
+
+describe('search, delegation, briefing and chat', () => {
+  it('finds the search text', () => {
+    expect(understand('search VLA')).toEqual({ intent: 'search', params: { query: 'VLA' } });
+    expect(understand('find anything about the Berlin trip').params.query).toBe('Berlin trip');
+    expect(understand('look for notes mentioning kimchi').params.query).toBe('kimchi');
+    expect(understand('search my stuff for passport').params.query).toBe('passport');
+    // Listing a collection is a query, not a search.
+    expect(understand('find my overdue tasks').intent).toBe('query_todos');
+  });
+
+  it('delegates research, summaries and drafts with the whole instruction', () => {
+    expect(understand('research the latest VLA papers and summarize them')).toEqual({
+      intent: 'delegate_task',
+      params: { instruction: 'research the latest VLA papers and summarize them', task_type: 'research' },
+    });
+    expect(understand('summarize the latest news about Nvidia').params.task_type).toBe('summarize');
+    expect(understand('draft a blog post about our launch').params.task_type).toBe('draft');
+    expect(understand('brainstorm names for my cat').params.task_type).toBe('custom');
+  });
+
+  it('knows the briefing and leaves everything else to chat', () => {
+    for (const text of [
+      'brief me',
+      'morning briefing please',
+      "what's my day look like",
+      'good morning, brief me',
+    ]) {
+      expect(understand(text).intent, text).toBe('daily_briefing');
+    }
+    for (const text of [
+      "what's the meaning of life",
+      'explain quantum computing simply',
+      'how are you',
+      'thanks!',
+      'what is a meeting agenda?',
+      'how do I cancel a subscription on iOS',
+      "what's the weather tomorrow?",
+    ]) {
+      expect(understand(text), text).toEqual({ intent: 'general_chat', params: {} });
+    }
+  });
+});
+
+describe('readFollowUpTime', () => {
+  it('completes a pending event from a time-only answer', () => {
+    expect(readFollowUpTime('at 4pm', seoul)).toEqual({ start_time: '2025-03-10T16:00:00' });
+    expect(readFollowUpTime('4', seoul, '2025-03-14')).toEqual({ start_time: '2025-03-14T16:00:00' });
+    expect(readFollowUpTime('tomorrow at 10', seoul, '2025-03-14')).toEqual({
+      start_time: '2025-03-11T10:00:00',
+    });
+    expect(readFollowUpTime('friday at 9am for an hour', seoul)).toEqual({
+      start_time: '2025-03-14T09:00:00',
+      end_time: '2025-03-14T10:00:00',
+    });
+    expect(readFollowUpTime("ok, let's say 5", seoul)).toEqual({ start_time: '2025-03-10T17:00:00' });
+  });
+
+  it('returns null when the answer is a new message', () => {
+    for (const text of ['buy milk', 'never mind', 'delete it', '10am at the office', 'what?']) {
+      expect(readFollowUpTime(text, seoul), text).toBeNull();
+    }
+  });
+});
+
+describe('targetMatches', () => {
+  it('needs every meaningful target word as a word prefix in the item', () => {
+    expect(targetMatches('quarterly report', 'Write the Quarterly Reports')).toBe(true);
+    expect(targetMatches('the grocery shopping task', 'grocery shopping')).toBe(true);
+    expect(targetMatches('send the invitations', 'send the invitation')).toBe(true);
+    expect(targetMatches('dentist appointment', 'dentist')).toBe(false);
+    expect(targetMatches('it', 'anything')).toBe(false);
+    expect(targetMatches('the task', 'task')).toBe(false);
+  });
+});
+
+describe("independence from the server's own zone", () => {
+  const original = process.env.TZ;
+  afterEach(() => {
+    if (original === undefined) delete process.env.TZ;
+    else process.env.TZ = original;
+  });
+
+  it('gives the same answers whatever TZ the process runs in', () => {
+    // chrono-node resolves some phrases with the process zone; we must not.
+    const friday = ctxAt('2025-10-31T22:30', 'America/New_York');
+    const texts = [
+      'add pick up dry cleaning on friday',
+      'pay the bill the day after tomorrow',
+      'lunch on sunday at noon',
+    ];
+    const run = (tz: string) => {
+      process.env.TZ = tz;
+      return texts.map((t) => understand(t, friday));
+    };
+    const base = run('UTC');
+    for (const tz of ['Asia/Seoul', 'America/Los_Angeles', 'Pacific/Chatham'])
+      expect(run(tz), tz).toEqual(base);
+  });
+});
+
+describe('labelled utterances', () => {
+  const publicFile = resolve(import.meta.dirname, '../../../../shared/nlu/public.jsonl');
+  const ownFile = resolve(import.meta.dirname, '../../../test/nlu/cases.jsonl');
+
+  it.skipIf(!existsSync(publicFile))('gets at least 95% of shared/nlu/public.jsonl right', () => {
+    const report = evaluate(loadCases(publicFile), understandOffline);
+    expect(accuracy(report), formatFailures(report)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('gets at least 90% of test/nlu/cases.jsonl right', () => {
+    const report = evaluate(loadCases(ownFile), understandOffline);
+    expect(report.total).toBeGreaterThanOrEqual(120);
+    expect(accuracy(report), formatFailures(report)).toBeGreaterThanOrEqual(0.9);
+  });
+});
