@@ -5,6 +5,8 @@
  * server.ts only listens; tests call this same factory with a temp database and a clock.
  */
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
@@ -20,7 +22,7 @@ import { ErrorResponse } from './modules/common/schemas.js';
 import { authProtectedRoutes, authPublicRoutes } from './modules/auth/auth.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { authenticate } from './plugins/authenticate.js';
-import errorsPlugin, { errorBody } from './plugins/errors.js';
+import errorsPlugin, { errorBody, sendError } from './plugins/errors.js';
 import { docsPlugin } from './plugins/docs.js';
 import { createServices, type Services } from './services.js';
 import { todosRoutes } from './modules/todos/todos.routes.js';
@@ -83,6 +85,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     // Per-request log lines only when debugging: at info they double the cost of a request.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
+    // Long search queries (5,000 Korean characters) travel URL-encoded in the query string.
+    serverFactory: (handler) => http.createServer({ maxHeaderSize: 128 * 1024 }, handler),
+    // Router-level failures (a malformed %-escape, an over-long id) still get the envelope.
+    frameworkErrors: (error, req, reply) => {
+      void reply.header('x-request-id', req.id);
+      return sendError(reply, error);
+    },
+    clientErrorHandler: writeClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // 1. Framework settings.
@@ -99,6 +109,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   await app.register(cors, {
     origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
     credentials: false,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    // A bare OPTIONS (no Origin) is answered normally instead of a plain-text refusal.
+    strictPreflight: false,
     exposedHeaders: ['x-request-id', 'retry-after'],
   });
   if (config.rateLimitPerMinute > 0) {
@@ -198,3 +211,24 @@ function buildValidatorCompiler(externalSchemas: unknown) {
 }
 
 export { errorBody };
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, garbage on
+ * the wire): answered with the envelope, then the connection is closed.
+ */
+function writeClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify(
+    errorBody('VALIDATION_ERROR', tooLarge ? 'Request headers or URL too large' : 'Malformed HTTP request'),
+  );
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-Id: ${crypto.randomUUID()}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

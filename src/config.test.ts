@@ -25,6 +25,10 @@ describe('configuration', () => {
     });
   });
 
+  it('keeps the database in DATA_DIR unless DATABASE_URL says otherwise', () => {
+    expect(parseConfig({ DATA_DIR: '/var/claw' }, '/w').database).toEqual({ kind: 'sqlite', file: '/var/claw/clawchat.db' });
+  });
+
   it('reads sqlite paths relative and absolute, and postgres URLs', () => {
     expect(parseConfig({ DATABASE_URL: 'sqlite:///./x/db.sqlite' }, '/w').database).toEqual({ kind: 'sqlite', file: '/w/x/db.sqlite' });
     expect(parseConfig({ DATABASE_URL: 'sqlite:////var/db.sqlite' }, '/w').database).toEqual({ kind: 'sqlite', file: '/var/db.sqlite' });
@@ -62,10 +66,14 @@ describe('configuration', () => {
 
   it('reads .env, and the environment wins', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clawchat-env-'));
-    fs.writeFileSync(path.join(dir, '.env'), '# comment\nPORT=9001\nTIMEZONE="Asia/Seoul"\nAI_PROVIDER=none # offline\n');
+    fs.writeFileSync(
+      path.join(dir, '.env'),
+      '# comment\nPORT=9001\nTIMEZONE="Asia/Seoul"\nAI_PROVIDER=none # offline\nPIN="1234" # my pin\n',
+    );
     const c = loadConfig({ PORT: '9002' }, dir);
     expect(c.port).toBe(9002);
     expect(c.timezone).toBe('Asia/Seoul');
     expect(c.ai.provider).toBe('none');
+    expect(c.pin).toBe('1234');
   });
 });

@@ -17,6 +17,8 @@ export interface Config {
   bodyLimitBytes: number;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel (REDIS_KEY_PREFIX): deployments sharing one Redis stay apart. */
+  redisKeyPrefix: string;
   jwtSecret: string | null;
   jwtExpiryHours: number;
   pin: string | null;
@@ -124,7 +126,7 @@ function readDotEnv(cwd: string): Env {
     const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
     if (!m || line.trim().startsWith('#')) continue;
     let value = m[2] ?? '';
-    const quoted = /^(['"])(.*)\1$/.exec(value);
+    const quoted = /^(['"])(.*?)\1\s*(?:#.*)?$/.exec(value);
     if (quoted) value = quoted[2] ?? '';
     else value = value.replace(/\s+#.*$/, '');
     out[m[1]!] = value;
@@ -135,7 +137,9 @@ function readDotEnv(cwd: string): Env {
 export function parseConfig(env: Env, cwd = process.cwd()): Config {
   const nodeEnv = str(env, 'NODE_ENV') ?? 'development';
   const dataDir = path.resolve(cwd, str(env, 'DATA_DIR') ?? './data');
-  const database = parseDatabaseUrl(str(env, 'DATABASE_URL') ?? 'sqlite:///./data/clawchat.db', cwd);
+  const database = str(env, 'DATABASE_URL')
+    ? parseDatabaseUrl(str(env, 'DATABASE_URL')!, cwd)
+    : ({ kind: 'sqlite', file: path.join(dataDir, 'clawchat.db') } as const);
 
   const redisUrl = str(env, 'REDIS_URL');
   if (redisUrl !== null) {
@@ -178,12 +182,13 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     nodeEnv,
     host: str(env, 'HOST') ?? '0.0.0.0',
     port: int(env, 'PORT', 8000, 0, 65535),
-    logLevel: parseLogLevel(str(env, 'LOG_LEVEL') ?? 'info'),
+    logLevel: parseLogLevel((str(env, 'LOG_LEVEL') ?? 'info').toLowerCase()),
     dataDir,
     trustProxy: bool(env, 'TRUST_PROXY', false),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     database,
     redisUrl,
+    redisKeyPrefix: str(env, 'REDIS_KEY_PREFIX') ?? 'clawchat:',
     jwtSecret,
     jwtExpiryHours: int(env, 'JWT_EXPIRY_HOURS', 24, 1, 24 * 365),
     pin,

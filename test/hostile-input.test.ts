@@ -83,8 +83,19 @@ describe('paths and queries', () => {
     if (long.status !== 414) expect(long.json.error).toBeTruthy();
   });
 
+  it('router-level failures get the envelope too', async () => {
+    expectEnvelope(await s.request('GET', '/api/todos/%'), 400, 'VALIDATION_ERROR');
+    expectEnvelope(await s.request('GET', `/api/todos/${'a'.repeat(600)}`), 404, 'NOT_FOUND');
+    const longQuery = await s.request('GET', `/api/search?q=${encodeURIComponent('회의'.repeat(2500))}`);
+    expect(longQuery.status).toBe(200);
+    const preflight = await s.raw('OPTIONS', '/api/todos/x', {
+      headers: { origin: 'http://app.example', 'access-control-request-method': 'PATCH' },
+    });
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PATCH');
+  });
+
   it('bad paging is a 400, never clamped', async () => {
-    for (const q of ['limit=abc', 'page=0', 'page=abc', 'limit=1000', 'limit=-5', 'page=1.5']) {
+    for (const q of ['limit=abc', 'page=0', 'page=abc', 'limit=1000', 'limit=-5', 'page=1.5', 'page=99999999999999999999']) {
       expectEnvelope(await s.request('GET', `/api/todos?${q}`), 400, 'VALIDATION_ERROR');
     }
   });

@@ -53,6 +53,10 @@ function toErrorBody(error: FastifyError | AppError): { status: number; body: Er
     const { message, details } = validationDetails(error);
     return { status: 400, body: errorBody('VALIDATION_ERROR', message, details) };
   }
+  // An id longer than any id we issue cannot name anything; a broken %-escape is a bad URL.
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return { status: 404, body: errorBody('NOT_FOUND', 'Not found') };
+  if (error.code === 'FST_ERR_BAD_URL')
+    return { status: 400, body: errorBody('VALIDATION_ERROR', 'Malformed URL', { field: 'url' }) };
   const status = error.statusCode ?? 500;
   switch (status) {
     case 413:

@@ -36,7 +36,7 @@ export interface WebsocketOptions {
 
 /** A URL with its `token` query parameter blanked, for logs. */
 export function redactToken(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[REDACTED]');
+  return url.replace(/([?&](?:token|key)=)[^&#]*/gi, '$1[REDACTED]');
 }
 
 interface Socket {

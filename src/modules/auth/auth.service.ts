@@ -63,6 +63,14 @@ async function verifyPin(pin: string, stored: string): Promise<boolean> {
 export function createAuthService(deps: AuthServiceDeps) {
   const { repo, clock, secret } = deps;
   const nowIso = () => clock.now().toISOString();
+  // Logins run one at a time: otherwise a burst of guesses would all pass the throttle check
+  // before the first failure is recorded. A PIN check takes ~50 ms, so this costs nobody.
+  let loginQueue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = loginQueue.then(work, work);
+    loginQueue = run.catch(() => undefined);
+    return run;
+  };
 
   async function sign(type: TokenType, sessionId: string, ttlSeconds: number): Promise<{ token: string; jti: string }> {
     const jti = crypto.randomUUID();
@@ -109,6 +117,23 @@ export function createAuthService(deps: AuthServiceDeps) {
       throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', undefined, retryAfter(counts.global.oldest));
   }
 
+  async function loginOnce(pin: string, address: string): Promise<TokenPair> {
+    await throttleCheck(address);
+    const stored = await repo.getSetting(PIN_HASH_KEY);
+    const ok = stored !== null && (await verifyPin(pin, stored));
+    if (!ok) {
+      await repo.recordLoginFailure(address, nowIso());
+      throw unauthorized('Wrong PIN');
+    }
+    await repo.clearLoginFailures(address);
+    await repo.deleteSetting(GENERATED_PIN_KEY);
+    await repo.pruneLoginFailures(new Date(clock.now().getTime() - 24 * 3600_000).toISOString());
+    const sessionId = newId('ses');
+    const refresh = await sign('refresh', sessionId, REFRESH_TTL_SECONDS);
+    await repo.createSession(sessionId, refresh.jti, nowIso());
+    return issuePair(sessionId, refresh);
+  }
+
   return {
     /**
      * Makes sure a PIN hash exists. With `pin` given (from the environment) it becomes the PIN;
@@ -135,21 +160,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       await repo.revokeAllSessions('pin_reset', nowIso());
     },
 
-    async login(pin: string, address: string): Promise<TokenPair> {
-      await throttleCheck(address);
-      const stored = await repo.getSetting(PIN_HASH_KEY);
-      const ok = stored !== null && (await verifyPin(pin, stored));
-      if (!ok) {
-        await repo.recordLoginFailure(address, nowIso());
-        throw unauthorized('Wrong PIN');
-      }
-      await repo.clearLoginFailures(address);
-      await repo.deleteSetting(GENERATED_PIN_KEY);
-      await repo.pruneLoginFailures(new Date(clock.now().getTime() - 24 * 3600_000).toISOString());
-      const sessionId = newId('ses');
-      const refresh = await sign('refresh', sessionId, REFRESH_TTL_SECONDS);
-      await repo.createSession(sessionId, refresh.jti, nowIso());
-      return issuePair(sessionId, refresh);
+    login(pin: string, address: string): Promise<TokenPair> {
+      return serially(() => loginOnce(pin, address));
     },
 
     async refresh(refreshToken: string): Promise<TokenPair> {

@@ -58,6 +58,14 @@ describe('login', () => {
     expect((await login(again, TEST_PIN)).status).toBe(200);
   });
 
+  it('does not let a burst of parallel guesses past the throttle', async () => {
+    const s = await start({ login: false });
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => login(s, String(100000 + i))));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((st) => st === 401)).toHaveLength(5);
+    expect(statuses.filter((st) => st === 429)).toHaveLength(15);
+  });
+
   it('caps failures from all addresses together', async () => {
     const s = await start({ login: false, env: { LOGIN_GLOBAL_MAX_FAILURES: '3', TRUST_PROXY: 'true' } });
     for (let i = 0; i < 3; i++)

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, StringEnum, Timestamp } from '../common/schemas.js';
+import { MAX_PAGE, Nullable, Page, StringEnum, Timestamp } from '../common/schemas.js';
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 export const MESSAGE_TYPES = ['text', 'action_card', 'system'] as const;
@@ -54,7 +54,7 @@ export const ConversationPage = Page(Type.Ref(Conversation));
 export const MessagePage = Page(Type.Ref(Message));
 
 export const ConversationListQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   archived: Type.Optional(Type.Boolean({ default: false })),
 });
@@ -77,7 +77,7 @@ export const ConversationDeleteQuery = Type.Object({
 
 /** `page` has no default here: a cursor (`before` / `after`) cannot be combined with it. */
 export const MessageListQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   before: Type.Optional(
     Type.String({ minLength: 1, maxLength: 100, description: 'Messages older than this message id' }),

@@ -27,8 +27,11 @@ export const Page = <T extends TSchema>(item: T) =>
   });
 
 /** `page` and `limit` with the endpoint's default and maximum; out of bounds is a 400, never clamped. */
+/** Pages past this are refused: the offset must stay a 64-bit integer for the database. */
+export const MAX_PAGE = 1_000_000;
+
 export const PageQuery = (defaultLimit: number, maxLimit: number) => ({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
 });
 

@@ -246,11 +246,18 @@ describe('expandSeries', () => {
   });
 
   it('caps the occurrences of one series', () => {
-    const s = series('FREQ=HOURLY', '2026-01-01T00:00:00Z');
-    const occ = quick(1000, () =>
+    // Twice an hour for a year: 17,520 occurrences, past the cap.
+    const s = series('FREQ=HOURLY;BYMINUTE=0,30', '2026-01-01T00:00:00Z');
+    const occ = quick(3000, () =>
       expandSeries(s, new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')),
     );
     expect(occ).toHaveLength(MAX_OCCURRENCES_PER_SERIES);
+  });
+
+  it('lists every hourly occurrence of a whole year window', () => {
+    const s = series('FREQ=HOURLY', '2026-01-01T00:00:00Z');
+    const occ = quick(3000, () => expandSeries(s, new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')));
+    expect(occ).toHaveLength(8760);
   });
 
   it('starts near the window, however old the series', () => {

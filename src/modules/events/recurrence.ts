@@ -24,7 +24,7 @@ import { localToUtc } from '../../lib/time.js';
 const { RRule, Weekday } = rrulePkg;
 
 /** Most occurrences one series contributes to one query. */
-export const MAX_OCCURRENCES_PER_SERIES = 1000;
+export const MAX_OCCURRENCES_PER_SERIES = 10_000;
 /** A rule must produce an occurrence within this many years of its start. */
 const FIRST_OCCURRENCE_YEARS = 10;
 /** A COUNT series must end within this many periods (FREQ x INTERVAL steps) of its start... */

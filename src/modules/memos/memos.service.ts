@@ -1,7 +1,7 @@
 /** Memos: free text with a title derived from the first line when none is given. */
 import type { MemoRow, MemoUpdate } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { notFound } from '../../lib/errors.js';
+import { notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventSink } from '../../realtime/events.js';
 import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
@@ -48,6 +48,7 @@ export function createMemosService(deps: { repo: MemosRepository; clock: Clock; 
     },
 
     async create(input: MemoCreate, ctx: WriteContext = {}): Promise<Memo> {
+      requireText(input.content);
       const now = clock.now().toISOString();
       const row: MemoRow = {
         id: newId('memo'),
@@ -68,7 +69,7 @@ export function createMemosService(deps: { repo: MemosRepository; clock: Clock; 
       const current = await repo.find(id);
       if (!current) throw notFound('Memo', id);
       const set: MemoUpdate = {};
-      if (patch.content !== undefined) set.content = patch.content;
+      if (patch.content !== undefined) set.content = requireText(patch.content);
       if (patch.tags !== undefined) set.tags = JSON.stringify(normaliseTags(patch.tags));
       if (patch.title !== undefined) set.title = titleFor(patch.title, patch.content ?? current.content);
       else if (patch.content !== undefined && current.title === deriveTitle(current.content))
@@ -95,4 +96,9 @@ export function createMemosService(deps: { repo: MemosRepository; clock: Clock; 
       return { items: rows.map(toMemo), total, page, limit };
     },
   };
+}
+
+function requireText(content: string): string {
+  if (!content.trim()) throw validationError('content', 'content must not be blank');
+  return content;
 }

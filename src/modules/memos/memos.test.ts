@@ -42,7 +42,7 @@ describe('memos', () => {
   });
 
   it('validates', async () => {
-    for (const body of [{}, { content: '' }, { content: 5 }, { content: 'x', tags: 'a' }, { content: 'x', title: 7 }]) {
+    for (const body of [{}, { content: '' }, { content: ' \n ' }, { content: 5 }, { content: 'x', tags: 'a' }, { content: 'x', title: 7 }]) {
       const res = await s.request('POST', '/api/memos', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error.code).toBe('VALIDATION_ERROR');

@@ -86,7 +86,7 @@ export function createTodosService(deps: TodosServiceDeps) {
       const due = input.due_date ? readDue(input.due_date) : { due_date: null, due_has_time: 0 };
       const row = {
         id: newId('todo'),
-        title: input.title.trim() || input.title,
+        title: readTitle(input.title),
         description: input.description ?? null,
         status,
         priority,
@@ -109,7 +109,7 @@ export function createTodosService(deps: TodosServiceDeps) {
       if (!current) throw notFound('Todo', id);
       const now = clock.now().toISOString();
       const set: TodoUpdate = {};
-      if (patch.title !== undefined) set.title = patch.title;
+      if (patch.title !== undefined) set.title = readTitle(patch.title);
       if (patch.description !== undefined) set.description = patch.description;
       if (patch.priority !== undefined) {
         set.priority = patch.priority;
@@ -166,4 +166,10 @@ function readSort(sort: string | undefined): TodoOrder {
   // Priority sorts by rank: `priority` puts urgent first, `-priority` low first.
   const column = key === 'priority' ? 'priority_rank' : key;
   return { column, direction: desc ? 'desc' : 'asc' };
+}
+
+function readTitle(title: string): string {
+  const trimmed = title.trim();
+  if (!trimmed) throw validationError('title', 'title must not be blank');
+  return trimmed;
 }

@@ -105,6 +105,7 @@ describe('todos CRUD', () => {
       { title: '' },
       { title: 5 },
       { title: 'x'.repeat(501) },
+      { title: '   ' },
       { title: 'x', priority: 'critical' },
       { title: 'x', status: 'done' },
       { title: 'x', due_date: 'tomorrow' },
