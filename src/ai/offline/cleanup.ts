@@ -23,6 +23,8 @@ const priorityOf = (word: string): Priority | undefined =>
 
 // Adjectives inside a title stay ("reply to the urgent email"); only phrases *about* the item count.
 const PRIORITY_RULES: RegExp[] = [
+  // "(urgent)", "[high priority]"
+  /\s*[([](urgent|important|critical|asap|high|top|low|medium|normal)(?:[\s-]+prio(?:rity)?)?[)\]]/i,
   /[,;-]?\s*\b(?:with\s+|at\s+|as\s+|mark(?:ed)?\s+(?:it\s+)?(?:as\s+)?)?(?:a\s+)?(high|top|low|medium|normal|urgent)[\s-]+prio(?:rity)?\b/i,
   /[,;-]?\s*\bprio(?:rity)?\s*[:=]?\s*(high|low|medium|urgent|normal|top)\b/i,
   /[,;-]?\s*\b(asap|a\.s\.a\.p\.?)(?=\W|$)/i,
@@ -81,7 +83,7 @@ const EDGE_PICTOGRAPHS =
 export const GAP = '\uE000';
 // A preposition that introduced a removed date ("by saturday", "due on the 1st") goes with it.
 const CONNECTOR_BEFORE_GAP =
-  /(?:\b(?:due|starting|from|on|at|by|for|before|until|till|this|next|coming|around|in|of|every|and|sometime|some\s+time|,|@)\s*)+(?=\uE000)/gi;
+  /(?:\b(?:due|starting|from|on|at|by|for|before|until|till|this|next|coming|around|in|of|every|and|sometime|some\s+time|later|,|@)\s*)+(?=\uE000)/gi;
 const EDGE_WORDS = String.raw`on|at|by|for|due|before|until|till|from|in|this|next|around|every|starting|and|with|to|or|then|that|sometime|@`;
 const TRAILING_WORD = new RegExp(String.raw`\s(?:${EDGE_WORDS})$`, 'i');
 const TRAILING_MARK = /[\s,;:.!?\-\u2013\u2014(]+$/;

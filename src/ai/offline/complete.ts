@@ -10,6 +10,9 @@ const COMPLETE_RULES: Array<{ re: RegExp; noDeadline?: boolean }> = [
     re: /^(?:check|tick|cross|strike|knock)\s+(?<target>.+?)\s+off(?:\s+(?:my|the)\s+(?:list|to-?dos?|to-?do\s+list|tasks?))?$/i,
   },
   { re: /^(?:completed?|finished|done|did)\s*[:\-\u2013]\s*(?<target>.+)$/i },
+  {
+    re: /^(?:mark(?:ed)?|check(?:ed)?|tick(?:ed)?|cross(?:ed)?)\s+(?:it\s+|this\s+)?(?:as\s+)?(?:done|complete|completed|finished|off)\s*[:\-\u2013]\s*(?<target>.+)$/i,
+  },
   { re: /^(?:complete|close|resolve)\s+(?<target>.+)$/i, noDeadline: true },
   { re: /^(?:finish|wrap\s+up)\s+(?<target>(?:the|my)\s+.+?\s+(?:task|todo|to-do))$/i },
   {
@@ -25,8 +28,16 @@ const COMPLETE_RULES: Array<{ re: RegExp; noDeadline?: boolean }> = [
   },
 ];
 // "I paid the phone bill": the past tense names the todo's verb, the rest names the item.
-const DID_VERB =
-  /^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:paid|sent|bought|called|emailed|mailed|booked|cleaned|fixed|submitted|filed|renewed|returned|picked\s+up|dropped\s+off|washed|watered|fed|walked|took\s+out|wrote|read|ordered|replied\s+to|texted|backed\s+up|updated|printed|signed|scheduled|packed|posted|cooked|vacuumed)\s+(?<target>.+)$/i;
+const DONE_VERBS = String.raw`paid|sent|bought|called|emailed|mailed|booked|cleaned|fixed|submitted|filed|renewed|returned|picked\s+up|dropped\s+off|washed|watered|fed|walked|took\s+out|wrote|read|ordered|replied\s+to|texted|backed\s+up|updated|printed|signed|scheduled|packed|posted|cooked|vacuumed`;
+const DID_VERB = new RegExp(
+  String.raw`^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:${DONE_VERBS}|got(?=\s+(?:the|my|our)\s))\s+(?<target>.+)$`,
+  'i',
+);
+// "paid the rent", "got the groceries": the same report without "I", about a definite item.
+const DID_VERB_NO_SUBJECT = new RegExp(
+  String.raw`^(?:just\s+|already\s+|finally\s+)?(?:${DONE_VERBS}|got)\s+(?<target>(?:the|my|our)\s+.+)$`,
+  'i',
+);
 
 const DEADLINE_WORDS =
   /\b(?:by|due|before|until|today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|next\s+\w+|this\s+\w+|at\s+\d|\d\s*(?:am|pm))\b/i;
@@ -42,7 +53,8 @@ export function readComplete(core: string): Classification | undefined {
     const target = cleanTarget(raw);
     if (named(target)) return { intent: 'complete_todo', params: { target } };
   }
-  const did = DID_VERB.exec(core);
+  const bare = DEADLINE_WORDS.test(core) ? null : DID_VERB_NO_SUBJECT.exec(core);
+  const did = DID_VERB.exec(core) ?? bare;
   const target = cleanTarget(did?.groups?.['target'] ?? '');
   return did && named(target) ? { intent: 'complete_todo', params: { target } } : undefined;
 }

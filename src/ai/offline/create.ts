@@ -15,7 +15,7 @@ import { formatMoment, resolveEnd, resolveMoment } from './moments.js';
 import type { Temporal } from './temporal.js';
 import { addDays, compareDates, formatDate, formatDateTime } from './local-time.js';
 import { type Span, maskSpans, words } from './text.js';
-import { looksLikeEventTitle, startsWithTodoVerb } from './vocabulary.js';
+import { EVENT_NOUNS, looksLikeEventTitle, startsWithTodoVerb } from './vocabulary.js';
 
 type Kind = 'todo' | 'event';
 
@@ -147,6 +147,8 @@ function decideKind(draft: Draft, t: Temporal, priority: boolean, tags: boolean)
   // A length of time, a range or "all day" is a block in the calendar, whatever the title.
   if (t.durationMinutes !== undefined || t.end || t.allDay || t.lastDay) return 'event';
   const timed = Boolean(t.date || t.time || t.instant || t.partOfDay || t.period || t.today);
+  // "weekly review every friday": a lone noun that repeats is a slot in the calendar.
+  if (t.recurrence && ws.length === 1 && EVENT_NOUNS.has(ws[0]!)) return 'event';
   // A verb alone ("delete", "call") says too little to be a task unless a time comes with it.
   if (startsWithTodoVerb(ws) && (ws.length > 1 || timed)) return 'todo';
   if (looksLikeEventTitle(ws, draft.title)) return 'event';
@@ -223,6 +225,8 @@ export function readCreate(core: string, ctx: UnderstandContext, forced?: Kind):
     }
   }
   title = stripAll(title, TITLE_NOISE);
+  // "schedule for today", "my schedule tomorrow": the noun, asking about the calendar.
+  if (!title && kind === 'event' && /^(?:my\s+|the\s+)?schedule\b/i.test(core)) return undefined;
 
   const params = kind === 'todo' ? todoParams(title, t, ctx) : eventParams(title, t, place, ctx);
   if (prioritised.priority && kind === 'todo') params.priority = prioritised.priority;

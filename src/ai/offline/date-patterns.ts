@@ -16,11 +16,31 @@ const WEEKDAY_SOURCE = String.raw`monday|mon|tuesday|tues|tue|wednesday|wed|thur
 const PLURAL_WEEKDAYS = String.raw`mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays`;
 const MONTHS = String.raw`jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec`;
 
+// Clock times said in words: "at seven", "seven thirty pm", "half past six", "quarter to nine".
+const HOUR_WORD = String.raw`one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve`;
+const MINUTE_WORD = String.raw`oh[\s-](?:one|two|three|four|five|six|seven|eight|nine)|fifteen|thirty|forty[\s-]five|fifty[\s-]five|twenty[\s-]five|thirty[\s-]five|ten|twenty|forty|fifty`;
+const CLOCK_LEAD = String.raw`(?:(?:at|by|around|about|before|until|till|from|after)\s+)`;
+const MERIDIEM = String.raw`am|pm|a\.m\.?|p\.m\.?|o'?clock`;
+
 export const RE = {
+  // "half past seven", "quarter to 9", "a quarter past two pm"
+  pastTo: new RegExp(
+    String.raw`\b${CLOCK_LEAD}?(?:(half|(?:a\s+)?quarter)\s+past|((?:a\s+)?quarter)\s+(?:to|till|of))\s+(${HOUR_WORD}|1[0-2]|0?[1-9])\b(?:\s*(${MERIDIEM})(?!\w))?`,
+    'gi',
+  ),
+  // "seven pm", "at seven thirty", "at eleven tomorrow": a number word is a time only with a
+  // meridiem, or after "at"/"by" with nothing but a date or the end of the clause after it.
+  wordClock: new RegExp(
+    String.raw`\b(?:${CLOCK_LEAD}?(${HOUR_WORD})(?:[\s-](${MINUTE_WORD}))?\s*(${MERIDIEM})(?!\w)|(?:at|by|around|before|until|till)\s+(${HOUR_WORD})(?:[\s-](${MINUTE_WORD}))?\b(?=\s*(?:$|[,.!?;]|(?:tonight|today|tomorrow|in\s+the|this|next|on|for|with|sharp|and|then|or|to|every)\b)))`,
+    'gi',
+  ),
   reminder: new RegExp(
     String.raw`[,;]?\s*\b(?:with\s+an?\s+|and\s+)?(?:remind(?:er)?(?:\s+me)?|alert(?:\s+me)?|notify(?:\s+me)?|ping\s+me)\s+(${NUM})\s*(${ANY_UNIT})\s+(?:before|prior|ahead|earlier)(?:\s+(?:it\s+starts|hand|the\s+start))?\b`,
     'gi',
   ),
+  // "the 1st of every month", "on the 15th of each month"
+  monthlyDay:
+    /\b(?:(?:on|by)\s+)?(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\s+(?:day\s+)?of\s+(?:every|each)\s+month\b/gi,
   inRelative: new RegExp(
     String.raw`\b(?:in|within|after)\s+${APPROX}(${NUM})\s*-?\s*(${ANY_UNIT})\b${EXTRA}(?:\s+from\s+now)?`,
     'gi',
@@ -87,6 +107,9 @@ export const RE = {
 
 /** A cheap keyword test per pattern: most patterns cannot match most messages. */
 export const HINTS = new Map<RegExp, RegExp>([
+  [RE.pastTo, /past|quarter/i],
+  [RE.monthlyDay, /(?:every|each)\s+month/i],
+  [RE.wordClock, /one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve/i],
   [RE.reminder, /remind|alert|notify|ping/i],
   [RE.dayAfter, /day\s+(?:after|before)/i],
   [RE.inRelative, /\b(?:in|within|after)\s/i],

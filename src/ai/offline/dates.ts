@@ -36,6 +36,8 @@ import type { PartOfDay, Temporal } from './temporal.js';
 import { maskSpans } from './text.js';
 
 // Said with a bare hour ("dinner at 8"), these make it an evening hour.
+// Said with a bare hour ("wake me up at 6"), these keep it in the morning.
+const MORNING_CONTEXT = /\b(?:wake|waking|alarm|breakfast|sunrise)\b/i;
 const EVENING_CONTEXT =
   /\b(?:dinner|drinks|party|movie|concert|show|bar|pub|karaoke|date\s+night|game\s+night|evening|tonight|night|pm)\b/i;
 
@@ -157,6 +159,13 @@ export function extractTemporal(text: string, ctx: UnderstandContext): Temporal 
     t.allDay = true;
   });
 
+  eachMatch(x, RE.monthlyDay, (m) => {
+    const date = dayOfMonth(Number(m[1]), false, today);
+    if (!date || t.date || t.recurrence) return false;
+    t.date = date;
+    t.dayOfMonth = Number(m[1]);
+    t.recurrence = { freq: 'MONTHLY', interval: 1 };
+  });
   eachMatch(x, RE.every, (m) => {
     const rec = recurrenceFromEvery(m[3] ?? '', Boolean(m[1]), m[2]);
     if (!rec || t.recurrence) return false;
@@ -173,13 +182,14 @@ export function extractTemporal(text: string, ctx: UnderstandContext): Temporal 
     t.recurrence ??= recurrenceFromWord(m[1] ?? '');
   });
 
-  eachMatch(x, RE.period, (m) => {
-    if (t.period) return false;
-    t.period = periodFor((m[2] ?? '').toLowerCase(), (m[1] ?? '').toLowerCase(), today);
-  });
+  // "end of next week" before "next week", which it contains.
   eachMatch(x, RE.endOf, (m) => {
     if (t.period) return false;
     t.period = endOfPeriod((m[2] ?? '').toLowerCase(), Boolean(m[1]), today);
+  });
+  eachMatch(x, RE.period, (m) => {
+    if (t.period) return false;
+    t.period = periodFor((m[2] ?? '').toLowerCase(), (m[1] ?? '').toLowerCase(), today);
   });
   eachMatch(x, RE.theWeek, (m) => {
     if (t.period) return false;
@@ -232,6 +242,20 @@ export function extractTemporal(text: string, ctx: UnderstandContext): Temporal 
     t.partOfDay = (m[1] ?? '').toLowerCase() as PartOfDay;
     // Leave the day word itself to chrono.
     return true;
+  });
+  eachMatch(x, RE.pastTo, (m) => {
+    const hour = parseQuantity(m[3] ?? '');
+    if (t.time || !Number.isInteger(hour) || hour < 1 || hour > 12) return false;
+    const time = m[1]
+      ? { hour, minute: /half/i.test(m[1]) ? 30 : 15 }
+      : { hour: hour === 1 ? 12 : hour - 1, minute: 45 };
+    t.time = withMeridiem(time, m[4], t, x.text);
+  });
+  eachMatch(x, RE.wordClock, (m) => {
+    const hour = parseQuantity(m[1] ?? m[4] ?? '');
+    const minute = parseQuantity((m[2] ?? m[5] ?? '0').replace(/^oh[\s-]/i, ''));
+    if (t.time || !Number.isInteger(hour) || !Number.isInteger(minute)) return false;
+    t.time = withMeridiem({ hour, minute }, m[3], t, x.text);
   });
   eachMatch(x, RE.clockWord, (m) => {
     if (t.time) return false;
@@ -321,9 +345,18 @@ function readWithChrono(x: Extraction, ctx: UnderstandContext, offsetMinutes: nu
   }
 }
 
+/** A clock time with its "am"/"pm"/"o'clock", if any; without one it is read as `adjustHour` does. */
+function withMeridiem(time: ClockTime, said: string | undefined, t: Temporal, text: string): ClockTime {
+  const m = (said ?? '').toLowerCase();
+  if (m.startsWith('p')) return time.hour < 12 ? { ...time, hour: time.hour + 12 } : time;
+  if (m.startsWith('a')) return time.hour === 12 ? { ...time, hour: 0 } : time;
+  return adjustHour(time, false, t, text);
+}
+
 /** A bare hour is read the way people schedule: "at 3" is 15:00, "dinner at 8" is 20:00. */
 function adjustHour(time: ClockTime, meridiemKnown: boolean, t: Temporal, text: string): ClockTime {
   if (meridiemKnown || time.hour === 0 || time.hour >= 12 || t.partOfDay === 'morning') return time;
+  if (MORNING_CONTEXT.test(text)) return time;
   const evening = t.partOfDay && ['afternoon', 'evening', 'tonight', 'night'].includes(t.partOfDay);
   if (evening || time.hour <= 6 || EVENING_CONTEXT.test(text)) return { ...time, hour: time.hour + 12 };
   return time;

@@ -182,8 +182,17 @@ const hasWord = (text: string, word: string): boolean =>
 const contains = (text: string | undefined, part: string): boolean =>
   (text ?? '').toLowerCase().includes(part.toLowerCase());
 
-/** Why a classification is wrong for a case at one moment; empty when it is right. */
-export function judge(c: LabelledCase, got: Classification, scenario: Scenario): string[] {
+/**
+ * Why a classification is wrong for a case at one moment; empty when it is right.
+ * `checkTarget: false` leaves out the check that `target` names the setup item, for callers that
+ * check which item was acted on themselves (the end-to-end eval, test/nlu/e2e-runner.ts).
+ */
+export function judge(
+  c: LabelledCase,
+  got: Classification,
+  scenario: Scenario,
+  { checkTarget = true }: { checkTarget?: boolean } = {},
+): string[] {
   const reasons: string[] = [];
   const fail = (why: string | undefined): void => {
     if (why) reasons.push(why);
@@ -205,7 +214,7 @@ export function judge(c: LabelledCase, got: Classification, scenario: Scenario):
     fail('no instruction or task_type');
   }
 
-  if (c.setup) {
+  if (c.setup && checkTarget) {
     const item = c.setup.todo ?? c.setup.event;
     const text = item ? item.title : `${c.setup.memo?.title ?? ''} ${c.setup.memo?.content ?? ''}`;
     const target = p.target ?? p.title ?? '';

@@ -25,6 +25,9 @@ const MEMO_RULES: RegExp[] = [
   /^(?:(?:i\s+(?:want|need|would\s+like)\s+(?:you\s+)?to\s+|help\s+me\s+)?(?:remember|memori[sz]e)|keep\s+in\s+mind|don'?t\s+forget|do\s+not\s+forget|fyi|for\s+the\s+record|for\s+future\s+reference)\s*(?:that\b|:|-|,)\s*(?<content>.+)$/is,
   /^(?:remember|memori[sz]e)\s+(?<content>(?:my|the|our|his|her|their|[A-Z][\p{L}'-]+)\b.+\b(?:is|are|was|were|has|have|lives|likes|prefers|uses)\b.+)$/isu,
   /^(?:save|store|record|log)\s+(?:this|that)\s*(?::|-|,)\s*(?<content>.+)$/is,
+  // "store this in my notes: ...", "add to my notes - ...", "put in notes: ..."
+  /^(?:save|store|put|add|keep|write|jot|stick|log|record|file)\s+(?:this|that|it|the\s+following)?\s*(?:down\s+)?(?:in|to|into|on|under|with)\s+(?:my\s+|the\s+)?notes?\s*(?::|-|,|\u2013|\u2014)\s*(?<content>.+)$/is,
+  /^(?:save|store|put|add|keep|write|jot)\s+(?<content>.+?)\s+(?:down\s+)?(?:in|to|into)\s+(?:my|the)\s+notes$/is,
   /^(?:ideas?|thoughts?|journal|diary|log|reminder\s+to\s+self)\s*:\s*(?<content>.+)$/is,
 ];
 

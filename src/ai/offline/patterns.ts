@@ -14,7 +14,7 @@ const BRIEFING: RegExp[] = [
   /^(?:(?:give|send|show|read|get)\s+me\s+)?(?:my\s+|the\s+|a\s+|today'?s\s+|this\s+morning'?s\s+)?(?:daily\s+|morning\s+|evening\s+|day'?s\s+)?(?:briefing|brief|digest|rundown|run-down)(?:\s+(?:for|of)\s+(?:today|the\s+day|my\s+day))?$/i,
   /^(?:(?:give|send|show|read|get)\s+me\s+)?(?:my\s+|the\s+|a\s+)?(?:today'?s|daily|morning)\s+(?:overview|summary|recap|update|report|digest)$/i,
   /^brief\s+me(?:\s+(?:on|for|about)\s+(?:today|my\s+day|the\s+day))?$/i,
-  /\b(?:what(?:'s|\s+is|\s+does|\s+will)|how(?:'s|\s+is|\s+does|\s+will))\s+(?:my|the)\s+day\s+(?:look(?:ing)?|shaping\s+up|going\s+to\s+look)(?:\s+like)?\b/i,
+  /\b(?:what(?:'s|\s+is|\s+does|\s+will)|how(?:'s|\s+is|\s+does|\s+will))\s+(?:my|the)\s+day\s+(?:(?:look(?:ing)?|shaping\s+up|going\s+to\s+look)(?:\s+like)?|like)\b/i,
   /^(?:what(?:'s|\s+is|\s+does)|how(?:'s|\s+is|\s+does))\s+today\s+look(?:ing)?(?:\s+like)?/i,
   /\b(?:rundown|run-down|overview|summary|recap|briefing|brief)\s+(?:of|for|on)\s+(?:today|my\s+day|the\s+day)\b/i,
   /\b(?:morning|daily)\s+(?:briefing|brief|report|update|summary|digest|rundown)\b/i,
@@ -43,14 +43,14 @@ export type ItemKind = 'todo' | 'event' | 'memo';
 const MEMO_WORDS =
   /\b(?:notes?|memos?|jotted|wrote\s+down|noted|note\s+down)\b|\bdid\s+i\s+(?:write|save|jot|record|store)\b/i;
 const TODO_STRONG =
-  /\b(?:to-?dos?|to\s+dos|to-?do\s+list|tasks?|reminders?|plate|chores|errands|assignments|deadlines|checklist)\b/i;
+  /\b(?:(?:my|the)\s+list|to-?dos?|to\s+dos|to-?do\s+list|tasks?|reminders?|plate|chores|errands|assignments|deadlines|checklist)\b/i;
 const EVENT_WORDS =
   /\b(?:calendar|schedule[ds]?|events?|meetings?|appointments?|agenda|calls?|plans|planned|busy|free|booked|flights?|interviews?|classes|sessions?|happening|going\s+on|coming\s+up|my\s+(?:week|weekend|month))\b/i;
 const TODO_WEAK =
   /\b(?:overdue|due|urgent|important|high[\s-]priority|did\s+i\s+(?:finish|complete|do|get\s+done)|(?:need|have|got)\s+to\s+(?:do|get\s+done|finish)|should\s+i\s+(?:do|work\s+on)|left\s+to\s+do|to\s+do|get\s+done|outstanding|pending|unfinished|incomplete|completed|finished|what'?s\s+left|what'?s\s+next)\b/i;
 
 const QUERY_LEAD =
-  /^(?:show|list|display|view|see|open|check|read|get|give\s+me|tell\s+me|pull\s+up|bring\s+up|find|search|look\s+up|look\s+for|what|what's|whats|which|how\s+many|how\s+much|how\s+(?:busy|free|packed|full)|how(?:'s|\s+is|\s+does)\s+(?:my|the)\s+(?:week|weekend|schedule|calendar)|any|anything|do\s+i|did\s+i|have\s+i|am\s+i|are\s+there|is\s+there|are\s+any|is\s+anything|is\s+(?:my|the)|are\s+(?:my|the)|when|when's|where|where's|my|all|(?:today'?s|tomorrow'?s|this\s+week'?s|upcoming|pending|open|overdue|urgent|important|completed|recent|latest|remaining)\s+(?:\S+\s+)?(?:to-?dos|tasks|reminders|events|meetings|appointments|notes|memos)\b|(?:to-?dos|tasks|reminders|calendar|schedule|agenda|events|meetings|appointments|notes|memos)(?:\s+(?:for|on|this|next|today|tomorrow)\b|$))/i;
+  /^(?:(?:have\s+)?(?:i\s+|you\s+)?got\s+(?:any|anything)\b|have\s+i\s+got\b|show|list|display|view|see|open|check|read|get|give\s+me|tell\s+me|pull\s+up|bring\s+up|find|search|look\s+up|look\s+for|what|what's|whats|which|how\s+many|how\s+much|how\s+(?:busy|free|packed|full)|how(?:'s|\s+is|\s+does)\s+(?:my|the)\s+(?:week|weekend|schedule|calendar)|any|anything|do\s+i|did\s+i|have\s+i|am\s+i|are\s+there|is\s+there|are\s+any|is\s+anything|is\s+(?:my|the)|are\s+(?:my|the)|when|when's|where|where's|my|all|(?:today'?s|tomorrow'?s|this\s+week'?s|upcoming|pending|open|overdue|urgent|important|completed|recent|latest|remaining)\s+(?:\S+\s+)?(?:to-?dos|tasks|reminders|events|meetings|appointments|notes|memos)\b|(?:to-?dos|tasks|reminders|calendar|schedule|agenda|events|meetings|appointments|notes|memos)(?:\s+(?:for|on|this|next|today|tomorrow)\b|$))/i;
 const TIME_WORDS =
   /\b(?:today|tonight|tomorrow|yesterday|this\s+(?:week|weekend|month|morning|afternoon|evening)|next\s+(?:week|month)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|the\s+\d{1,2}(?:st|nd|rd|th)|\d{1,2}\/\d{1,2})\b/i;
 // "what is a meeting agenda", "what's the best note app": about the world, not the owner's lists.
@@ -59,7 +59,7 @@ const GENERAL_QUESTION =
 
 // "what do I have ...", "anything on ...": a day alone then means the calendar.
 const ABOUT_MY_DAYS =
-  /^(?:what(?:'s|\s+is)\s+(?:on|happening|going\s+on|planned|up)\b|what\s+(?:do|did|will)\s+i\s+have\b|what\s+have\s+i\s+got\b|what\s+am\s+i\s+(?:doing|up\s+to)\b|what\s+are\s+my\s+plans\b|what(?:'s|\s+is)\s+coming\s+up\b|(?:show|list|give|tell)\s+(?:me\s+)?(?:everything|all|what(?:'s|\s+is)\s+on|what\s+i\s+have)\b|anything\b|any\s+plans\b|(?:do|did|will)\s+i\s+have\s+(?:anything|plans|something)\b|am\s+i\s+doing\s+anything\b|is\s+there\s+anything\b)/i;
+  /^(?:what(?:'s|\s+is)\s+(?:on|happening|going\s+on|planned|up)\b|what\s+(?:do|did|will)\s+i\s+have\b|what\s+have\s+i\s+got\b|what\s+am\s+i\s+(?:doing|up\s+to)\b|what\s+are\s+my\s+plans\b|what(?:'s|\s+is)\s+coming\s+up\b|(?:show|list|give|tell)\s+(?:me\s+)?(?:everything|all|what(?:'s|\s+is)\s+on|what\s+i\s+have)\b|anything\b|any\s+plans\b|(?:have\s+)?(?:i\s+)?got\s+(?:anything|any\s+plans)\b|(?:do|did|will)\s+i\s+have\s+(?:anything|plans|something|stuff|much)\b|what\s+(?:do\s+)?i\s+got\b|am\s+i\s+doing\s+anything\b|is\s+there\s+anything\b)/i;
 
 /** Which of the owner's lists a question or listing request is about, if it is one. */
 export function queryKind(core: string): ItemKind | undefined {

@@ -12,6 +12,11 @@ export function targetWords(target: string): string[] {
 
 function wordMatches(wanted: string, present: string): boolean {
   if (present.startsWith(wanted)) return true;
+  // "reading chapter 5" names "read chapter 5", "running" names "run", "making" names "make".
+  if (wanted.length > 5 && wanted.endsWith('ing')) {
+    const stem = wanted.slice(0, -3).replace(/([bdgmnprt])\1$/, '$1');
+    if (stem.length >= 3 && present.startsWith(stem)) return true;
+  }
   // "invitations" still names an item titled "send the invitation".
   if (wanted.length <= 3 || !wanted.endsWith('s')) return false;
   return present === wanted.slice(0, -1) || (wanted.endsWith('es') && present === wanted.slice(0, -2));

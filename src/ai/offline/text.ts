@@ -17,6 +17,12 @@ const REWRITES: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/\btues\b\.?/gi, 'tue'],
   [/\bw\/(?=\s)/gi, 'with'],
   [/\bappt\b/gi, 'appointment'],
+  // Contractions typed without the apostrophe ("whats on today", "im done with the report").
+  [/\b(what|where|when|who|how|that|there|here)s\b/gi, "$1's"],
+  [/\bim\b/gi, "i'm"],
+  [/\bive\b/gi, "i've"],
+  [/\b(do|does|did|is|are|was|were|would|could|should|have|has|had)nt\b/gi, "$1n't"],
+  [/\b(ca|wo)nt\b/gi, "$1n't"],
   [/\bmtg\b/gi, 'meeting'],
   [/\b(?:pls|plz|plse)\b/gi, 'please'],
   [/\b(?:thx|thnx|thanx)\b/gi, 'thanks'],
@@ -32,6 +38,11 @@ const REWRITES: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [
     /\bbetween\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s+and\s+(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)/gi,
     (_m: string, a: string, b: string) => `from ${a} to ${b}`,
+  ],
+  // "monday 10-12", "tomorrow 9:30-11": a range of hours after a day; chrono reads "from 10 to 12".
+  [
+    /\b((?:today|tonight|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|thur|thurs|fri|sat|sun)\s+)(\d{1,2}(?::\d{2})?)\s*[-\u2013]\s*(\d{1,2}(?::\d{2})?)(?![\d:/-])/gi,
+    (_m: string, day: string, a: string, b: string) => `${day}from ${a} to ${b}`,
   ],
   [/\s+/g, ' '],
 ];

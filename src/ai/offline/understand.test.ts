@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { UnderstandContext } from '../intents.js';
 import { accuracy, evaluate, formatFailures, loadCases } from './evaluate.js';
 import { readFollowUpTime } from './follow-up.js';
+import { readItemChange } from './item-change.js';
 import { targetMatches } from './target-match.js';
 import { understandOffline } from './understand.js';
 
@@ -448,9 +449,93 @@ describe("independence from the server's own zone", () => {
   });
 });
 
+describe('phrasings the first rules missed', () => {
+  it('reads clock times said in words', () => {
+    expect(understand('yoga class tomorrow at seven pm').params.start_time).toBe('2025-03-11T19:00:00');
+    expect(understand('remind me at half past seven tonight to call dad').params.due_date).toBe(
+      '2025-03-10T19:30:00',
+    );
+    expect(understand('dinner at a quarter to eight').params.start_time).toBe('2025-03-10T19:45:00');
+    expect(understand('meet Jun at one on friday').params.start_time).toBe('2025-03-14T13:00:00');
+    // Not a time: "one" is a quantity here.
+    expect(understand('at one point I should fix the roof').intent).toBe('general_chat');
+  });
+
+  it('reads "<item>, <do it>" as acting on the item described first', () => {
+    expect(understand('i finally did the tax return, mark it complete')).toEqual({
+      intent: 'complete_todo',
+      params: { target: 'tax return' },
+    });
+    expect(understand('forget about calling Steve, delete that task')).toEqual({
+      intent: 'delete_todo',
+      params: { target: 'call Steve' },
+    });
+    expect(understand('the dentist is off, cancel it')).toEqual({
+      intent: 'delete_event',
+      params: { target: 'dentist' },
+    });
+    expect(understand("i don't need to buy a kettle anymore, remove it").params.target).toBe('buy a kettle');
+  });
+
+  it('knows more ways to save, ask, change and finish', () => {
+    expect(understand('store this in my notes: policy AB-77-1209')).toEqual({
+      intent: 'create_memo',
+      params: { content: 'policy AB-77-1209' },
+    });
+    expect(understand('got any appointments friday?').intent).toBe('query_events');
+    expect(understand("what's still open on my list").intent).toBe('query_todos');
+    expect(understand("what's my day like").intent).toBe('daily_briefing');
+    expect(understand('change my wifi memo to: password is abc123')).toEqual({
+      intent: 'update_memo',
+      params: { target: 'wifi', content: 'password is abc123' },
+    });
+    expect(understand('in my grocery list note, add apples').params).toEqual({
+      target: 'grocery list',
+      content: 'apples',
+    });
+    expect(understand('lower the priority of clean the garage').params).toEqual({
+      target: 'clean the garage',
+      priority: 'low',
+    });
+    expect(understand('the essay is due friday now').params.due_date).toBe('2025-03-14');
+    expect(understand('got the groceries')).toEqual({
+      intent: 'complete_todo',
+      params: { target: 'groceries' },
+    });
+    expect(understand('run club every wednesday at 6:30am').intent).toBe('create_event');
+    expect(understand('calendar: quarterly planning next monday 10-12').params).toMatchObject({
+      start_time: '2025-03-17T10:00:00',
+      end_time: '2025-03-17T12:00:00',
+    });
+  });
+
+  it('names the item of a shift or a new length, which the orchestrator applies to it', () => {
+    expect(understand('push the dentist back two days')).toEqual({
+      intent: 'update_event',
+      params: { target: 'dentist' },
+    });
+    expect(understand('move the call 30 minutes earlier').intent).toBe('update_event');
+    expect(understand('extend the planning meeting to 2 hours').intent).toBe('update_event');
+    expect(readItemChange('move the call 30 minutes earlier', seoul).shift).toEqual({ minutes: -30 });
+    expect(readItemChange('delay the team lunch by an hour', seoul).shift).toEqual({ minutes: 60 });
+    expect(readItemChange('postpone the review by a week', seoul).shift).toEqual({ days: 7 });
+    expect(readItemChange('extend the planning meeting to 2 hours', seoul).lengthMinutes).toBe(120);
+    expect(readItemChange('push the standup to 11', seoul).namesNoDay).toBe(true);
+    expect(readItemChange('push the standup to friday at 11', seoul).namesNoDay).toBe(false);
+    expect(readItemChange('add bread to my grocery note', seoul).appends).toBe(true);
+    expect(readItemChange('change the gate code memo to 5678', seoul).appends).toBe(false);
+  });
+
+  it('matches a gerund to the verb of a title', () => {
+    expect(targetMatches('reading chapter 5', 'read chapter 5')).toBe(true);
+    expect(targetMatches('running errands', 'run errands')).toBe(true);
+  });
+});
+
 describe('labelled utterances', () => {
   const publicFile = resolve(import.meta.dirname, '../../../../shared/nlu/public.jsonl');
   const ownFile = resolve(import.meta.dirname, '../../../test/nlu/cases.jsonl');
+  const holdoutFile = resolve(import.meta.dirname, '../../../test/nlu/holdout.jsonl');
 
   it.skipIf(!existsSync(publicFile))('gets at least 95% of shared/nlu/public.jsonl right', () => {
     const report = evaluate(loadCases(publicFile), understandOffline);
@@ -460,6 +545,15 @@ describe('labelled utterances', () => {
   it('gets at least 90% of test/nlu/cases.jsonl right', () => {
     const report = evaluate(loadCases(ownFile), understandOffline);
     expect(report.total).toBeGreaterThanOrEqual(120);
+    expect(accuracy(report), formatFailures(report)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  // 150 phrasings written without looking at the rules, to measure how they generalise. A few
+  // changes depend on the item's own time ("push the standup to 11" keeps its day), which only
+  // the orchestrator knows: test/nlu/e2e.test.ts scores those through the server.
+  it('gets at least 90% of test/nlu/holdout.jsonl right', () => {
+    const report = evaluate(loadCases(holdoutFile), understandOffline);
+    expect(report.total).toBe(150);
     expect(accuracy(report), formatFailures(report)).toBeGreaterThanOrEqual(0.9);
   });
 });

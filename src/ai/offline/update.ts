@@ -9,6 +9,7 @@ import { formatMoment, resolveEnd, resolveMoment } from './moments.js';
 import type { ItemKind } from './patterns.js';
 import { cleanTarget, inferKind, intentFor, named } from './targets.js';
 import type { Temporal } from './temporal.js';
+import { NUMBER_SOURCE } from './numbers.js';
 import { stripQuotes } from './text.js';
 
 type Status = NonNullable<IntentParams['status']>;
@@ -59,6 +60,14 @@ const PRIORITY_RULES: Array<{ re: RegExp; priority?: Priority }> = [
     ),
   },
   { re: /^prioriti[sz]e\s+(?<target>.+)$/i, priority: 'high' },
+  {
+    re: /^(?:raise|increase|bump\s+up|up)\s+(?:the\s+)?prio(?:rity)?\s+(?:of|for|on)\s+(?<target>.+)$/i,
+    priority: 'high',
+  },
+  {
+    re: /^(?:lower|decrease|reduce|drop)\s+(?:the\s+)?prio(?:rity)?\s+(?:of|for|on)\s+(?<target>.+)$/i,
+    priority: 'low',
+  },
   { re: /^de-?prioriti[sz]e\s+(?<target>.+)$/i, priority: 'low' },
 ];
 
@@ -109,6 +118,7 @@ const DUE_RULES: RegExp[] = [
   /^(?:change|move|set|update|push|shift|extend|bump)\s+(?:the\s+)?(?:due\s+date|deadline|due)\s+(?:of|for|on)\s+(?<target>.+?)\s+(?:to|until|till|for)\s+(?<value>.+)$/i,
   /^(?:change|move|set|update|push|extend|bump)\s+(?<target>.+?)(?:'s)?\s+(?:due\s+date|deadline)\s+(?:to|until|till|for)\s+(?<value>.+)$/i,
   /^(?<target>.+?)\s+is\s+(?:now\s+)?due\s+(?<value>.+)$/i,
+  /^(?<target>.+?)\s+can\s+wait\s+(?:till|until|to|for)\s+(?<value>.+)$/i,
   /^(?:make|set|mark)\s+(?<target>.+?)\s+(?:as\s+)?due\s+(?:on\s+|by\s+)?(?<value>.+)$/i,
 ];
 const TIME_RULES: RegExp[] = [
@@ -121,10 +131,14 @@ const DATE_START =
   /^(?:the\s+day\s+after|today|tonight|tomorrow|next|this|coming|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|noon|midnight|morning|afternoon|evening|later|early|end\s+of|in\s+\S+\s+(?:minutes?|hours?|days?|weeks?|months?)|the\s+\d|\d)/i;
 
 const MEMO_CONTENT_RULES: RegExp[] = [
+  // "update the gate code memo - new code 2468", "replace the wifi note with: ..."
+  /^(?:update|edit|change|amend|rewrite|replace|overwrite)\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)\s*(?:\s-+|\u2013|\u2014|\s+with\s*:?|\s+by\s*:)\s*(?<value>.+)$/i,
+  // "in my grocery note, add apples"
+  /^(?:in|on)\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)\s*[,:]\s*(?:(?:also|please)\s+)?(?:add|append|write|put|include)\s+(?<value>.+)$/i,
   /^(?:update|edit|change|amend)\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?<target>[^:]+?)\s*:\s*(?<value>.+)$/i,
   /^(?:change|update|set|edit|replace)\s+(?:the\s+)?(?:content|contents|text|body)\s+(?:of|in)\s+(?:my\s+|the\s+)?(?:(?:note|memo)\s+(?:about|on|for|called|titled)\s+(?<target1>.+?)|(?<target>.+?)\s+(?:note|memo))\s+(?:to|with)\s+(?<value>.+)$/i,
-  /^(?:update|edit|change|amend|rewrite)\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|regarding|titled|called)\s+(?<target>.+?)\s*(?::|\s+to\s+say|\s+to\s+read|\s+so\s+it\s+(?:says|reads)|\s+with|,)\s*(?<value>.+)$/i,
-  /^(?:update|edit|change|amend|rewrite)\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)\s*(?::|\s+to\s+say|\s+to\s+read|\s+so\s+it\s+(?:says|reads)|\s+with|,)\s*(?<value>.+)$/i,
+  /^(?:update|edit|change|amend|rewrite|set)\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|regarding|titled|called)\s+(?<target>.+?)\s*(?::|\s+to\s*:|\s+to\s+say|\s+to\s+read|\s+so\s+it\s+(?:says|reads)|\s+with|,)\s*(?<value>.+)$/i,
+  /^(?:update|edit|change|amend|rewrite|set)\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)\s*(?::|\s+to\s*:|\s+to\s+say|\s+to\s+read|\s+so\s+it\s+(?:says|reads)|\s+with|,)\s*(?<value>.+)$/i,
   /^(?:add|append)\s+(?<value>.+?)\s+to\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|called|titled)\s+(?<target>.+)$/i,
   /^(?:add|append)\s+(?<value>.+?)\s+to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)$/i,
   /^(?:add|append)\s+to\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|called|titled)\s+(?<target>.+?)\s*(?::|,|\s+that\b)\s*(?<value>.+)$/i,
@@ -133,6 +147,8 @@ const MEMO_CONTENT_RULES: RegExp[] = [
 
 /** The text after a connector, read as a date/time, if that is all it is ("to friday at 5pm"). */
 function pureTemporal(value: string, ctx: UnderstandContext): Temporal | undefined {
+  // "friday now", "3pm instead": the words after the date only say it is a change.
+  value = value.replace(/(?:[\s,]+(?:now|instead|then|please|again))+\s*$/i, '');
   if (!DATE_START.test(value.trim())) return undefined;
   // "to 3": a bare hour is a time here.
   if (/^\d{1,2}(?::\d{2})?$/.test(value.trim())) value = `at ${value.trim()}`;
@@ -212,7 +228,40 @@ export function readUpdate(core: string, ctx: UnderstandContext): Classification
       return withTarget('update_event', target, { location: placeName(value) });
     }
   }
-  return readReschedule(core, ctx) ?? readEdit(core);
+  return readShift(core) ?? readReschedule(core, ctx) ?? readLength(core) ?? readEdit(core);
+}
+
+// "delay the team lunch by an hour", "push the dentist back two days", "move the call 30 minutes
+// earlier": a shift, which no parameter carries; the orchestrator applies it to the item it finds.
+const SHIFT = new RegExp(
+  String.raw`^(?<verb>move|push|delay|postpone|shift|bump|bring|pull|put\s+off|defer|reschedule)\s+(?:back\s+|forward\s+|up\s+)?(?<target>.+?)\s+(?:(?:back|forward|ahead|up|out|later|earlier)\s+)?(?:by\s+)?(?:another\s+|about\s+|around\s+)?(?:${NUMBER_SOURCE})\s*-?\s*(?<unit>minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?)(?:\s+(?:earlier|later|sooner|back|forward|ahead|out))?$`,
+  'i',
+);
+
+function readShift(core: string): Classification | undefined {
+  const m = SHIFT.exec(core);
+  const raw = m?.groups?.['target'] ?? '';
+  const target = cleanTarget(raw);
+  if (!m || !named(target) || /^(?:a|an|some|another)\s/i.test(raw)) return undefined;
+  const clock = /^(?:m|h)/i.test(m.groups?.['unit'] ?? '');
+  // Minutes and hours move things in a calendar ("move the call 30 minutes earlier").
+  const kind =
+    clock && !/\b(?:to-?dos?|tasks?|reminders?|notes?|memos?)\b/i.test(raw)
+      ? 'event'
+      : inferKind(raw, m.groups?.['verb'] ?? '', clock ? 'event' : 'todo');
+  return withTarget(intentFor('update', kind), target, {});
+}
+
+// "extend the planning meeting to 2 hours", "make standup 15 minutes long": a new length, which
+// no parameter carries; the item is still known, so the orchestrator can ask what to change.
+const LENGTH =
+  /^(?:extend|shorten|lengthen|cut|make|change|set)\s+(?<target>.+?)\s+(?:to\s+|by\s+|down\s+to\s+)?(?:an?|half\s+an|\d+(?:\.\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[\s-]five|ninety)\s*-?\s*(?:hours?|hrs?|minutes?|mins?)(?:\s+long(?:er)?|\s+longer|\s+shorter)?$/i;
+
+function readLength(core: string): Classification | undefined {
+  const m = LENGTH.exec(core);
+  const raw = m?.groups?.['target'] ?? '';
+  const target = cleanTarget(raw);
+  return m && named(target) ? withTarget('update_event', target, {}) : undefined;
 }
 
 // "edit my grocery memo": which item is clear, what changes is not said yet.

@@ -53,12 +53,14 @@ export const EVENT_NOUNS = list(`
 export const EVENT_MODIFIERS = list(`
   design code sprint budget product project board team client sales strategy planning performance status
   launch training practice study book test all staff weekly monthly daily quarterly family
+  run swim paint draw sing walk hike climb dance
 `);
 
 /** Event nouns that take such a modifier; "book dentist appointment" is still a todo. */
 export const MODIFIED_HEADS = list(`
   review meeting sync session call demo presentation workshop club group class party planning standup retro
   kickoff lunch dinner practice training launch night fair reading signing
+  lesson lessons meetup group
 `);
 
 /** Verbs that make an event rather than a todo: "meet Sam for coffee". */
