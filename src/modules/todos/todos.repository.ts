@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { DB, NewTodoRow, TodoRow, TodoUpdate } from '../../db/schema.js';
 import { hasTag, matchesAllWords, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
@@ -22,6 +22,16 @@ export interface TodoOrder {
 }
 
 export type TodosRepository = ReturnType<typeof createTodosRepository>;
+
+/**
+ * Stable order, ties broken by id. Only `due_date` can be null, and only it pays for the
+ * nulls-last expression: on the other columns the plain order lets an index serve the page.
+ */
+function ordered<Q extends SelectQueryBuilder<DB, 'todos', TodoRow>>(query: Q, order: TodoOrder): Q {
+  let q = query as SelectQueryBuilder<DB, 'todos', TodoRow>;
+  if (order.column === 'due_date') q = q.orderBy((eb) => eb.case().when('due_date', 'is', null).then(1).else(0).end());
+  return q.orderBy(order.column, order.direction).orderBy('id', order.direction) as Q;
+}
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** `textMatch`: the search matcher for `q` (services.ts passes it); without it, a plain LIKE match. */
@@ -59,11 +69,7 @@ export function createTodosRepository(db: Kysely<DB>, textMatch?: TextMatcher) {
     /** A page in a stable order (ties broken by id); nulls sort last either way. */
     async list(f: TodoFilter, order: TodoOrder, page: number, limit: number, trx: Db = db) {
       const [rows, count] = await Promise.all([
-        filtered(trx, f)
-          .selectAll()
-          .orderBy((eb) => eb.case().when(order.column, 'is', null).then(1).else(0).end())
-          .orderBy(order.column, order.direction)
-          .orderBy('id', order.direction)
+        ordered(filtered(trx, f).selectAll(), order)
           .limit(limit)
           .offset(offsetOf(page, limit))
           .execute(),
@@ -80,11 +86,7 @@ export function createTodosRepository(db: Kysely<DB>, textMatch?: TextMatcher) {
       return Number(r.n);
     },
     async all(f: TodoFilter, order: TodoOrder, max: number, trx: Db = db): Promise<TodoRow[]> {
-      return filtered(trx, f)
-        .selectAll()
-        .orderBy((eb) => eb.case().when(order.column, 'is', null).then(1).else(0).end())
-        .orderBy(order.column, order.direction)
-        .orderBy('id', order.direction)
+      return ordered(filtered(trx, f).selectAll(), order)
         .limit(max)
         .execute();
     },

@@ -1,0 +1,205 @@
+/**
+ * The benchmark harness (docs/BENCHMARKS.md): builds the server, runs it (one process,
+ * production mode) on a generated dataset, drives it from separate processes, prints the
+ * tables and writes bench/results/latest.json.
+ *
+ *   npm run bench                      full run (20-25 minutes, 10 of them the soak)
+ *   npm run bench -- --quick           every section, short (about 2 minutes once the dataset is
+ *                                      cached, longer while the server is slow to drain)
+ *   npm run bench:smoke                about 30 s on a tiny dataset: fails if the harness is broken
+ *   flags: --only=rest,chat,sockets,soak   --keep-data   --no-build   --cpu-prof
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { conversationsFor, runChat, CHUNKS_PER_REPLY, CHUNK_INTERVAL_MS } from './chat.js';
+import { generateDataset, readCachedManifest, type Manifest } from './generate.js';
+import { log, parseFlags, round, waitIdle, type Mode } from './lib.js';
+import { startProvider } from './provider.js';
+import { checkTargets, renderTables, writeResults, type Results } from './report.js';
+import { runRest } from './rest.js';
+import { buildServer, ROOT, startServer, type ServerHandle } from './server.js';
+import { runSockets } from './sockets.js';
+import { runSoak } from './soak.js';
+
+const SECTIONS = ['rest', 'chat', 'sockets', 'soak'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function commit(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${sha} (with uncommitted changes)` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function dataset(mode: Mode, workDir: string): Promise<{ file: string; manifest: Manifest }> {
+  const file = path.join(workDir, 'clawchat.db');
+  if (mode === 'smoke') {
+    const manifest = await generateDataset({ file, scale: 0.01 });
+    return { file, manifest };
+  }
+  // The full dataset is cached (deterministic; rebuilt when the generator or the migrations change, or after a week).
+  const cached = path.join(ROOT, 'bench', 'data', 'dataset-1.db');
+  let manifest = await readCachedManifest(cached, 1);
+  if (!manifest) {
+    log('dataset: generating (about a minute and a half; cached in bench/data/ for later runs)');
+    manifest = await generateDataset({ file: cached, scale: 1 });
+  } else log(`dataset: cached (${manifest.generatedAt})`);
+  // The run writes (todos, chat turns): it works on a copy.
+  fs.copyFileSync(cached, file);
+  return { file, manifest };
+}
+
+async function main(): Promise<number> {
+  const flags = parseFlags(process.argv.slice(2));
+  const mode: Mode = flags.has('smoke') ? 'smoke' : flags.has('quick') ? 'quick' : 'full';
+  const only = flags.get('only');
+  const sections = new Set<Section>(
+    typeof only === 'string'
+      ? (only.split(',').filter((s) => (SECTIONS as readonly string[]).includes(s)) as Section[])
+      : SECTIONS,
+  );
+  if (sections.size === 0) throw new Error(`--only takes a comma list of ${SECTIONS.join(', ')}`);
+
+  const startedAt = new Date().toISOString();
+  const loadStart = round(os.loadavg()[0]!, 2);
+  if (!flags.has('no-build')) buildServer();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clawchat-bench-'));
+  const { file, manifest } = await dataset(mode, workDir);
+
+  const provider = await startProvider(CHUNK_INTERVAL_MS, CHUNKS_PER_REPLY);
+  const profDir = path.join(ROOT, 'bench', 'data', 'profiles'); // git-ignored
+  const partial: Omit<Results, 'targets' | 'finishedAt' | 'machine' | 'serverLog'> = {
+    mode,
+    startedAt,
+    commit: commit(),
+    dataset: {
+      scale: manifest.scale,
+      counts: manifest.counts,
+      shape: manifest.shape,
+      words: manifest.words,
+      bytes: manifest.bytes,
+    },
+  };
+  const serverLog: string[] = [];
+  const exitCodes: (number | null)[] = [];
+
+  /**
+   * Each section gets a freshly started server (same data file), so no section inherits another's
+   * heap or backlog; the smoke run shares one server to stay short.
+   */
+  let shared: ServerHandle | null = null;
+  const launch = () =>
+    startServer({
+      dbFile: file,
+      dataDir: workDir,
+      aiBaseUrl: provider.url,
+      nodeArgs: flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+    });
+  const stop = async (server: ServerHandle) => {
+    const code = await server.stop();
+    exitCodes.push(code);
+    if (code !== 0) log(`the server exited with ${code}`);
+    serverLog.push(
+      ...server
+        .output()
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+    );
+  };
+  async function section(name: Section, run: (server: ServerHandle) => Promise<void>): Promise<void> {
+    if (!sections.has(name)) return;
+    const server = mode === 'smoke' ? (shared ??= await launch()) : await launch();
+    log(`${name}: server pid ${server.pid} at ${server.url}`);
+    try {
+      await waitIdle(server.pid, mode === 'smoke' ? 2 : 10);
+      await run(server);
+    } finally {
+      if (server !== shared) await stop(server);
+    }
+  }
+
+  let failure: unknown = null;
+  try {
+    await section('rest', async (server) => {
+      partial.rest = await runRest({ server, manifest, mode, workDir });
+    });
+    await section('chat', async (server) => {
+      partial.chat = await runChat({ server, provider, manifest, mode });
+    });
+    await section('sockets', async (server) => {
+      partial.sockets = await runSockets({ server, mode });
+    });
+    await section('soak', async (server) => {
+      const conversations = await conversationsFor(server, manifest, 10);
+      partial.soak = await runSoak({ server, provider, manifest, mode, conversations });
+    });
+  } catch (err) {
+    failure = err;
+  }
+  if (shared) await stop(shared);
+  await provider.stop();
+  const exitCode = exitCodes.find((c) => c !== 0) ?? 0;
+
+  const cpus = os.cpus();
+  const results: Omit<Results, 'targets'> = {
+    ...partial,
+    finishedAt: new Date().toISOString(),
+    machine: {
+      cpu: cpus[0]?.model.trim() ?? 'unknown',
+      cores: cpus.length,
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      loadAverage: { start: loadStart, end: round(os.loadavg()[0]!, 2) },
+    },
+    serverLog,
+  };
+  const full: Results = { ...results, targets: checkTargets(results) };
+  console.log(renderTables(full));
+  const out = path.join(ROOT, 'bench', 'results', mode === 'smoke' ? 'smoke.json' : 'latest.json');
+  writeResults(full, out);
+  log(`results: ${path.relative(ROOT, out)}`);
+
+  if (flags.has('keep-data')) log(`kept: ${workDir}`);
+  else fs.rmSync(workDir, { recursive: true, force: true });
+
+  if (failure) throw failure;
+  if (mode === 'smoke') return smokeVerdict(full, exitCode);
+  return 0;
+}
+
+/** The smoke run judges the harness, not the speed: everything answered, nothing was lost. */
+function smokeVerdict(r: Results, exitCode: number | null): number {
+  const problems: string[] = [];
+  for (const e of r.rest?.endpoints ?? [])
+    if (e.errors > 0 || e.requests === 0)
+      problems.push(`${e.name}: ${e.errors} errors, ${e.requests} requests`);
+  for (const l of r.chat?.levels ?? []) {
+    if (l.turns === 0 || l.failedTurns > 0 || l.chunksLost > 0 || l.badFrames > 0 || l.firstChunk.n === 0)
+      problems.push(
+        `chat ${l.users}: ${l.turns} turns, ${l.failedTurns} failed, ${l.chunksLost} lost, ${l.badFrames} bad frames`,
+      );
+  }
+  if (r.sockets && (r.sockets.connected === 0 || r.sockets.fanouts.some((f) => f.missing > 0)))
+    problems.push('sockets: fan-out missed sockets');
+  if (r.soak && (r.soak.errors > 0 || r.soak.requests === 0 || r.soak.chat.chunksLost > 0))
+    problems.push(`soak: ${r.soak.errors} errors, ${r.soak.chat.chunksLost} chunks lost`);
+  if (exitCode !== 0) problems.push(`the server exited with ${exitCode}`);
+  for (const p of problems) log(`smoke: ${p}`);
+  log(problems.length ? 'smoke: FAILED' : 'smoke: ok');
+  return problems.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
