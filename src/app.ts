@@ -18,6 +18,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { validationError } from './lib/errors.js';
 import { ErrorResponse } from './modules/common/schemas.js';
 import { authProtectedRoutes, authPublicRoutes } from './modules/auth/auth.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -90,7 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     // Router-level failures (a malformed %-escape, an over-long id) still get the envelope.
     frameworkErrors: (error, req, reply) => {
       void reply.header('x-request-id', req.id);
-      return sendError(reply, error);
+      void sendError(reply, error);
     },
     clientErrorHandler: writeClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -186,11 +187,30 @@ function installJsonParsing(app: App): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (typeof body === 'string' && body.trim() === '') return done(null, {});
+    if (typeof body === 'string' && body.includes('\\u0000'))
+      // Text never holds NUL: PostgreSQL cannot store it, so neither database accepts it.
+      return void parse(req, body, (err, value) => {
+        const field = err ? null : nulField(value);
+        if (field === null) return done(err, value);
+        done(validationError(field, `${field} must not contain NUL characters`), undefined);
+      });
     void parse(req, body as string, done);
   });
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) req.body = {};
   });
+}
+
+/** The path of the first string in a JSON value that contains NUL (`title`, `tags.2`), or null. */
+function nulField(value: unknown, at = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? at || 'body' : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\u0000')) return at || 'body';
+    const found = nulField(inner, at ? `${at}.${key}` : key);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /**

@@ -24,6 +24,7 @@ import { createPushClient } from './modules/notifications/push.js';
 import { createBriefingRepository } from './modules/briefing/briefing.repository.js';
 import { createBriefingService } from './modules/briefing/briefing.service.js';
 import { createJobScheduler } from './jobs/index.js';
+import { alwaysRun, createAdvisoryLock } from './jobs/scheduler-lock.js';
 import { createClassifier } from './ai/classifier.js';
 import { readFollowUpTime } from './ai/offline/follow-up.js';
 import { understandOffline } from './ai/offline/understand.js';
@@ -32,6 +33,7 @@ import { createAiProvider } from './ai/provider.js';
 import { createChatService, type TurnHandler } from './modules/chat/chat.service.js';
 import { createTitler } from './modules/chat/titles.js';
 import { createStreamBuffers } from './realtime/stream-buffers.js';
+import { createRedisBus } from './realtime/redis-bus.js';
 import { createAgentTasksService } from './modules/agent-tasks/agent-tasks.service.js';
 
 export interface ServiceDeps {
@@ -48,7 +50,11 @@ export type Services = Awaited<ReturnType<typeof createServices>>;
 export async function createServices(deps: ServiceDeps) {
   const { config, database, clock } = deps;
   const { db } = database;
-  const hub = createLocalHub();
+  // REDIS_URL: several instances act as one; the hub, resume buffers and cancellations fan out through Redis.
+  const bus = config.redisUrl
+    ? await createRedisBus({ url: config.redisUrl, prefix: config.redisKeyPrefix, log: deps.logger })
+    : null;
+  const hub = bus?.hub ?? createLocalHub();
   const publish = hub.publish;
 
   const settings = await createSettingsService({
@@ -82,7 +88,7 @@ export async function createServices(deps: ServiceDeps) {
   // AI_TIMEOUT_SECONDS; classification keeps its own short 5 s limit and falls back offline.
   const aiProvider = createAiProvider(config.ai, { connectTimeoutMs: config.ai.timeoutSeconds * 1000 });
   const classifier = createClassifier({ provider: aiProvider, ai: config.ai, offline: understandOffline });
-  const streamBuffers = createStreamBuffers({ clock });
+  const streamBuffers = createStreamBuffers({ clock, store: bus?.resumeStore });
   hub.subscribe(streamBuffers.record);
   let turnHandler: TurnHandler | null = null;
   const chat = await createChatService({
@@ -92,7 +98,13 @@ export async function createServices(deps: ServiceDeps) {
     handler: () => turnHandler!,
     titler: createTitler(aiProvider),
     log: deps.logger,
+    elsewhere: bus
+      ? { stop: (id) => bus.signal('chat.stop', id), abortConversation: (id) => bus.signal('chat.abort_conversation', id) }
+      : undefined,
   });
+  // `stop` and a conversation's deletion reach the instance whose runner has the turn.
+  bus?.onSignal('chat.stop', (id) => chat.runner.stop(id));
+  bus?.onSignal('chat.abort_conversation', (id) => chat.runner.abortConversation(id));
   turnHandler = createOrchestrator({
     todos,
     events,
@@ -104,10 +116,10 @@ export async function createServices(deps: ServiceDeps) {
     clock,
     timezone,
     ai: config.ai,
-    history: chat.history,
+    history: (...args) => chat.history(...args),
     readFollowUpTime,
     // Created below; only called during turns, after start-up.
-    briefing: { build: () => briefing.build() },
+    briefing: { build: (signal) => briefing.build(signal) },
     agentTasks: { create: (input, ctx) => agentTasks.create(input, ctx) },
   });
 
@@ -132,6 +144,8 @@ export async function createServices(deps: ServiceDeps) {
     concurrency: config.agentConcurrency,
     // Without REDIS_URL one instance is assumed: tasks left running at start-up are orphans.
     singleInstance: config.redisUrl === null,
+    cancels: bus?.cancels,
+    subscribe: (listener) => hub.subscribe(listener),
     extraInstructions: config.ai.systemPrompt,
     log: deps.logger,
   });
@@ -144,10 +158,20 @@ export async function createServices(deps: ServiceDeps) {
     notifications,
     publish,
     // The LLM writes it in prose when one is configured; the template otherwise (or on failure).
-    complete: aiProvider.enabled ? (messages) => aiProvider.complete(messages, { maxTokens: 600 }) : undefined,
+    // While the cached probe says the provider is down, the template is used at once.
+    complete: aiProvider.enabled
+      ? (messages, o) =>
+          aiProvider.isDown()
+            ? Promise.reject(new Error('The AI provider is down'))
+            : aiProvider.complete(messages, { maxTokens: 600, signal: o?.signal })
+      : undefined,
     log: deps.logger,
   });
+  // PostgreSQL: only the instance holding the advisory lock runs the jobs (several may share the database).
+  const schedulerLock =
+    config.database.kind === 'postgres' ? createAdvisoryLock({ url: config.database.url, log: deps.logger }) : alwaysRun;
   const scheduler = createJobScheduler({
+    shouldRun: schedulerLock.shouldRun,
     db,
     clock,
     hub,
@@ -176,13 +200,15 @@ export async function createServices(deps: ServiceDeps) {
     aiProvider,
     chat,
     streamBuffers,
-    servicesUp: async (): Promise<boolean> => true,
+    servicesUp: async (): Promise<boolean> => bus?.healthy() ?? true,
     async close(): Promise<void> {
       await agentTasks.close();
       await scheduler.stop();
+      await schedulerLock.close();
       await chat.close();
       await notifications.close();
       await hub.close();
+      await bus?.close();
       await database.close();
     },
   };

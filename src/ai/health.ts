@@ -43,7 +43,9 @@ export function createAiHealthProbe(
         signal: AbortSignal.timeout(timeoutMs),
       });
       await res.body?.cancel();
-      return res.ok;
+      // Any HTTP answer below 500 means the server is there (some have no /models route, or
+      // want another key for it); only network errors, timeouts and 5xx mean it is down.
+      return res.status < 500;
     } catch {
       return false;
     }

@@ -49,6 +49,7 @@ import {
   readableList,
   type ReplyClock,
 } from './replies.js';
+import { readItemChange, type Shift } from './offline/item-change.js';
 import { isReferential, resolveTarget, type Resolution } from './resolve-target.js';
 import {
   AiUnavailableError,
@@ -75,7 +76,8 @@ export interface AgentTasksPort {
 
 /** The daily briefing (the briefing module plugs in here). */
 export interface BriefingPort {
-  build(): Promise<{ text: string; date: string }>;
+  /** `signal`: the turn's (`stop`); an abort rejects. */
+  build(signal?: AbortSignal): Promise<{ text: string; date: string }>;
 }
 
 /** Reads a reply to "when is it?" (`at 4pm`) as a local start (and end), or null when it says anything else. */
@@ -143,6 +145,59 @@ function text(content: string, intent: Intent | null, extra: Partial<TurnOutcome
 
 function withCard(content: string, intent: Intent | null, card: Card): TurnOutcome {
   return { content, intent, card };
+}
+
+/** What the message says about the item beyond the params (offline/item-change.ts). */
+interface ChangeOptions {
+  /** The message named a time of day but no day ("push the standup to 11"): keep the item's day. */
+  keepDay?: boolean;
+  /** "delay the team lunch by an hour": applied when no new time was given. */
+  shift?: Shift;
+  /** "extend the planning meeting to 2 hours": the new length of a timed event. */
+  lengthMinutes?: number;
+  /** "add bread to my grocery note": the new text goes after the memo's, not instead of it. */
+  appends?: boolean;
+}
+
+/** A memo's text with `addition` after it: on the same line for a short list ("milk, eggs"). */
+function appendText(content: string, addition: string): string {
+  const lines = content.replace(/\s+$/, '').split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  if (!content.trim()) return addition;
+  if (/,\s*\S/.test(last) && !addition.includes('\n') && addition.split(/\s+/).length <= 6)
+    return `${content.replace(/\s+$/, '')}, ${addition}`;
+  return `${content.replace(/\s+$/, '')}\n${addition}`;
+}
+
+/** An instant moved by a shift on the owner's wall clock: UTC ISO, or a bare local date. */
+function shifted(iso: string, shift: Shift, zone: string, bare = false): string {
+  const moved = DateTime.fromISO(iso, { zone }).plus(shift);
+  return bare ? moved.toISODate()! : moved.toUTC().toISO()!;
+}
+
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2})(T\d{2}:\d{2}(?::\d{2})?)$/;
+
+/**
+ * Local date-times the classifier dated by itself (`start`, then `end`), moved by the same number
+ * of days so that `start` falls on the local day of `itemIso`. Bare dates and absolute instants
+ * stay as they are.
+ */
+function onItemDay(
+  itemIso: string | null | undefined,
+  zone: string,
+  start: string | undefined,
+  end?: string,
+): [string | undefined, string | undefined] {
+  const m = start ? LOCAL_DATE_TIME.exec(start) : null;
+  if (!m || !itemIso) return [start, end];
+  const day = DateTime.fromISO(itemIso, { zone }).startOf('day');
+  const days = Math.round(day.diff(DateTime.fromISO(m[1]!, { zone }), 'days').days);
+  const shift = (value: string | undefined) => {
+    const v = value ? LOCAL_DATE_TIME.exec(value) : null;
+    if (!v) return value;
+    return `${DateTime.fromISO(v[1]!, { zone }).plus({ days }).toISODate()}${v[2]}`;
+  };
+  return [shift(start), shift(end)];
 }
 
 export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
@@ -272,12 +327,22 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     );
   }
 
-  async function updateTodo(io: TurnIO, todo: Todo, p: IntentParams): Promise<TurnOutcome> {
+  async function updateTodo(
+    io: TurnIO,
+    todo: Todo,
+    p: IntentParams,
+    opts: ChangeOptions = {},
+  ): Promise<TurnOutcome> {
+    let [due] = opts.keepDay ? onItemDay(todo.due_date, deps.timezone(), p.due_date) : [p.due_date];
+    if (due === undefined && opts.shift && todo.due_date) {
+      const bare = !todo.due_has_time;
+      if (!bare || opts.shift.days) due = shifted(todo.due_date, opts.shift, deps.timezone(), bare);
+    }
     const patch: TodoPatch = defined({
       title: p.new_title,
       description: p.description,
       priority: p.priority,
-      due_date: p.due_date,
+      due_date: due,
       tags: p.tags,
       status: p.status,
     });
@@ -291,7 +356,30 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     );
   }
 
-  async function updateEvent(io: TurnIO, event: Event, p: IntentParams): Promise<TurnOutcome> {
+  async function updateEvent(
+    io: TurnIO,
+    event: Event,
+    p: IntentParams,
+    opts: ChangeOptions = {},
+  ): Promise<TurnOutcome> {
+    const zone = deps.timezone();
+    if (opts.keepDay) {
+      const [start_time, end_time] = onItemDay(event.start_time, zone, p.start_time, p.end_time);
+      p = { ...p, ...defined({ start_time, end_time }) };
+    }
+    if (p.start_time === undefined && p.end_time === undefined) {
+      const bare = event.is_all_day;
+      if (opts.shift && (!bare || opts.shift.days)) {
+        p = {
+          ...p,
+          start_time: shifted(event.start_time, opts.shift, zone, bare),
+          ...(event.end_time ? { end_time: shifted(event.end_time, opts.shift, zone, bare) } : {}),
+        };
+      } else if (opts.lengthMinutes && !bare) {
+        const end = DateTime.fromISO(event.start_time).plus({ minutes: opts.lengthMinutes });
+        p = { ...p, end_time: end.toUTC().toISO()! };
+      }
+    }
     const patch: EventPatch = defined({
       title: p.new_title,
       start_time: p.start_time,
@@ -321,8 +409,14 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     );
   }
 
-  async function updateMemo(io: TurnIO, memo: Memo, p: IntentParams): Promise<TurnOutcome> {
-    const patch: MemoPatch = defined({ content: p.content, title: p.new_title, tags: p.tags });
+  async function updateMemo(
+    io: TurnIO,
+    memo: Memo,
+    p: IntentParams,
+    opts: ChangeOptions = {},
+  ): Promise<TurnOutcome> {
+    const content = p.content !== undefined && opts.appends ? appendText(memo.content, p.content) : p.content;
+    const patch: MemoPatch = defined({ content, title: p.new_title, tags: p.tags });
     if (Object.keys(patch).length === 0)
       return text(`What should I change in the memo "${memo.title}"?`, 'update_memo');
     const updated = await deps.memos.update(memo.id, patch, writeCtx(io));
@@ -340,16 +434,17 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     type: ItemType,
     item: AnyItem,
     p: IntentParams,
+    opts: ChangeOptions = {},
   ): Promise<TurnOutcome> {
     switch (intent) {
       case 'complete_todo':
         return completeTodo(io, item as Todo);
       case 'update_todo':
-        return updateTodo(io, item as Todo, p);
+        return updateTodo(io, item as Todo, p, opts);
       case 'update_event':
-        return updateEvent(io, item as Event, p);
+        return updateEvent(io, item as Event, p, opts);
       case 'update_memo':
-        return updateMemo(io, item as Memo, p);
+        return updateMemo(io, item as Memo, p, opts);
       case 'delete_todo':
       case 'delete_event':
       case 'delete_memo':
@@ -376,11 +471,12 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     p: IntentParams,
     history: readonly Message[],
     prefer?: (item: AnyItem) => boolean,
+    opts: ChangeOptions = {},
   ): Promise<TurnOutcome> {
     const found: Resolution<AnyItem> = await resolve(type, p, history, prefer);
     switch (found.kind) {
       case 'one':
-        return actOn(io, intent, type, found.item, p);
+        return actOn(io, intent, type, found.item, p, opts);
       case 'many':
         return withCard(
           `I found ${plural(found.items.length, NOUN[type])} that could match. Which one do you mean?`,
@@ -562,7 +658,8 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       total === 0
         ? `I found nothing for "${q}".`
         : `I found ${plural(total, 'result')} for "${q}":\n${readableList(
-            items.map((h) => `${h.title} (${h.type})`),
+            // A message in an untitled conversation has no title: its excerpt says what it is.
+            items.map((h) => `${h.title.trim() || h.snippet.replace(/\*\*/g, '').slice(0, 80)} (${h.type})`),
             total,
           )}`;
     return withCard(content, 'search', searchCard(items, total));
@@ -652,9 +749,15 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     return t.due_date && t.due_has_time ? `${t.title} (due ${timeOfDay(t.due_date)})` : t.title;
   }
 
-  async function briefing(): Promise<TurnOutcome> {
+  async function briefing(io: TurnIO): Promise<TurnOutcome> {
     if (deps.briefing) {
-      const b = await deps.briefing.build();
+      let b: { text: string; date: string };
+      try {
+        b = await deps.briefing.build(io.signal);
+      } catch (err) {
+        if (io.signal.aborted) return text('', 'daily_briefing', { status: 'stopped' });
+        throw err;
+      }
       return withCard(b.text, 'daily_briefing', briefingCard(b.text, b.date));
     }
     const day = await dayItems();
@@ -726,8 +829,14 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       case 'query_todos':
         return queryTodos(p);
       case 'update_todo':
-        return targeted(io, 'update_todo', 'todo', p, history, (t) =>
-          OPEN_STATUSES.includes((t as Todo).status),
+        return targeted(
+          io,
+          'update_todo',
+          'todo',
+          p,
+          history,
+          (t) => OPEN_STATUSES.includes((t as Todo).status),
+          changeOptions(p.due_date, message),
         );
       case 'complete_todo':
         return targeted(io, 'complete_todo', 'todo', p, history, (t) =>
@@ -740,7 +849,15 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       case 'query_events':
         return queryEvents(p);
       case 'update_event':
-        return targeted(io, 'update_event', 'event', p, history, upcoming);
+        return targeted(
+          io,
+          'update_event',
+          'event',
+          p,
+          history,
+          upcoming,
+          changeOptions(p.start_time, message),
+        );
       case 'delete_event':
         return deleteTarget(io, 'delete_event', 'event', p, history, upcoming);
       case 'create_memo':
@@ -748,7 +865,7 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       case 'query_memos':
         return queryMemos(p);
       case 'update_memo':
-        return targeted(io, 'update_memo', 'memo', p, history);
+        return targeted(io, 'update_memo', 'memo', p, history, undefined, changeOptions(undefined, message));
       case 'delete_memo':
         return deleteTarget(io, 'delete_memo', 'memo', p, history);
       case 'search':
@@ -756,8 +873,18 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       case 'delegate_task':
         return delegate(io, p, message);
       case 'daily_briefing':
-        return briefing();
+        return briefing(io);
     }
+  }
+
+  /** What the words say about the item's time that the params cannot: see ChangeOptions. */
+  function changeOptions(when: string | undefined, message: string): ChangeOptions {
+    const change = readItemChange(message, understandCtx());
+    return {
+      keepDay: when !== undefined && change.namesNoDay,
+      appends: change.appends,
+      ...defined({ shift: change.shift, lengthMinutes: change.lengthMinutes }),
+    };
   }
 
   function upcoming(item: AnyItem): boolean {
@@ -777,7 +904,16 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     if (!pending || pending.intent !== 'create_event' || !deps.readFollowUpTime) return null;
     const when = deps.readFollowUpTime(message, understandCtx(), pending.day);
     if (!when) return null;
-    const { is_all_day: _allDay, ...params } = pending.params;
+    const { is_all_day: allDay, ...params } = pending.params;
+    // A day without a time ("tomorrow"), unless all day was asked for: ask again for the time,
+    // keeping the new day in the pending request.
+    const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(when.start_time) && when.end_time === undefined;
+    if (dayOnly && allDay !== true && !/\ball[\s-]?day\b/i.test(message))
+      return createEvent(
+        io,
+        { ...params, start_time: when.start_time, is_all_day: false },
+        params.title ?? message,
+      );
     return createEvent(io, { ...params, ...when }, params.title ?? message);
   }
 

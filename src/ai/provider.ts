@@ -27,7 +27,7 @@ export interface ProviderOptions {
   connectTimeoutMs?: number;
   /** Longest silence between two chunks of a stream; default AI_TIMEOUT_SECONDS, at most 60 s. */
   idleTimeoutMs?: number;
-  /** Whole-call limit of `complete()`; default AI_TIMEOUT_SECONDS. */
+  /** Whole-call limit of `complete()` (its first byte gets `connectTimeoutMs`); default AI_TIMEOUT_SECONDS. */
   requestTimeoutMs?: number;
   /** How long a health probe result stays fresh; default 10 s. */
   healthFreshMs?: number;
@@ -72,7 +72,11 @@ export interface OpenAiCompatibleProvider extends AiProvider {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 const MAX_IDLE_TIMEOUT_MS = 60_000;
-/** The SDK insists on a key; Ollama and most local servers ignore it. */
+/**
+ * The SDK insists on a key; without AI_API_KEY this placeholder satisfies it and the
+ * `Authorization` header is then removed (`defaultHeaders: {Authorization: null}`), so no
+ * made-up bearer token reaches the server.
+ */
 const PLACEHOLDER_API_KEY = 'no-key';
 
 type Stop = 'user' | 'idle' | 'total';
@@ -94,6 +98,7 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
   const client = new OpenAI({
     baseURL: baseUrl,
     apiKey: ai.apiKey ?? PLACEHOLDER_API_KEY,
+    ...(ai.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
     // Never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment: AI_* is the one source.
     organization: null,
     project: null,
@@ -264,7 +269,9 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
 
     async complete(messages, o = {}): Promise<string> {
       if (o.signal?.aborted) throw abortError(o.signal);
-      // The SDK's timeout stops at the response headers; this one also covers reading the body.
+      // The first byte gets the connect timeout, as for streaming (the SDK's timeout stops at
+      // the response headers); the timer below also covers reading the body.
+      const firstByteMs = Math.min(connectTimeoutMs, requestTimeoutMs);
       const controller = new AbortController();
       let stop: 'user' | 'total' | null = null;
       const halt = (why: 'user' | 'total') => {
@@ -277,7 +284,7 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
       try {
         const res = await client.chat.completions.create(
           { model: ai.model, messages, ...tokenLimit(o.maxTokens) },
-          { signal: controller.signal, timeout: requestTimeoutMs },
+          { signal: controller.signal, timeout: firstByteMs },
         );
         health.report(true);
         return res.choices[0]?.message?.content ?? '';
@@ -285,7 +292,7 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
         const why = stop as 'user' | 'total' | null;
         if (why === 'user') throw abortError(o.signal);
         if (why === 'total') throw timeoutError('total', requestTimeoutMs);
-        throw unavailable(err, requestTimeoutMs);
+        throw unavailable(err, firstByteMs);
       } finally {
         clearTimeout(timer);
         o.signal?.removeEventListener('abort', onAbort);

@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { migrateToLatest } from './migrate.js';
+import { PostgresNulPlugin } from './postgres-nul.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -48,7 +49,10 @@ function openSqlite(file: string): Database {
 
 function openPostgres(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // An idle connection that dies (a PostgreSQL restart, a failover) is an 'error' event on the
+  // pool: without a listener it would crash the process. The pool opens a new one when needed.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresNulPlugin()] });
   return {
     db,
     dialect: 'postgres',

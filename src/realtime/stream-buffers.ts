@@ -2,7 +2,9 @@
  * Resume buffers: every streamed reply's chunks and closing frames, kept in memory so a socket
  * that reconnects can ask for what it missed (`resume`). Filled from the hub's frames, so they
  * hold exactly what live sockets saw. Kept at least `retentionMs` (5 minutes) after the reply
- * ends; with REDIS_URL these would live in Redis behind the same interface.
+ * ends. With REDIS_URL every instance records the frames of every instance (the hub relays
+ * them), and a reply streamed before this instance heard of it is read from Redis (`store`,
+ * filled by the Redis hub) with `load()`.
  */
 import type { Clock } from '../lib/clock.js';
 import type { ServerFrame } from './events.js';
@@ -18,11 +20,22 @@ export interface StreamBuffer {
 
 export interface StreamBuffers {
   /** The hub listener that fills the buffers. */
-  record(frame: ServerFrame): void;
+  record: (frame: ServerFrame) => void;
   get(messageId: string): StreamBuffer | undefined;
   /** The frames a `resume` gets: chunks from `fromIndex`, then the closing frames if it ended. */
   replay(messageId: string, fromIndex: number): ServerFrame[] | null;
+  /**
+   * Makes a reply streamed on another instance replayable here (from the shared store); false
+   * when it is unknown. Frames arriving meanwhile are kept, each chunk and closing frame once.
+   */
+  load(messageId: string): Promise<boolean>;
   size(): number;
+}
+
+/** Where the frames of every instance's replies are kept (Redis, see realtime/redis-bus.ts). */
+export interface ResumeStore {
+  /** The frames recorded for a reply, in the order they were published; [] when unknown. */
+  load(messageId: string): Promise<ServerFrame[]>;
 }
 
 export const RESUME_RETENTION_MS = 5 * 60_000;
@@ -31,11 +44,14 @@ export function createStreamBuffers(opts: {
   clock: Clock;
   retentionMs?: number;
   maxBuffers?: number;
+  store?: ResumeStore;
 }): StreamBuffers {
   const retention = opts.retentionMs ?? RESUME_RETENTION_MS;
   const maxBuffers = opts.maxBuffers ?? 2000;
   // Insertion-ordered: the oldest buffer is first.
   const buffers = new Map<string, StreamBuffer>();
+  /** Replies being read from the store: frames for them that arrive meanwhile. */
+  const loading = new Map<string, ServerFrame[]>();
 
   function prune(): void {
     const now = opts.clock.now().getTime();
@@ -59,34 +75,60 @@ export function createStreamBuffers(opts: {
     return b;
   }
 
-  return {
-    record(frame) {
-      if (frame.type === 'stream_start') {
-        prune();
-        const d = frame.data as ServerFrame<'stream_start'>['data'];
-        buffers.set(d.message_id, {
-          messageId: d.message_id,
-          conversationId: d.conversation_id,
-          chunks: [],
-          endFrames: [],
-          endedAt: null,
-        });
-      } else if (frame.type === 'stream_chunk') {
-        const d = frame.data as ServerFrame<'stream_chunk'>['data'];
-        buffers.get(d.message_id)?.chunks.push({ content: d.content, index: d.index });
-      } else if (frame.type === 'stream_end') {
-        const d = frame.data as ServerFrame<'stream_end'>['data'];
-        const b = buffers.get(d.message_id);
-        if (b) {
-          b.endFrames.push(frame);
-          b.endedAt = opts.clock.now().getTime();
-        }
-      } else if (frame.type === 'action_card' || frame.type === 'error') {
-        // The closing frames that follow stream_end.
-        const id = (frame.data as { message_id: string | null }).message_id;
-        const b = id === null ? undefined : buffers.get(id);
-        if (b && b.endedAt !== null) b.endFrames.push(frame);
+  // Each frame counts once (a loaded reply may also arrive live): a start never resets a
+  // buffer, a chunk index and a closing frame are kept once.
+  function record(frame: ServerFrame): void {
+    const id = (frame.data as { message_id?: unknown }).message_id;
+    if (typeof id === 'string' && !buffers.has(id)) loading.get(id)?.push(frame);
+    if (frame.type === 'stream_start') {
+      const d = frame.data as ServerFrame<'stream_start'>['data'];
+      if (buffers.has(d.message_id)) return;
+      prune();
+      buffers.set(d.message_id, {
+        messageId: d.message_id,
+        conversationId: d.conversation_id,
+        chunks: [],
+        endFrames: [],
+        endedAt: null,
+      });
+    } else if (frame.type === 'stream_chunk') {
+      const d = frame.data as ServerFrame<'stream_chunk'>['data'];
+      const b = buffers.get(d.message_id);
+      // Chunks come in index order: one at or below the last is a repeat.
+      if (b && d.index > (b.chunks.at(-1)?.index ?? -1)) b.chunks.push({ content: d.content, index: d.index });
+    } else if (frame.type === 'stream_end') {
+      const d = frame.data as ServerFrame<'stream_end'>['data'];
+      const b = buffers.get(d.message_id);
+      if (b && b.endedAt === null) {
+        b.endFrames.push(frame);
+        b.endedAt = opts.clock.now().getTime();
       }
+    } else if (frame.type === 'message_deleted') {
+      // A deleted reply is not resumed (its id answers NOT_FOUND from storage).
+      buffers.delete((frame.data as ServerFrame<'message_deleted'>['data']).id);
+    } else if (frame.type === 'action_card' || frame.type === 'error') {
+      // The closing frames that follow stream_end.
+      const b = typeof id === 'string' ? buffers.get(id) : undefined;
+      const text = JSON.stringify(frame);
+      if (b && b.endedAt !== null && !b.endFrames.some((f) => JSON.stringify(f) === text)) b.endFrames.push(frame);
+    }
+  }
+
+  return {
+    record,
+    async load(messageId) {
+      if (live(messageId)) return true;
+      if (!opts.store || loading.has(messageId)) return false;
+      const meanwhile: ServerFrame[] = [];
+      loading.set(messageId, meanwhile);
+      let stored: ServerFrame[];
+      try {
+        stored = await opts.store.load(messageId);
+      } finally {
+        loading.delete(messageId);
+      }
+      for (const frame of [...stored, ...meanwhile]) record(frame);
+      return live(messageId) !== undefined;
     },
     get: live,
     replay(messageId, fromIndex) {

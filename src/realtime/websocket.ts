@@ -19,7 +19,14 @@ import { CLOSE_UNAUTHORIZED, type Hub, type HubConnection } from './hub.js';
 import type { StreamBuffers } from './stream-buffers.js';
 
 export const DEFAULT_PING_INTERVAL_MS = 25_000;
+/** The largest frame a client may send (1 MiB): a larger one gets an `error` frame, then 1009. */
 const MAX_FRAME_BYTES = 1_048_576;
+/**
+ * What the `ws` library itself accepts. It closes with 1009 on a larger frame before we could
+ * answer, so it is set above MAX_FRAME_BYTES: frames between the two get the `error` frame
+ * first; only a frame over this bound is closed (1009) without one.
+ */
+const MAX_PAYLOAD_BYTES = 4 * MAX_FRAME_BYTES;
 /** A socket this far behind is not reading: drop it rather than buffer without end. */
 const MAX_BUFFERED_BYTES = 16 * 1_048_576;
 const MAX_TIMER_MS = 2_147_483_647;
@@ -44,6 +51,12 @@ interface Socket {
   alive: boolean;
   expiresAt: number;
   connection: HubConnection;
+  /** Live frames waiting while a `resume` reads another instance's reply (REDIS_URL). */
+  held: ServerFrame[] | null;
+}
+
+function sizeOf(raw: RawData): number {
+  return Array.isArray(raw) ? raw.reduce((n, b) => n + b.byteLength, 0) : raw.byteLength;
 }
 
 function textOf(raw: RawData): string {
@@ -63,7 +76,7 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
   // One serialisation per frame, however many sockets receive it.
   const encoded = new WeakMap<ServerFrame, string>();
 
-  await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+  await app.register(websocket, { options: { maxPayload: MAX_PAYLOAD_BYTES } });
 
   function send(ws: WebSocket, frame: ServerFrame): void {
     if (ws.readyState !== ws.OPEN) return;
@@ -116,11 +129,21 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       return;
     }
     // Synchronous from the buffer, so these come before any further live chunk.
-    const replay = buffers.replay(messageId, from);
-    if (replay) {
-      for (const frame of replay) send(s.ws, frame);
-      return;
-    }
+    let replay = buffers.replay(messageId, from);
+    if (!replay) {
+      // Streamed on another instance (REDIS_URL): read from the shared store, holding this
+      // socket's live frames meanwhile so that the replay still comes first.
+      const held: ServerFrame[] = [];
+      s.held = held;
+      try {
+        if (await buffers.load(messageId)) replay = buffers.replay(messageId, from);
+      } finally {
+        s.held = null;
+        for (const frame of replay ?? []) send(s.ws, frame);
+        for (const frame of held) send(s.ws, frame);
+      }
+    } else for (const frame of replay) send(s.ws, frame);
+    if (replay) return;
     // Not buffered (any more): a finished reply is answered from storage.
     const stored = await chat.getMessage(messageId);
     if (!stored) {
@@ -253,17 +276,22 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       const { claims } = result;
       const connection: HubConnection = {
         sessionId: claims.sessionId,
-        send: (frame) => send(ws, frame),
+        send: (frame) => (s.held ? s.held.push(frame) : send(ws, frame)),
         close: (code, reason) => {
           if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
         },
       };
-      const s: Socket = { ws, alive: true, expiresAt: claims.expiresAt.getTime(), connection };
+      const s: Socket = { ws, alive: true, expiresAt: claims.expiresAt.getTime(), connection, held: null };
       sockets.add(s);
       const detach = hub.attach(connection);
 
       let queue = Promise.resolve();
       ws.on('message', (raw) => {
+        if (sizeOf(raw) > MAX_FRAME_BYTES) {
+          send(ws, errorFrame('VALIDATION_ERROR', `Frames may be at most ${MAX_FRAME_BYTES} bytes`));
+          ws.close(1009, 'Frame too large');
+          return;
+        }
         // One at a time, in arrival order (a resume must not overtake the frame before it).
         queue = queue
           .then(() => onFrame(s, raw))

@@ -18,6 +18,7 @@
  * fake.queue(reply.error(500));                       // the next request fails, then defaults
  * fake.onChat({ chunks: ['a', 'b', 'c'], cutAfter: 1 }); // socket destroyed after "a"
  * fake.onChat(reply.stall());                         // headers, then silence until the client leaves
+ * expect(fake.aborted).toBe(1);                       // ...and the client gave up on it
  * expect(fake.requests[0]?.tool_choice).toEqual({ type: 'function', function: { name: 'classify_intent' } });
  * await fake.close();
  * const down = await closedPortUrl();                 // "connection refused"
@@ -128,6 +129,8 @@ export interface FakeOpenAI {
   readonly requests: RequestBody[];
   /** Every request (chat and `/v1/models`), with method, path and headers. */
   readonly log: RecordedRequest[];
+  /** Chat requests the client gave up on (closed) before the answer was complete. */
+  readonly aborted: number;
   /** Arguments (or a reply, or a function of the body) for classification requests. */
   onClassify(args: ClassifyArgs | FakeReply | ((body: RequestBody) => ClassifyArgs | FakeReply)): void;
   /** Text chunks, a string, options, a reply, or a function of the body, for plain chat requests. */
@@ -152,6 +155,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   let classify: (body: RequestBody) => ClassifyArgs | FakeReply = () => ({ intent: 'general_chat' });
   let chat: (body: RequestBody) => FakeReply = () => reply.text(DEFAULT_CHAT);
   let counter = 0;
+  let aborted = 0;
 
   function choose(req: RecordedRequest): FakeReply {
     const scripted = handler?.(req);
@@ -201,6 +205,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       if (!body) return sendError(res, 400, 'The body must be JSON');
       requests.push(body);
       counter += 1;
+      res.on('close', () => {
+        if (!res.writableFinished && !cutResponses.has(res)) aborted += 1;
+      });
       void respond(res, body, choose(recorded), `chatcmpl-fake-${counter}`);
     });
   });
@@ -212,6 +219,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     url: `http://127.0.0.1:${port}`,
     requests,
     log,
+    get aborted() {
+      return aborted;
+    },
     onClassify(args) {
       classify = typeof args === 'function' ? args : () => args;
     },
@@ -235,6 +245,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       chat = () => reply.text(DEFAULT_CHAT);
       requests.length = 0;
       log.length = 0;
+      aborted = 0;
     },
     close() {
       return new Promise<void>((resolve) => {
@@ -316,6 +327,14 @@ function sendError(res: http.ServerResponse, status: number, message?: string): 
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Responses the fake cut off itself (`cutAfter`): not counted as given up by the client. */
+const cutResponses = new WeakSet<http.ServerResponse>();
+
+function cutOff(res: http.ServerResponse): void {
+  cutResponses.add(res);
+  res.destroy();
+}
+
 async function respond(
   res: http.ServerResponse,
   body: RequestBody,
@@ -364,7 +383,7 @@ async function respond(
   if (!stream) {
     if (out.kind === 'text' && out.stallAfter !== undefined) return;
     if (out.kind === 'text' && out.cutAfter !== undefined) {
-      res.destroy();
+      cutOff(res);
       return;
     }
     const message =
@@ -408,7 +427,7 @@ async function respond(
   if (out.kind === 'text') {
     for (const [i, chunk] of out.chunks.entries()) {
       if (out.cutAfter !== undefined && i >= out.cutAfter) {
-        res.destroy();
+        cutOff(res);
         return;
       }
       if (out.stallAfter !== undefined && i >= out.stallAfter) return;
@@ -417,7 +436,7 @@ async function respond(
       await delta(i === 0 ? { role: 'assistant', content: chunk } : { content: chunk });
     }
     if (out.cutAfter !== undefined && out.cutAfter >= out.chunks.length) {
-      res.destroy();
+      cutOff(res);
       return;
     }
     await delta({}, 'stop');

@@ -8,11 +8,13 @@ import type { Dialect } from '../database.js';
 import { initialSchema } from './0001_initial.js';
 import { searchIndex } from './0002_search.js';
 import { notificationKeys } from './0003_notification_keys.js';
+import { postgresSearch } from './0004_postgres_search.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_initial': initialSchema(dialect),
     '0002_search': searchIndex(dialect),
     '0003_notification_keys': notificationKeys(dialect),
+    '0004_postgres_search': postgresSearch(dialect),
   };
 }

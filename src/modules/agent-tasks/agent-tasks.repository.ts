@@ -5,9 +5,9 @@
  * The queue is claimed with one conditional UPDATE (`claimNext`): the row to take is chosen by a
  * subquery and the same claimability test is repeated on the row being updated, so of two
  * claimers racing for one task only one changes it. On SQLite a statement is atomic; on
- * PostgreSQL the loser's re-check sees the winner's commit and matches nothing. A PostgreSQL
- * variant with `FOR UPDATE SKIP LOCKED` (so the loser takes the next task instead of nothing)
- * plugs in as `claimNext` for `dialect === 'postgres'`.
+ * PostgreSQL the subquery takes the row `FOR UPDATE SKIP LOCKED`, so of several instances
+ * claiming at once each takes a different task instead of queueing behind the same row (the
+ * re-check stays, for a row whose lease changed between the pick and the lock).
  */
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AgentTaskRow, ConversationRow, DB, MessageRow } from '../../db/schema.js';
@@ -41,8 +41,6 @@ function claimable(eb: ExpressionBuilder<DB, 'agent_tasks'>, now: string) {
 }
 
 export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 'sqlite') {
-  // The seam for the PostgreSQL `FOR UPDATE SKIP LOCKED` claim; both dialects share this one today.
-  void dialect;
 
   function filtered(conn: Db, statuses: string[] | undefined) {
     let q = conn.selectFrom('agent_tasks');
@@ -82,6 +80,11 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
           eb('attempts', '<', o.maxAttempts),
           ...(o.exclude.length > 0 ? [eb('id', 'not in', o.exclude)] : []),
         ]);
+      const oldestFree = (eb: ExpressionBuilder<DB, 'agent_tasks'>) => {
+        const pick = eb.selectFrom('agent_tasks').select('id').where(free).orderBy('created_at').orderBy('id').limit(1);
+        // PostgreSQL: rows another claimer holds are passed over, not waited for.
+        return dialect === 'postgres' ? pick.forUpdate().skipLocked() : pick;
+      };
       return trx
         .updateTable('agent_tasks')
         .set({
@@ -94,11 +97,7 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
         })
         .where((eb) =>
           eb.and([
-            eb(
-              'id',
-              '=',
-              eb.selectFrom('agent_tasks').select('id').where(free).orderBy('created_at').orderBy('id').limit(1),
-            ),
+            eb('id', '=', oldestFree(eb)),
             free(eb),
           ]),
         )
@@ -190,6 +189,14 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
 
     async findConversation(id: string, trx: Db = db): Promise<ConversationRow | undefined> {
       return trx.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    /**
+     * Serialises, until the transaction ends, the transactions that find-or-create the
+     * conversation titled `title`. SQLite writes one transaction at a time already; PostgreSQL
+     * takes a transaction-scoped advisory lock on the title.
+     */
+    async lockTitle(title: string, trx: Transaction<DB>): Promise<void> {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`conversation-title:${title}`}))`.execute(trx);
     },
     /** The oldest conversation with exactly this title (archived ones too). */
     async conversationByTitle(title: string, trx: Db = db): Promise<ConversationRow | undefined> {

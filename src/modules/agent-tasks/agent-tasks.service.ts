@@ -18,7 +18,7 @@ import type { AgentTaskRow, ConversationRow, DB, MessageRow } from '../../db/sch
 import type { Clock } from '../../lib/clock.js';
 import { conflict, notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import type { EventSink } from '../../realtime/events.js';
+import type { EventSink, ServerFrame } from '../../realtime/events.js';
 import { toConversation, toMessage } from '../chat/chat.mappers.js';
 import type { WriteContext } from '../common/items.js';
 import type { NotificationDraft } from '../notifications/notifications.service.js';
@@ -68,6 +68,8 @@ export interface AgentTasksServiceDeps {
   extraInstructions?: string | null;
   /** Cancels across instances; default local only. */
   cancels?: CancelChannel;
+  /** The hub's frames: a task created during a chat turn is started once its events are out. */
+  subscribe?: (listener: (frame: ServerFrame) => void) => () => void;
   leaseMs?: number;
   pollIntervalMs?: number;
   log?: Logger;
@@ -188,6 +190,8 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
         let conversation = task.conversation_id ? await repo.findConversation(task.conversation_id, trx) : undefined;
         // Results always reach the user; a failure is posted only where the task was asked.
         if (!conversation && outcome.status === 'completed') {
+          // Two tasks finishing at once (two workers, or two instances) make one conversation.
+          await repo.lockTitle(AGENT_TASKS_TITLE, trx);
           conversation = await repo.conversationByTitle(AGENT_TASKS_TITLE, trx);
           if (!conversation) {
             conversation = { id: newId('conv'), title: AGENT_TASKS_TITLE, is_archived: 0, created_at: at, updated_at: at };
@@ -287,6 +291,11 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
     log: deps.log,
   });
 
+  deps.subscribe?.((frame) => {
+    const d = frame.data as { module?: string; action?: string };
+    if (frame.type === 'module_data_changed' && d.module === 'agent_tasks' && d.action === 'created') worker.wake();
+  });
+
   async function get(id: string): Promise<AgentTask> {
     const row = await repo.find(id);
     if (!row) throw notFound('Agent task', id);
@@ -329,7 +338,9 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
       };
       await repo.insert(row);
       const task = announce(row, 'created', ctx.publish ?? publish);
-      worker.wake();
+      // Inside a chat turn the task's events are held until the reply ends: the worker wakes
+      // when they reach the hub (see `subscribe`), so its `running` never overtakes `queued`.
+      if (!ctx.publish || !deps.subscribe) worker.wake();
       return task;
     },
 

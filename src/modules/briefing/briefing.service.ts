@@ -20,9 +20,10 @@ import type { BriefingRepository } from './briefing.repository.js';
 
 export const BRIEFING_TITLE = 'Daily Briefing';
 
-/** The narrow LLM call the briefing needs (the AI provider's `complete`). */
+/** The narrow LLM call the briefing needs (the AI provider's `complete`); `signal` stops it. */
 export type CompleteFn = (
   messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>,
+  opts?: { signal?: AbortSignal },
 ) => Promise<string>;
 
 export interface BriefingServiceDeps {
@@ -145,32 +146,47 @@ export function createBriefingService(deps: BriefingServiceDeps) {
     return { day, agents };
   }
 
-  async function write(day: Today, agents: AgentTaskLine[], now: Date): Promise<Briefing> {
+  /** The LLM's prose, else the template. An abort (`signal`) is thrown, never papered over. */
+  async function write(
+    day: Today,
+    agents: AgentTaskLine[],
+    now: Date,
+    signal?: AbortSignal,
+  ): Promise<Briefing> {
     const template = renderTemplate(day, agents, now);
     if (deps.complete) {
       try {
         const prose = (
-          await deps.complete([
-            { role: 'system', content: SYSTEM_PROMPT },
-            {
-              role: 'user',
-              content: `Facts (timezone ${day.timezone}, now ${DateTime.fromJSDate(now, { zone: day.timezone }).toFormat('HH:mm')}):\n${template}`,
-            },
-          ])
+          await deps.complete(
+            [
+              { role: 'system', content: SYSTEM_PROMPT },
+              {
+                role: 'user',
+                content: `Facts (timezone ${day.timezone}, now ${DateTime.fromJSDate(now, { zone: day.timezone }).toFormat('HH:mm')}):\n${template}`,
+              },
+            ],
+            signal ? { signal } : undefined,
+          )
         ).trim();
         if (prose) return { text: prose, date: day.date, source: 'llm' };
       } catch (err) {
+        if (signal?.aborted) throw err;
         deps.log?.warn({ err }, 'briefing: LLM unavailable, using the template');
       }
     }
+    signal?.throwIfAborted();
     return { text: template, date: day.date, source: 'template' };
   }
 
   return {
-    /** Today's briefing text for `now` (default: the clock), without storing it. */
-    async build(now: Date = clock.now()): Promise<Briefing> {
+    /**
+     * Today's briefing text, without storing it. `signal` (a chat turn's `stop`) aborts the LLM
+     * call and rejects.
+     */
+    async build(signal?: AbortSignal, now: Date = clock.now()): Promise<Briefing> {
       const { day, agents } = await gather(now);
-      return write(day, agents, now);
+      signal?.throwIfAborted();
+      return write(day, agents, now, signal);
     },
 
     /**

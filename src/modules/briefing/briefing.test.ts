@@ -3,8 +3,6 @@
  * ManualClock, the LLM replaced at its HTTP boundary by the fake OpenAI server, pushes by the
  * fake Expo server, and what the owner sees read back over the API and the WebSocket.
  */
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeExpo, type FakeExpo } from '../../../test/fakes/fake-expo.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
@@ -15,6 +13,7 @@ import {
   type TestServerOptions,
 } from '../../../test/helpers/server.js';
 import { connectWs } from '../../../test/helpers/ws.js';
+import { createDatabase } from '../../db/database.js';
 
 let expo: FakeExpo;
 const open: TestServer[] = [];
@@ -64,17 +63,24 @@ async function seedDay(s: TestServer): Promise<void> {
   await post('/api/todos', { title: 'Read a book' });
   await post('/api/todos', { title: 'Learn Go' });
   // A running agent task (its API comes later; the table is the contract).
-  const sqlite = new SQLite(path.join(s.dataDir, 'clawchat.db'));
+  // A second connection to the server's database (SQLite file or PostgreSQL).
+  const direct = await createDatabase(s.config.database, { migrate: false });
   try {
     const now = new Date().toISOString();
-    sqlite
-      .prepare(
-        `insert into agent_tasks (id, task_type, instruction, status, attempts, created_at, started_at)
-         values ('task_1', 'research', 'Compare vector databases for the VLA project', 'running', 1, ?, ?)`,
-      )
-      .run(now, now);
+    await direct.db
+      .insertInto('agent_tasks')
+      .values({
+        id: 'task_1',
+        task_type: 'research',
+        instruction: 'Compare vector databases for the VLA project',
+        status: 'running',
+        attempts: 1,
+        created_at: now,
+        started_at: now,
+      })
+      .execute();
   } finally {
-    sqlite.close();
+    await direct.close();
   }
 }
 

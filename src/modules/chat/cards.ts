@@ -93,8 +93,9 @@ function itemActions(
   if (verb === 'deleted') return [];
   const params: ActionParams = { type, id: item.id };
   const actions: CardAction[] = [];
-  if (type === 'todo' && verb !== 'completed')
-    actions.push({ label: 'Complete', action: 'complete_todo', params });
+  // No "Complete" on a todo that is already done (a `todo_updated` card may show one).
+  const done = verb === 'completed' || (item as CardItem & { status?: unknown }).status === 'completed';
+  if (type === 'todo' && !done) actions.push({ label: 'Complete', action: 'complete_todo', params });
   actions.push({ label: 'Edit', action: `edit_${type}`, params: { ...params } });
   if (verb !== 'completed')
     actions.push({ label: 'Delete', action: `delete_${type}`, params: { ...params } });

@@ -167,3 +167,58 @@ describe('with a misbehaving LLM', () => {
     expect((await s.request('GET', '/api/events?q=backwards')).json.total).toBe(0);
   });
 });
+
+describe('the provider health probe', () => {
+  let fake: FakeOpenAI;
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+  const boot = () =>
+    startTestServer({
+      now: NOW,
+      env: { AI_PROVIDER: 'openai', AI_BASE_URL: fake.url, AI_MODEL: 'fake', AI_API_KEY: 'test' },
+    });
+
+  it('counts a provider without a /models route (404) as reachable: the LLM still classifies', async () => {
+    fake.script((req) => (req.method === 'GET' ? reply.error(404) : undefined));
+    const s = await boot();
+    const sock = await connectWs(s);
+    try {
+      expect((await s.request('GET', '/api/health')).json).toMatchObject({
+        ai_connected: true,
+        status: 'ok',
+      });
+      fake.onClassify({ intent: 'create_memo', title: 'Locker', content: 'my locker code is 1234' });
+      const t = await turnOf(s, sock, 'remember that my locker code is 1234');
+      expect(t.end.intent).toBe('create_memo');
+      expect(t.frames.find((f) => f.type === 'action_card')!.data.payload.title).toBe('Locker');
+      expect(fake.requests.filter((b) => b.tools)).toHaveLength(1);
+    } finally {
+      await sock.close();
+      await s.close();
+    }
+  });
+
+  it('while the probe says down (5xx), the briefing skips the LLM at once and uses the template', async () => {
+    fake.script((req) => (req.method === 'GET' ? reply.error(503) : undefined));
+    fake.onChat(reply.noResponse());
+    const s = await boot();
+    const sock = await connectWs(s);
+    try {
+      expect((await s.request('GET', '/api/health')).json).toMatchObject({ ai_connected: false });
+      const started = Date.now();
+      const t = await turnOf(s, sock, 'brief me');
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(t.end.intent).toBe('daily_briefing');
+      expect(t.end.full_content).toMatch(/briefing for Tuesday, March 10/);
+      expect(fake.requests).toHaveLength(0); // neither the classifier nor the briefing called it
+    } finally {
+      await sock.close();
+      await s.close();
+    }
+  });
+});

@@ -204,6 +204,21 @@ describe('todos', () => {
     expect(todo.completed_at).not.toBeNull();
   });
 
+  it('a todo_updated card of a completed todo offers no "Complete"', async () => {
+    await s.request('POST', '/api/todos', { title: 'File taxes' });
+    const turn = await say('file taxes is done, and make it high priority', {
+      intent: 'update_todo',
+      target: 'file taxes',
+      status: 'completed',
+      priority: 'high',
+    });
+    expectCardReply(turn, 'update_todo', 'todo_updated');
+    expect(turn.card.payload).toMatchObject({ title: 'File taxes', status: 'completed' });
+    const actions = turn.card.actions.map((a: any) => a.action);
+    expect(actions).not.toContain('complete_todo');
+    expect(actions).toContain('edit_todo');
+  });
+
   it('delete_todo asks first; confirm_delete deletes; a second press is "already done"', async () => {
     const turn = await say('delete the buy milk todo', { intent: 'delete_todo', target: 'buy milk' });
     expectOrder(turn, 'action_card');
@@ -250,6 +265,16 @@ describe('todos', () => {
       action: 'choose',
       params: { type: 'todo', id: b.id, intent: 'complete_todo' },
     });
+
+    // Params naming no option (none at all, or another id) pick nothing: a plain answer.
+    for (const params of [{}, { type: 'todo', id: 'todo_nope' }]) {
+      const vague = await press(turn.message_id, 'choose', params);
+      expect(vague.end.full_content).toBe('Pick one of the options.');
+      expect(vague.card).toBeNull();
+      expect(vague.frames.some((f) => f.type === 'module_data_changed' || f.type === 'error')).toBe(false);
+    }
+    expect((await s.request('GET', `/api/todos/${a.id}`)).json.status).toBe('pending');
+    expect((await s.request('GET', `/api/todos/${b.id}`)).json.status).toBe('pending');
 
     const chosen = await press(turn.message_id, 'choose', pick.params);
     expect(chosen.card).toMatchObject({
@@ -387,6 +412,25 @@ describe('events', () => {
     const events = (await s.request('GET', '/api/events?q=car')).json;
     expect(events.total).toBe(0);
   });
+
+  it('answering "what time?" with a day only asks again, keeping the day; then the time completes it', async () => {
+    const ask = await say('lunch with Mina', { intent: 'create_event', title: 'Lunch with Mina' });
+    expect(ask.stored.metadata.pending).toMatchObject({ intent: 'create_event' });
+    const again = await say('tomorrow');
+    expect(again.card).toBeNull();
+    expect(again.end.intent).toBe('create_event');
+    expect(again.end.full_content).toMatch(/What time is "Lunch with Mina"/);
+    expect(again.stored.metadata.pending).toMatchObject({ intent: 'create_event', day: '2026-03-11' });
+    expect((await s.request('GET', '/api/events?q=Mina')).json.total).toBe(0); // no all-day event
+
+    const done = await say('at 1pm');
+    expectCardReply(done, 'create_event', 'event_created');
+    expect(done.card.payload).toMatchObject({
+      title: 'Lunch with Mina',
+      start_time: '2026-03-11T04:00:00.000Z',
+      is_all_day: false,
+    });
+  });
 });
 
 describe('memos', () => {
@@ -484,6 +528,26 @@ describe('search, delegate, briefing, chat', () => {
     expectCardReply(turn, 'daily_briefing', 'briefing');
     expect(turn.card.payload).toEqual({ text: 'Good morning! Pay rent by 18:00.', date: '2026-03-10' });
     expect(turn.end.full_content).toBe('Good morning! Pay rent by 18:00.');
+  });
+
+  it('stop ends a daily_briefing turn at once while its LLM call hangs, and the call is abandoned', async () => {
+    fake.onClassify({ intent: 'daily_briefing' });
+    fake.onChat(reply.noResponse());
+    const res = await s.request('POST', '/api/chat/send', {
+      conversation_id: conversationId,
+      content: 'brief me',
+    });
+    const briefingCall = () => fake.requests.some((b) => !b.tools && !b.stream && !isTitleRequest(b));
+    for (let i = 0; i < 100 && !briefingCall(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(briefingCall()).toBe(true);
+    const stoppedAt = Date.now();
+    expect((await s.request('POST', `/api/chat/messages/${res.json.message_id}/stop`)).status).toBe(202);
+    const turn = await collect(res.json.message_id);
+    expect(Date.now() - stoppedAt).toBeLessThan(2_000);
+    expect(turn.frames.some((f) => f.type === 'error' || f.type === 'action_card')).toBe(false);
+    expect(turn.stored).toMatchObject({ status: 'stopped', intent: 'daily_briefing' });
+    for (let i = 0; i < 50 && fake.aborted < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fake.aborted).toBe(1);
   });
 
   it('general_chat streams the answer with the local time and today in the system prompt', async () => {

@@ -34,6 +34,8 @@ import {
 import type { ChatService } from './chat.service.js';
 
 const tags = ['chat'];
+/** How long after its 202 is written a sent message's turn starts (see POST /api/chat/send). */
+const START_AFTER_202_MS = 5;
 
 export async function chatRoutes(
   app: App,
@@ -177,7 +179,18 @@ export async function chatRoutes(
       },
     },
     async (req, reply) => {
-      const { done: _done, replayed: _replayed, ...accepted } = await chat.send(req.body);
+      // The turn starts once the 202 is written (API.md order: 202 -> stream_start), and a few
+      // milliseconds later still, so that the client reads the 202 before the first frame on its
+      // other connection (the WebSocket) arrives. 'close' also fires when the response fails
+      // midway, and the runner starts a deferred turn by itself after a while: a turn is never
+      // left unstarted.
+      const {
+        done: _done,
+        replayed: _replayed,
+        start,
+        ...accepted
+      } = await chat.send(req.body, { deferStart: true });
+      startAfterResponse(reply.raw, start);
       return reply.code(202).send(accepted);
     },
   );
@@ -276,7 +289,12 @@ export async function chatRoutes(
       },
     },
     async (req, reply) => {
-      const { done: _done, ...accepted } = await chat.regenerate(req.params.id, req.body?.message_id);
+      const {
+        done: _done,
+        start,
+        ...accepted
+      } = await chat.regenerate(req.params.id, req.body?.message_id, { deferStart: true });
+      startAfterResponse(reply.raw, start); // as for send: 202 -> stream_start
       return reply.code(202).send(accepted);
     },
   );
@@ -293,6 +311,20 @@ export async function chatRoutes(
     },
     async (req, reply) => reply.code(202).send(await chat.stop(req.params.message_id)),
   );
+}
+
+/**
+ * Starts a deferred turn START_AFTER_202_MS after its response is written (or has failed), and
+ * after one more poll of the event loop (setImmediate runs after it), so that even a client in
+ * this very process has read the 202 before the turn's first frame is written.
+ */
+function startAfterResponse(res: ServerResponse, start: () => void): void {
+  let timer: NodeJS.Timeout | undefined;
+  const startSoon = () => {
+    timer ??= setTimeout(() => setImmediate(start), START_AFTER_202_MS);
+  };
+  res.once('finish', startSoon);
+  res.once('close', startSoon);
 }
 
 /** The SSE payload for one hub frame of reply `id`, or null when it is not part of that reply. */

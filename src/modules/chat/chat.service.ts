@@ -56,7 +56,15 @@ export interface ChatServiceDeps {
   handler: () => TurnHandler;
   titler: Titler;
   log?: TurnLog;
+  /**
+   * Several instances (REDIS_URL): reaches turns another instance runs. Without it one instance
+   * is assumed, so every reply left streaming at start-up belongs to a dead process.
+   */
+  elsewhere?: { stop(messageId: string): void; abortConversation(conversationId: string): void };
 }
+
+/** With several instances, a reply still streaming after this long at start-up is an orphan. */
+const ORPHAN_AFTER_MS = 3600_000;
 
 export interface SendResult extends SendAccepted {
   /** The same client_message_id and body came again: nothing new was started. */
@@ -96,7 +104,11 @@ export async function createChatService(deps: ChatServiceDeps) {
   });
 
   // Replies a crash left half-written are failed, keeping the text received (API.md "Chat").
-  await messages.failStreaming();
+  // With several instances only old ones: a recent one may be streaming on another instance.
+  await messages.failStreaming(
+    undefined,
+    deps.elsewhere ? new Date(clock.now().getTime() - ORPHAN_AFTER_MS).toISOString() : undefined,
+  );
 
   const nowIso = () => clock.now().toISOString();
 
@@ -312,6 +324,7 @@ export async function createChatService(deps: ChatServiceDeps) {
       }
       const before = toConversation({ ...current, preview: null });
       runner.abortConversation(id);
+      deps.elsewhere?.abortConversation(id);
       await conversations.delete(id);
       publish('conversation_updated', {
         conversation_id: id,
@@ -366,20 +379,37 @@ export async function createChatService(deps: ChatServiceDeps) {
       return message;
     },
 
+    /**
+     * Deletes a message. A user message takes the reply queued or streaming for it along (that
+     * turn is dropped: it never runs, or ends silently); a streaming reply is stopped first.
+     */
     async deleteMessage(conversationId: string, messageId: string): Promise<void> {
-      await messageInConversation(conversationId, messageId);
-      runner.stop(messageId);
-      await messages.delete(messageId);
+      const row = await messageInConversation(conversationId, messageId);
+      const replies = row.role === 'user' ? runner.dropRepliesTo(messageId) : [];
+      runner.drop(messageId);
+      const gone = await db.transaction().execute(async (trx) => {
+        const deleted: string[] = [];
+        for (const id of replies) if (await messages.delete(id, trx)) deleted.push(id);
+        await messages.delete(messageId, trx);
+        return deleted;
+      });
       publish('message_deleted', { id: messageId, conversation_id: conversationId });
+      for (const id of gone) publish('message_deleted', { id, conversation_id: conversationId });
     },
 
     // ---- turns ------------------------------------------------------------------------------
 
-    /** Stores the user message, queues the turn, answers at once (202). */
-    async send(body: SendBody): Promise<SendResult & { done: Promise<void> }> {
+    /**
+     * Stores the user message, queues the turn, answers at once (202). With `deferStart` the
+     * turn waits for `start()` (called once the 202 is written; see TurnRunner.enqueue).
+     */
+    async send(
+      body: SendBody,
+      opts: { deferStart?: boolean } = {},
+    ): Promise<SendResult & { done: Promise<void>; start: () => void }> {
       const stored = await store(body);
       const { changed, userRow, ...result } = stored;
-      if (result.replayed) return { ...result, done: runner.whenDone(result.message_id) };
+      if (result.replayed) return { ...result, done: runner.whenDone(result.message_id), start: () => {} };
       // No await from here to enqueue: sends to one conversation are queued in commit order.
       if (changed)
         publish('conversation_updated', {
@@ -388,21 +418,25 @@ export async function createChatService(deps: ChatServiceDeps) {
           conversation: changed,
         });
       if (userRow) publish('message_created', { ...toMessage(userRow) });
-      const { done } = runner.enqueue({
-        conversationId: result.conversation_id,
-        assistantMessageId: result.message_id,
-        userMessageId: result.user_message_id,
-        titleFrom: body.content,
-        run: (io) => deps.handler().handleMessage(io, { text: body.content }),
-      });
-      return { ...result, done };
+      const { done, start } = runner.enqueue(
+        {
+          conversationId: result.conversation_id,
+          assistantMessageId: result.message_id,
+          userMessageId: result.user_message_id,
+          titleFrom: body.content,
+          run: (io) => deps.handler().handleMessage(io, { text: body.content }),
+        },
+        { deferStart: opts.deferStart },
+      );
+      return { ...result, done, start };
     },
 
     /** The text of an assistant reply again; the old reply is deleted, actions never re-run. */
     async regenerate(
       conversationId: string,
       messageId?: string,
-    ): Promise<SendAccepted & { done: Promise<void> }> {
+      opts: { deferStart?: boolean } = {},
+    ): Promise<SendAccepted & { done: Promise<void>; start: () => void }> {
       await conversationOrThrow(conversationId);
       let target: MessageRow | undefined;
       if (messageId !== undefined) {
@@ -428,18 +462,22 @@ export async function createChatService(deps: ChatServiceDeps) {
         await messages.insert(reply, trx);
       });
       publish('message_deleted', { id: old.id, conversation_id: conversationId });
-      const { done } = runner.enqueue({
-        conversationId,
-        assistantMessageId: reply.id,
-        userMessageId: user.id,
-        run: (io) => deps.handler().regenerate(io),
-      });
+      const { done, start } = runner.enqueue(
+        {
+          conversationId,
+          assistantMessageId: reply.id,
+          userMessageId: user.id,
+          run: (io) => deps.handler().regenerate(io),
+        },
+        { deferStart: opts.deferStart },
+      );
       return {
         message_id: reply.id,
         user_message_id: user.id,
         conversation_id: conversationId,
         status: 'processing',
         done,
+        start,
       };
     },
 
@@ -448,6 +486,11 @@ export async function createChatService(deps: ChatServiceDeps) {
       const row = await messages.find(messageId);
       if (!row || row.role !== 'assistant') throw notFound('Message', messageId);
       const stopping = runner.stop(messageId);
+      if (!stopping && row.status === 'streaming' && deps.elsewhere) {
+        // Streaming (or queued) on another instance: that one stops it.
+        deps.elsewhere.stop(messageId);
+        return { message_id: messageId, status: 'stopping' };
+      }
       return { message_id: messageId, status: stopping ? 'stopping' : row.status };
     },
 
@@ -466,14 +509,35 @@ export async function createChatService(deps: ChatServiceDeps) {
       if (action.startsWith('edit_'))
         throw validationError('action', 'Edit actions are handled by the client', action);
       const wantedId = input.params?.id;
-      const matches = card.actions.filter(
-        (a) => a.action === action && (wantedId === undefined || a.params.id === wantedId),
+      const wantedType = input.params?.type;
+      const named = card.actions.filter((a) => a.action === action);
+      if (named.length === 0) throw validationError('action', 'This card has no such action', action);
+      const matches = named.filter(
+        (a) =>
+          (wantedId === undefined || a.params.id === wantedId) &&
+          (wantedType === undefined || a.params.type === wantedType),
       );
+      // Several buttons share the name (a `choose` card): only params naming one of them pick it.
+      const ambiguous = named.length > 1 && (wantedId === undefined || matches.length !== 1);
       const chosen: CardAction | undefined = matches[0];
-      if (!chosen) throw validationError('action', 'This card has no such action', action);
+      if (!chosen && !ambiguous) throw validationError('action', 'This card has no such action', action);
 
       const reply = assistantRow(source.conversation_id, nowIso());
       await messages.insert(reply);
+      if (ambiguous || !chosen) {
+        // A plain answer: nothing is done, and the card stays live.
+        const { done } = runner.enqueue({
+          conversationId: source.conversation_id,
+          assistantMessageId: reply.id,
+          userMessageId: null,
+          run: async () => ({
+            content: 'Pick one of the options.',
+            intent: null,
+            metadata: { in_reply_to: { message_id: source.id, action } },
+          }),
+        });
+        return { message_id: reply.id, done };
+      }
       const { done } = runner.enqueue({
         conversationId: source.conversation_id,
         assistantMessageId: reply.id,

@@ -2,8 +2,8 @@
  * Chat over real HTTP, SSE and WebSocket: conversations, messages, sending, idempotency, turn
  * order, regenerate, stop, auto-titles and crash recovery. The LLM is the fake OpenAI server.
  */
+import http from 'node:http';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   reply,
@@ -11,8 +11,10 @@ import {
   type FakeOpenAI,
   type RequestBody,
 } from '../../../test/fakes/fake-openai.js';
+import { spawnServer, type ServerProcess } from '../../../test/helpers/process.js';
 import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs, types, type Frame, type WsClient } from '../../../test/helpers/ws.js';
+import { createDatabase } from '../../db/database.js';
 
 // Tuesday 2026-03-10, 10:00 in Seoul.
 const NOW = '2026-03-10T01:00:00Z';
@@ -215,9 +217,101 @@ describe('messages', () => {
     expect((await messagesOf(sent.conversation_id)).map((m) => m.id)).toEqual([sent.message_id]);
     expect((await s.request('DELETE', base)).status).toBe(404);
   });
+
+  it('deleting a user message drops the reply queued or streaming for it, with no turn frames and no error', async () => {
+    // Queued: the first reply streams slowly; the todo request waits behind it and is deleted.
+    fake.onChat({ chunks: ['slow ', 'reply'], delayMs: 250 });
+    fake.onClassify((body) =>
+      String(body.messages.at(-1).content).includes('dentist')
+        ? { intent: 'create_todo', title: 'Call the dentist' }
+        : { intent: 'general_chat' },
+    );
+    const first = await s.request('POST', '/api/chat/send', { content: 'tell me a story' });
+    const conv = first.json.conversation_id as string;
+    const queued = await s.request('POST', '/api/chat/send', {
+      content: 'add call the dentist',
+      conversation_id: conv,
+    });
+    const remove = (id: string) => s.request('DELETE', `/api/chat/conversations/${conv}/messages/${id}`);
+    expect((await remove(queued.json.user_message_id)).status).toBe(204);
+    await ws.waitForType('message_deleted', (d) => d.id === queued.json.message_id);
+    await ws.turn(first.json.message_id);
+
+    // Streaming: the reply goes midway.
+    fake.onChat({ chunks: ['one ', 'two ', 'three ', 'four'], delayMs: 150 });
+    const streaming = await s.request('POST', '/api/chat/send', { content: 'count', conversation_id: conv });
+    await ws.waitForType('stream_chunk', (d) => d.message_id === streaming.json.message_id);
+    expect((await remove(streaming.json.user_message_id)).status).toBe(204);
+    const gone = await ws.waitForType('message_deleted', (d) => d.id === streaming.json.message_id);
+
+    // The conversation's queue moves on.
+    fake.onChat('Still here.');
+    const after = await send({ content: 'are you there?', conversation_id: conv });
+    expect(after.frames.find((f) => f.type === 'stream_end')!.data.full_content).toBe('Still here.');
+
+    const of = (id: string) => ws.frames.filter((f) => f.data?.message_id === id);
+    expect(of(queued.json.message_id)).toEqual([]); // never started
+    const goneAt = ws.frames.indexOf(gone);
+    expect(of(streaming.json.message_id).filter((f) => ws.frames.indexOf(f) > goneAt)).toEqual([]);
+    expect(types(of(streaming.json.message_id))).not.toContain('stream_end');
+    expect((await s.request('GET', '/api/todos?q=dentist')).json.total).toBe(0);
+    expect((await messagesOf(conv)).map((m) => [m.role, m.status, m.content])).toEqual([
+      ['user', 'complete', 'tell me a story'],
+      ['assistant', 'complete', 'slow reply'],
+      ['user', 'complete', 'are you there?'],
+      ['assistant', 'complete', 'Still here.'],
+    ]);
+    // A dropped reply is not resumable: its id is gone.
+    ws.send('resume', { message_id: streaming.json.message_id, from_index: 0 });
+    expect((await ws.waitForType('error', (d) => d.message_id === streaming.json.message_id)).data.code).toBe(
+      'NOT_FOUND',
+    );
+  });
 });
 
 describe('send', () => {
+  it('writes the 202 before the turn starts: no stream_start arrives before its 202 (20 sends)', async () => {
+    fake.onChat(['ok']);
+    const agent = new http.Agent({ keepAlive: true });
+    const post = (content: string) =>
+      new Promise<{ at: bigint; json: any }>((resolve, reject) => {
+        const req = http.request(
+          `${s.url}/api/chat/send`,
+          {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+          },
+          (res) => {
+            const at = process.hrtime.bigint(); // the 202's headers arrived
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+            res.on('end', () => resolve({ at, json: JSON.parse(body) }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ content }));
+      });
+    const startedAt = new Map<string, bigint>();
+    const onFrame = (raw: Buffer) => {
+      const frame = JSON.parse(raw.toString('utf8')) as Frame;
+      if (frame.type === 'stream_start') startedAt.set(frame.data.message_id, process.hrtime.bigint());
+    };
+    ws.ws.on('message', onFrame);
+    try {
+      let early = 0;
+      for (let i = 0; i < 20; i++) {
+        const sent = await post(`quick one ${i}`);
+        await ws.turn(sent.json.message_id);
+        if (startedAt.get(sent.json.message_id)! < sent.at) early += 1;
+      }
+      expect(early).toBe(0);
+    } finally {
+      ws.ws.off('message', onFrame);
+      agent.destroy();
+    }
+  });
+
   it('stores the user message before the 202; the reply row is readable at once', async () => {
     fake.onChat({ chunks: ['Hello', ' there', '!'], delayMs: 40 });
     const res = await s.request('POST', '/api/chat/send', { content: 'hi' });
@@ -290,6 +384,11 @@ describe('send', () => {
     fake.onChat('ok');
     const body = { content: 'only once', client_message_id: 'device-1-msg-1' };
     const first = await send(body);
+    // The auto-title (an LLM call after the turn) is done before counting calls.
+    await ws.waitForType(
+      'conversation_updated',
+      (d) => d.conversation_id === first.conversation_id && d.title !== '',
+    );
     const classifyCalls = fake.requests.length;
     const again = await s.request('POST', '/api/chat/send', body);
     expect(again.status).toBe(202);
@@ -510,6 +609,26 @@ describe('regenerate and stop', () => {
     expect(stored).toMatchObject({ status: 'stopped', content: end.data.full_content });
     expect((await s.request('POST', '/api/chat/messages/msg_nope/stop')).status).toBe(404);
   });
+
+  it('a reply deleted while it streams gets nothing after message_deleted; the queue moves on', async () => {
+    fake.onChat({ chunks: ['a ', 'b ', 'c ', 'd'], delayMs: 150 });
+    const res = await s.request('POST', '/api/chat/send', { content: 'stream then vanish' });
+    const conv = res.json.conversation_id as string;
+    const next = await s.request('POST', '/api/chat/send', { content: 'and then?', conversation_id: conv });
+    await ws.waitForType('stream_chunk', (d) => d.message_id === res.json.message_id);
+    const del = await s.request('DELETE', `/api/chat/conversations/${conv}/messages/${res.json.message_id}`);
+    expect(del.status).toBe(204);
+    const gone = await ws.waitForType('message_deleted', (d) => d.id === res.json.message_id);
+    await ws.turn(next.json.message_id); // the next turn of the conversation still runs
+    const goneAt = ws.frames.indexOf(gone);
+    const later = ws.frames.filter((f, i) => i > goneAt && f.data?.message_id === res.json.message_id);
+    expect(later).toEqual([]);
+    expect((await messagesOf(conv)).map((m) => [m.role, m.content])).toEqual([
+      ['user', 'stream then vanish'],
+      ['user', 'and then?'],
+      ['assistant', 'a b c d'],
+    ]);
+  });
 });
 
 describe('auto-title', () => {
@@ -537,6 +656,41 @@ describe('auto-title', () => {
     await send({ conversation_id: sent.conversation_id, content: 'and what should I pack?' });
     expect((await s.request('GET', `/api/chat/conversations/${sent.conversation_id}`)).json.title).toBe(
       'Planning A Very Long Weekend Trip',
+    );
+  });
+
+  it('a slow title never holds the next turn up: after ~1.5 s the first words do; a title set meanwhile stays', async () => {
+    fake.script((req) => (isTitleRequest(req.body) ? reply.noResponse() : undefined));
+    const first = await send({ content: 'help me plan a birthday party please' });
+    const endedAt = Date.now();
+    const second = await send({ conversation_id: first.conversation_id, content: 'and the cake?' });
+    expect(Date.now() - endedAt).toBeLessThan(1_400); // not behind the title's LLM call
+    const titled = await ws.waitForType(
+      'conversation_updated',
+      (d) => d.conversation_id === first.conversation_id && d.title !== '',
+      5_000,
+    );
+    expect(titled.data.title).toBe('help me plan a birthday party');
+    const secondEnd = ws.frames.findIndex(
+      (f) => f.type === 'stream_end' && f.data.message_id === second.message_id,
+    );
+    expect(ws.frames.indexOf(titled)).toBeGreaterThan(secondEnd);
+    // The title call was given up (the fake sees its connection close).
+    for (let i = 0; i < 40 && fake.aborted < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(fake.aborted).toBe(1);
+
+    // The user names the conversation while the title's LLM call hangs: their title stays.
+    const other = await send({ content: 'what should I cook tonight' });
+    const renamed = await s.request('PATCH', `/api/chat/conversations/${other.conversation_id}`, {
+      title: 'Dinner',
+    });
+    expect(renamed.status).toBe(200);
+    // Until the title call is given up, and a little more for the (refused) write.
+    for (let i = 0; i < 40 && fake.aborted < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fake.aborted).toBe(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await s.request('GET', `/api/chat/conversations/${other.conversation_id}`)).json.title).toBe(
+      'Dinner',
     );
   });
 });
@@ -578,17 +732,91 @@ describe('start-up and shutdown', () => {
     await sock.close();
     await first.close();
     // What a kill -9 in the middle of a stream leaves behind.
-    const db = new SQLite(path.join(dataDir, 'clawchat.db'));
-    db.prepare(
-      "update messages set status = 'streaming', content = 'partial answer', message_type = 'text' where id = ?",
-    ).run(res.json.message_id);
-    db.close();
+    const direct = await createDatabase(first.config.database, { migrate: false });
+    await direct.db
+      .updateTable('messages')
+      .set({ status: 'streaming', content: 'partial answer', message_type: 'text' })
+      .where('id', '=', res.json.message_id)
+      .execute();
+    await direct.close();
 
     const second = await startTestServer({ now: NOW, dataDir });
     const stored = (
       await second.request('GET', `/api/chat/conversations/${res.json.conversation_id}/messages`)
     ).json.items;
-    expect(stored[1]).toMatchObject({ id: res.json.message_id, status: 'failed', content: 'partial answer' });
+    expect(stored[1]).toMatchObject({
+      id: res.json.message_id,
+      status: 'failed',
+      content: 'partial answer',
+      metadata: { truncated: true },
+    });
     await second.close();
   });
+
+  it('keeps the text streamed before a kill -9; a shutdown mid-stream stores failed (not stopped), truncated', async () => {
+    const local = await startFakeOpenAI();
+    const dataDir = makeTempDir();
+    const env = {
+      DATA_DIR: dataDir,
+      DATABASE_URL: `sqlite:///${path.join(dataDir, 'clawchat.db')}`,
+      PIN: '424242',
+      ENABLE_SCHEDULER: 'false',
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: 'warn',
+      ...aiEnv(local.url),
+    };
+    const procs: ServerProcess[] = [];
+    const boot = async () => {
+      const proc = await spawnServer(env);
+      procs.push(proc);
+      const login = await fetch(`${proc.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pin: '424242' }),
+      });
+      const { access_token } = (await login.json()) as { access_token: string };
+      const call = async (method: string, p: string, body?: unknown) =>
+        (await fetch(`${proc.url}${p}`, {
+          method,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }).then((r) => r.json())) as any;
+      return {
+        proc,
+        call,
+        sock: await connectWs({ wsUrl: proc.url.replace('http', 'ws'), token: access_token }),
+      };
+    };
+    try {
+      local.onChat({ chunks: ['First part, ', 'second part, ', 'third part.'], delayMs: 600 });
+      const one = await boot();
+      const sent = await one.call('POST', '/api/chat/send', { content: 'tell me slowly' });
+      await one.sock.waitForType('stream_chunk', (d) => d.message_id === sent.message_id && d.index === 1);
+      await new Promise((r) => setTimeout(r, 250)); // before the third chunk (600 ms apart)
+      await one.proc.kill();
+
+      const two = await boot();
+      const after = await two.call('GET', `/api/chat/conversations/${sent.conversation_id}`);
+      expect(after.messages[1]).toMatchObject({
+        id: sent.message_id,
+        status: 'failed',
+        content: 'First part, second part, ',
+        metadata: { truncated: true },
+      });
+
+      // SIGTERM while a reply streams: `stopped` is only for `stop`.
+      const again = await two.call('POST', '/api/chat/send', { content: 'and again' });
+      await two.sock.waitForType('stream_chunk', (d) => d.message_id === again.message_id);
+      await two.proc.stop();
+      const three = await boot();
+      const stored = (await three.call('GET', `/api/chat/conversations/${again.conversation_id}`))
+        .messages[1];
+      expect(stored).toMatchObject({ id: again.message_id, status: 'failed', metadata: { truncated: true } });
+      expect(stored.content.startsWith('First part, ')).toBe(true);
+      await three.sock.close();
+    } finally {
+      for (const proc of procs) if (proc.child.exitCode === null) await proc.stop();
+      await local.close();
+    }
+  }, 60_000);
 });

@@ -132,14 +132,47 @@ export function createMessagesRepository(db: Kysely<DB>) {
         .limit(1)
         .executeTakeFirst();
     },
-    /** Replies a crash left half-written become `failed`, keeping their text (start-up). */
-    async failStreaming(trx: Db = db): Promise<number> {
+    /** The text streamed so far, saved while the reply is still streaming (never over a finished row). */
+    async saveStreaming(id: string, content: string, trx: Db = db): Promise<boolean> {
       const res = await trx
         .updateTable('messages')
-        .set({ status: 'failed' })
+        .set({ content })
+        .where('id', '=', id)
         .where('status', '=', 'streaming')
         .executeTakeFirst();
-      return Number(res.numUpdatedRows);
+      return Number(res.numUpdatedRows) > 0;
+    },
+    /**
+     * Replies a crash (or a shutdown) left half-written become `failed` with
+     * `metadata.truncated: true`, keeping the text saved while they streamed (start-up).
+     */
+    async failStreaming(trx: Db = db, createdBefore?: string): Promise<number> {
+      const rows = await trx
+        .selectFrom('messages')
+        .select(['id', 'metadata'])
+        .where('status', '=', 'streaming')
+        // Several instances: only replies older than this (younger ones may be streaming elsewhere).
+        .$if(createdBefore !== undefined, (q) => q.where('created_at', '<', createdBefore!))
+        .execute();
+      let failed = 0;
+      for (const row of rows) {
+        let metadata: Record<string, unknown> = {};
+        try {
+          const parsed = row.metadata === null ? null : (JSON.parse(row.metadata) as unknown);
+          if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+            metadata = parsed as Record<string, unknown>;
+        } catch {
+          // Unreadable metadata is replaced.
+        }
+        const res = await trx
+          .updateTable('messages')
+          .set({ status: 'failed', metadata: JSON.stringify({ ...metadata, truncated: true }) })
+          .where('id', '=', row.id)
+          .where('status', '=', 'streaming')
+          .executeTakeFirst();
+        failed += Number(res.numUpdatedRows);
+      }
+      return failed;
     },
   };
 }

@@ -4,7 +4,11 @@
  *   stream_start -> stream_chunk... -> (assistant message committed) -> stream_end
  *   -> action_card -> the events services raised during the turn -> conversation_updated (title)
  * A failed turn is stream_start -> stream_end (the stored explanation) -> error. Whatever
- * happens inside, a started turn always ends with stream_end.
+ * happens inside, a started turn always ends with stream_end, unless its reply was deleted
+ * meanwhile (`message_deleted` went out; nothing more is sent for it).
+ * While a reply streams, its text so far is saved now and then (off the hot path), so a crash
+ * leaves a `failed` row with (almost) all of it. The auto-title runs after the turn, outside
+ * the conversation's queue.
  */
 import type { Kysely } from 'kysely';
 import { AiUnavailableError, type Usage } from '../../ai/types.js';
@@ -22,7 +26,8 @@ import type { MessagesRepository } from './messages.repository.js';
 export interface TurnIO {
   conversationId: string;
   assistantMessageId: string;
-  userMessageId: string | null;
+  /** Null for action turns, and once the user message has been deleted (items then link to no message). */
+  readonly userMessageId: string | null;
   /** Aborted by `stop` (and at shutdown). */
   signal: AbortSignal;
   /** Streams a text delta as the next `stream_chunk`. */
@@ -82,13 +87,93 @@ export type TurnRunner = ReturnType<typeof createTurnRunner>;
 
 interface TurnState {
   conversationId: string;
+  /** The user message answered; null once it is deleted. */
+  userMessageId: string | null;
   abort: AbortController;
+  /** Stopped by `stop` (not by a shutdown): the reply is `stopped`. */
+  byUser: boolean;
+  /** The reply is being deleted: nothing more is sent for it. */
+  dropped: boolean;
   /** Settles once the reply's closing frames are out (before the auto-title). */
   ended: Promise<void>;
   markEnded: () => void;
+  /** Lets a deferred turn start (see `enqueue`). */
+  start: () => void;
 }
 
 const CHUNK_TARGET = 24;
+/** Streamed text is saved at most this often while a reply streams... */
+const SAVE_EVERY_MS = 250;
+/** ...or at once after this many chunks since the last save. */
+const SAVE_EVERY_CHUNKS = 32;
+/** The longest the auto-title waits for the LLM before it takes the first words. */
+const TITLE_WAIT_MS = 1_500;
+/** A deferred turn starts by itself after this long, whatever happened to its response. */
+const START_FALLBACK_MS = 10_000;
+
+/**
+ * Saves a streaming reply's text now and then: on the first chunk, then at most every
+ * SAVE_EVERY_MS (or after SAVE_EVERY_CHUNKS chunks), one write at a time, never awaited by the
+ * stream. `close()` waits for the write in flight (call it before the commit).
+ */
+function createPartialSaver(save: (content: string) => Promise<unknown>, onError: (err: unknown) => void) {
+  let latest = '';
+  let saved = '';
+  let chunks = 0;
+  let lastAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let writing: Promise<void> | null = null;
+  let closed = false;
+
+  function flush(): void {
+    clearTimeout(timer);
+    timer = undefined;
+    if (closed || writing !== null || latest === saved) return;
+    const content = latest;
+    chunks = 0;
+    lastAt = Date.now();
+    writing = save(content)
+      .then(
+        () => {
+          saved = content;
+        },
+        (err: unknown) => {
+          saved = content; // not retried in a loop: the next chunk tries again
+          onError(err);
+        },
+      )
+      .finally(() => {
+        writing = null;
+        if (latest !== saved) schedule();
+      });
+  }
+
+  async function drain(): Promise<void> {
+    while (writing !== null) await writing;
+  }
+
+  function schedule(): void {
+    if (closed || timer !== undefined || writing !== null) return;
+    const wait = SAVE_EVERY_MS - (Date.now() - lastAt);
+    if (wait <= 0) flush();
+    else timer = setTimeout(flush, wait);
+  }
+
+  return {
+    update(content: string): void {
+      latest = content;
+      chunks += 1;
+      if (chunks >= SAVE_EVERY_CHUNKS && writing === null) flush();
+      else schedule();
+    },
+    /** Stops saving; the write in flight, if any, to await before the commit (null: none). */
+    close(): Promise<void> | null {
+      closed = true;
+      clearTimeout(timer);
+      return writing === null ? null : drain();
+    },
+  };
+}
 
 /** Splits a ready-made reply into word-boundary chunks so it streams like a generated one. */
 export function chunkText(text: string): string[] {
@@ -133,8 +218,14 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
   const tails = new Map<string, Promise<void>>();
   /** Replies still queued or streaming, by assistant message id. */
   const turns = new Map<string, TurnState>();
-  /** Every turn not finished yet (auto-title included), for shutdown. */
+  /** Every turn not finished yet, for shutdown. */
   const live = new Set<TurnState>();
+  /** Auto-titles still being written (they run after their turn, outside the queue). */
+  const titles = new Set<Promise<void>>();
+  /** Conversations whose auto-title is being written. */
+  const titling = new Set<string>();
+  /** Aborted at shutdown: stops the auto-titles' LLM calls. */
+  const shutdown = new AbortController();
   let closing = false;
 
   async function commit(req: TurnRequest, outcome: TurnOutcome, card: StoredCard | null): Promise<boolean> {
@@ -188,24 +279,57 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       });
   }
 
+  /**
+   * The auto-title, after the turn has ended and outside the conversation's queue, so it never
+   * holds the next turn up. The LLM gets TITLE_WAIT_MS; then the first words of the message do.
+   */
+  function titleLater(req: TurnRequest, useLlm: boolean): void {
+    // One title at a time per conversation: a later turn does not start a second one.
+    if (req.titleFrom === undefined || closing || titling.has(req.conversationId)) return;
+    titling.add(req.conversationId);
+    const signal = AbortSignal.any([shutdown.signal, AbortSignal.timeout(TITLE_WAIT_MS)]);
+    const work: Promise<void> = autoTitle(req, useLlm, signal)
+      .catch((err: unknown) => {
+        deps.log?.error({ err, conversation_id: req.conversationId }, 'auto-title failed');
+      })
+      .finally(() => {
+        titles.delete(work);
+        titling.delete(req.conversationId);
+      });
+    titles.add(work);
+  }
+
   async function execute(req: TurnRequest, state: TurnState): Promise<void> {
     const id = req.assistantMessageId;
     // The reply or its conversation may have been deleted while it waited.
     const row = await deps.messages.find(id);
     if (!row || row.status !== 'streaming') return;
+    // So may the user message it answers: then the reply goes too.
+    if (state.userMessageId !== null && !(await deps.messages.find(state.userMessageId))) {
+      if (await deps.messages.delete(id))
+        publish('message_deleted', { id, conversation_id: req.conversationId });
+      return;
+    }
 
     const held: ServerFrame[] = [];
     let index = 0;
     let streamed = '';
+    const saver = createPartialSaver(
+      (content) => deps.messages.saveStreaming(id, content),
+      (err) => deps.log?.error({ err, message_id: id }, 'could not save the streamed text'),
+    );
     const io: TurnIO = {
       conversationId: req.conversationId,
       assistantMessageId: id,
-      userMessageId: req.userMessageId,
+      get userMessageId() {
+        return state.userMessageId;
+      },
       signal: state.abort.signal,
       emit(delta) {
-        if (!delta) return;
+        if (!delta || state.dropped) return;
         streamed += delta;
         publish('stream_chunk', { message_id: id, content: delta, index: index++ });
+        saver.update(streamed);
       },
       publish: (type, data) => {
         held.push({ type, data });
@@ -225,19 +349,45 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
         outcome = failureOutcome(err);
       }
     }
+    // The text streamed while it ran is saved by now or committed below (ready-made replies
+    // that stream after this point are committed at once: no saves for them).
+    const saving = saver.close();
+    // A shutdown (not `stop`) cut the turn short: `failed`, truncated, keeping the text so far.
+    const cutByShutdown =
+      closing &&
+      state.abort.signal.aborted &&
+      !state.byUser &&
+      (Boolean(outcome.error) || outcome.status === 'stopped');
+    if (cutByShutdown)
+      outcome = {
+        content: streamed,
+        intent: outcome.intent,
+        status: 'failed',
+        usage: outcome.usage ?? null,
+        metadata: { ...(outcome.error ? {} : outcome.metadata), truncated: true },
+      };
     // Ready-made replies (confirmations) stream as chunks too; a failure streams nothing.
-    if (!outcome.error && index === 0 && outcome.content)
+    if (!outcome.error && !cutByShutdown && index === 0 && outcome.content)
       for (const chunk of chunkText(outcome.content)) io.emit(chunk);
     if (!outcome.error && outcome.status === 'stopped' && !outcome.content) outcome.content = streamed;
 
     const card: StoredCard | null =
       outcome.card && !outcome.error ? { message_id: id, ...outcome.card } : null;
+    if (saving) await saving;
     let commitError: unknown = null;
+    let stored = false;
     try {
-      await commit(req, outcome, card);
+      stored = await commit(req, outcome, card);
     } catch (err) {
       commitError = err;
       deps.log?.error({ err, message_id: id }, 'could not store the chat reply');
+    }
+    if (state.dropped || (!stored && !commitError)) {
+      // The reply was deleted while it streamed (`message_deleted` went out): nothing more for
+      // it. What services did during the turn still happened, so their events still go out.
+      for (const frame of held) publish(frame.type, frame.data as never);
+      state.markEnded();
+      return;
     }
 
     publish('stream_end', {
@@ -254,61 +404,111 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     if (outcome.error) publish('error', { message_id: id, ...outcome.error });
     else if (commitError)
       publish('error', { message_id: id, code: 'INTERNAL_ERROR', message: 'The reply could not be stored' });
+    else if (cutByShutdown)
+      publish('error', {
+        message_id: id,
+        code: 'INTERNAL_ERROR',
+        message: 'The server shut down before the reply was finished',
+      });
     for (const frame of held) publish(frame.type, frame.data as never);
     state.markEnded();
-
-    try {
-      await autoTitle(req, Boolean(outcome.llmAvailable), state.abort.signal);
-    } catch (err) {
-      deps.log?.error({ err, conversation_id: req.conversationId }, 'auto-title failed');
-    }
+    titleLater(req, Boolean(outcome.llmAvailable));
   }
 
   return {
-    /** Queues a turn behind the conversation's running ones; `done` settles when it has ended. */
     /**
      * Queues a turn behind the conversation's running ones. `done` settles once the reply has
-     * ended (its closing frames are out); the queue moves on after the auto-title too.
+     * ended (its closing frames are out); then the queue moves on (the auto-title runs apart).
+     * With `deferStart` the turn also waits for `start()` (POST /api/chat/send calls it once
+     * its 202 is written, so `stream_start` never overtakes the 202); it starts by itself after
+     * START_FALLBACK_MS, or at shutdown, so it can never be left waiting.
      */
-    enqueue(req: TurnRequest): { done: Promise<void> } {
+    enqueue(
+      req: TurnRequest,
+      opts: { deferStart?: boolean } = {},
+    ): { done: Promise<void>; start: () => void } {
       let markEnded!: () => void;
       const ended = new Promise<void>((resolve) => (markEnded = resolve));
+      let start: () => void = () => {};
+      let gate: Promise<void> = Promise.resolve();
+      if (opts.deferStart) {
+        let open!: () => void;
+        gate = new Promise<void>((resolve) => (open = resolve));
+        const fallback = setTimeout(() => start(), START_FALLBACK_MS);
+        fallback.unref();
+        start = () => {
+          clearTimeout(fallback);
+          open();
+        };
+      }
       const state: TurnState = {
         conversationId: req.conversationId,
+        userMessageId: req.userMessageId,
         abort: new AbortController(),
+        byUser: false,
+        dropped: false,
         ended,
         markEnded: () => {
           turns.delete(req.assistantMessageId);
           markEnded();
         },
+        start,
       };
       const previous = tails.get(req.conversationId) ?? Promise.resolve();
-      const finished = previous.then(async () => {
-        try {
-          if (!closing) await execute(req, state);
-        } catch (err) {
-          // execute() handles its own failures; this is a last guard so the queue never stalls.
-          deps.log?.error({ err, message_id: req.assistantMessageId }, 'chat turn crashed');
-        } finally {
-          state.markEnded();
-          live.delete(state);
-        }
-      });
+      const finished = previous
+        .then(() => gate)
+        .then(async () => {
+          try {
+            if (!closing) await execute(req, state);
+          } catch (err) {
+            // execute() handles its own failures; this is a last guard so the queue never stalls.
+            deps.log?.error({ err, message_id: req.assistantMessageId }, 'chat turn crashed');
+          } finally {
+            state.markEnded();
+            live.delete(state);
+          }
+        });
       turns.set(req.assistantMessageId, state);
       live.add(state);
       tails.set(req.conversationId, finished);
       void finished.then(() => {
         if (tails.get(req.conversationId) === finished) tails.delete(req.conversationId);
       });
-      return { done: ended };
+      if (closing) start();
+      return { done: ended, start };
     },
 
     /** Stops a streaming (or still queued) reply; false when it is not running. */
     stop(messageId: string): boolean {
       const state = turns.get(messageId);
       if (!state) return false;
+      state.byUser = true;
       state.abort.abort();
       return true;
+    },
+
+    /** A reply is being deleted: its turn stops and sends nothing more. */
+    drop(messageId: string): void {
+      const state = turns.get(messageId);
+      if (!state) return;
+      state.dropped = true;
+      state.abort.abort();
+    },
+
+    /**
+     * A user message is being deleted: the replies queued or streaming for it are dropped (their
+     * work no longer links items to it) and their ids returned, for the caller to delete.
+     */
+    dropRepliesTo(userMessageId: string): string[] {
+      const ids: string[] = [];
+      for (const [id, state] of turns) {
+        if (state.userMessageId !== userMessageId) continue;
+        state.userMessageId = null;
+        state.dropped = true;
+        state.abort.abort();
+        ids.push(id);
+      }
+      return ids;
     },
 
     /** Resolves when that reply's turn has ended (at once when it is not running). */
@@ -326,8 +526,12 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     /** Shutdown: queued turns do not start, running ones are stopped and awaited (bounded). */
     async close(): Promise<void> {
       closing = true;
-      for (const state of live) state.abort.abort();
-      const pending = [...tails.values()];
+      shutdown.abort();
+      for (const state of live) {
+        state.abort.abort();
+        state.start();
+      }
+      const pending = [...tails.values(), ...titles];
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         Promise.allSettled(pending),

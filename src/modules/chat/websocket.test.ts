@@ -108,6 +108,22 @@ describe('frames', () => {
     await sock.close();
   });
 
+  it('answers a frame over 1 MiB with an error frame, then closes with 1009; one under it is fine', async () => {
+    const big = await connectWs(s);
+    big.sendRaw(JSON.stringify({ type: 'ping', data: { pad: 'x'.repeat(1_100_000) } }));
+    expect(await big.closed).toEqual({ code: 1009, reason: expect.any(String) });
+    expect(big.frames).toEqual([
+      {
+        type: 'error',
+        data: { message_id: null, code: 'VALIDATION_ERROR', message: expect.stringMatching(/at most/) },
+      },
+    ]);
+    const fine = await connectWs(s);
+    fine.sendRaw(JSON.stringify({ type: 'ping', data: { pad: 'x'.repeat(1_000_000) } }));
+    expect((await fine.waitForType('pong')).data).toEqual({});
+    await fine.close();
+  });
+
   it('relays typing to the other sockets, not back to the sender', async () => {
     const phone = await connectWs(s);
     const laptop = await connectWs(s);
@@ -164,6 +180,8 @@ describe('resume', () => {
     const res = await s.request('POST', '/api/chat/send', { content: 'add resume me' });
     const live = await sock.turn(res.json.message_id);
     const total = chunksOf(live, res.json.message_id).length;
+    // The auto-title follows the turn; let it pass before the second socket connects.
+    await sock.waitForType('conversation_updated', (d) => d.conversation_id === res.json.conversation_id && d.title !== '');
 
     const later = await connectWs(s);
     later.send('resume', { message_id: res.json.message_id, from_index: 1 });

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import type { ServerFrame } from '../../realtime/events.js';
+import { createDatabase } from '../../db/database.js';
 
 const SEOUL = 'Asia/Seoul';
 const NY = 'America/New_York';
@@ -629,15 +628,13 @@ describe('iCalendar', () => {
     expect(feed.text.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
 
     // Only the hash is stored.
-    const db = new Database(path.join(s.dataDir, 'clawchat.db'), { readonly: true });
+    const direct = await createDatabase(s.config.database, { migrate: false });
     try {
-      const values = (db.prepare('select value from settings').all() as { value: string }[]).map(
-        (r) => r.value,
-      );
+      const values = (await direct.db.selectFrom('settings').select('value').execute()).map((r) => r.value);
       expect(values).not.toContain(first.json.key);
       expect(values).toContain(crypto.createHash('sha256').update(first.json.key).digest('hex'));
     } finally {
-      db.close();
+      await direct.close();
     }
 
     const second = await s.request('POST', '/api/calendar/feed-key');

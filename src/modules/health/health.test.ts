@@ -14,7 +14,7 @@ describe('GET /api/health', () => {
         ai_provider: 'none',
         ai_model: 'llama3.2',
         ai_connected: false,
-        database: 'sqlite',
+        database: s.config.database.kind, // the suite's database (CLAWCHAT_TEST_DB)
       });
     } finally {
       await s.close();

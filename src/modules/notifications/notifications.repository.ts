@@ -101,6 +101,33 @@ export function createNotificationsRepository(db: Kysely<DB>) {
         .limit(limit)
         .execute();
     },
+    /**
+     * Takes the due rows for one delivery: their next attempt moves to `leaseUntil`, so a sender
+     * on another instance passes them over, and a sender that dies mid-delivery is retried once
+     * the lease ends. A row two senders race for goes to one of them (a conditional UPDATE; on
+     * PostgreSQL the loser re-checks the committed row and skips it).
+     */
+    async claimDue(now: string, leaseUntil: string, limit: number, trx: Db = db): Promise<NotificationRow[]> {
+      const due = await trx
+        .selectFrom('notifications')
+        .select('id')
+        .where('sent_at', 'is', null)
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(limit)
+        .execute();
+      if (due.length === 0) return [];
+      const claimed = await trx
+        .updateTable('notifications')
+        .set({ next_attempt_at: leaseUntil })
+        .where('id', 'in', due.map((r) => r.id))
+        .where('sent_at', 'is', null)
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
+        .returningAll()
+        .execute();
+      return claimed.sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1));
+    },
     async recordAttempt(
       id: string,
       patch: { push_attempts: number; next_attempt_at: string | null; sent_at: string | null },

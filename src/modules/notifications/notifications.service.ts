@@ -58,6 +58,8 @@ export type NotificationsService = ReturnType<typeof createNotificationsService>
 
 const DEFAULT_RETRY = { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 8 };
 const BATCH = 100;
+/** How long a sender owns the rows it took; past it (a crashed sender) they are due again. */
+const DELIVERY_LEASE_MS = 2 * 60_000;
 /** Expo keeps receipts about a day; older unread tickets are given up. */
 const RECEIPT_TTL_MS = 24 * 3_600_000;
 /** Expo suggests reading receipts after about 15 minutes. */
@@ -114,7 +116,8 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
   async function deliverBatch(): Promise<number> {
     const now = clock.now();
     const nowIso = now.toISOString();
-    const rows = await repo.pending(nowIso, BATCH);
+    // Claimed under a lease: another instance's sender never delivers the same rows at once.
+    const rows = await repo.claimDue(nowIso, new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString(), BATCH);
     if (rows.length === 0) return 0;
     const tokens = await repo.tokens();
     const done = await repo.ticketTokens(rows.map((r) => r.id));

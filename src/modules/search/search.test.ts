@@ -543,7 +543,8 @@ describe('search index migration', () => {
       .execute();
     await old.close();
 
-    const s = await startTestServer({ dataDir, now: '2026-03-01T00:00:00.000Z' });
+    // The SQLite file made above (PostgreSQL's backfill: search.postgres.test.ts).
+    const s = await startTestServer({ dataDir, now: '2026-03-01T00:00:00.000Z', database: 'sqlite' });
     try {
       const res = await s.request<HitPage>('GET', '/api/search?q=legacy');
       expect(res.json.items.map((h) => h.id).sort()).toEqual(['memo_old', 'msg_old', 'todo_old']);
