@@ -46,7 +46,11 @@ describe.skipIf(missing !== null)('SQLite to PostgreSQL', () => {
       expect(res.status, res.text).toBeLessThan(300);
       return res.json;
     };
-    await post('/api/todos', { title: 'Quarterly report', tags: ['work', 'q1'], due_date: '2026-03-05T15:00:00+09:00' });
+    await post('/api/todos', {
+      title: 'Quarterly report',
+      tags: ['work', 'q1'],
+      due_date: '2026-03-05T15:00:00+09:00',
+    });
     await post('/api/todos', { title: '주간회의록 정리', priority: 'high' });
     await post('/api/events', {
       title: 'Report review',
@@ -56,7 +60,10 @@ describe.skipIf(missing !== null)('SQLite to PostgreSQL', () => {
       reminder_minutes: 15,
     });
     await post('/api/memos', { title: 'Café notes', content: 'the report is due', tags: ['ideas'] });
-    const sent = await post('/api/chat/send', { content: 'remind me to file the report tomorrow', client_message_id: 'c-1' });
+    const sent = await post('/api/chat/send', {
+      content: 'remind me to file the report tomorrow',
+      client_message_id: 'c-1',
+    });
     conversationId = sent.conversation_id;
     await before.built.services.chat.runner.whenDone(sent.message_id);
     await post('/api/agent-tasks', { task_type: 'summarize', instruction: 'summarize the report' });
@@ -78,10 +85,19 @@ describe.skipIf(missing !== null)('SQLite to PostgreSQL', () => {
 
   it('copies every table with its ids; the copy answers every read byte for byte as before', async () => {
     const lines: string[] = [];
-    const report = await copySqliteToPostgres(path.join(before.dataDir, 'clawchat.db'), target.url, (l) => lines.push(l));
+    const report = await copySqliteToPostgres(path.join(before.dataDir, 'clawchat.db'), target.url, (l) =>
+      lines.push(l),
+    );
     const rows = Object.fromEntries(report.tables.map((t) => [t.table, t.rows]));
     // Three todos: two posted, one made by the chat turn.
-    expect(rows).toMatchObject({ todos: 3, events: 1, memos: 1, conversations: 1, agent_tasks: 1, login_failures: 1 });
+    expect(rows).toMatchObject({
+      todos: 3,
+      events: 1,
+      memos: 1,
+      conversations: 1,
+      agent_tasks: 1,
+      login_failures: 1,
+    });
     expect(rows.messages).toBeGreaterThanOrEqual(2);
     // Parents before children.
     const order = report.tables.map((t) => t.table);
@@ -90,7 +106,11 @@ describe.skipIf(missing !== null)('SQLite to PostgreSQL', () => {
     expect(order.indexOf('notifications')).toBeLessThan(order.indexOf('notification_keys'));
     expect(lines.at(-1)).toContain('search index');
 
-    const after = await startTestServer({ env: { DATABASE_URL: target.url }, now: NOW, timezone: 'Asia/Seoul' });
+    const after = await startTestServer({
+      env: { DATABASE_URL: target.url },
+      now: NOW,
+      timezone: 'Asia/Seoul',
+    });
     try {
       expect(after.config.database.kind).toBe('postgres');
       for (const [read, text] of answers) {
@@ -115,14 +135,20 @@ describe.skipIf(missing !== null)('SQLite to PostgreSQL', () => {
   });
 
   it('refuses a target that already holds data', async () => {
-    await expect(copySqliteToPostgres(path.join(before.dataDir, 'clawchat.db'), target.url)).rejects.toThrow(/not empty/);
+    await expect(copySqliteToPostgres(path.join(before.dataDir, 'clawchat.db'), target.url)).rejects.toThrow(
+      /not empty/,
+    );
   });
 
   it('runs as `npm run migrate:sqlite-to-pg -- <file> <url>`', () => {
-    const res = spawnSync('npm', ['run', '--silent', 'migrate:sqlite-to-pg', '--', path.join(before.dataDir, 'missing.db'), target.url], {
-      cwd: path.resolve(import.meta.dirname, '../..'),
-      encoding: 'utf8',
-    });
+    const res = spawnSync(
+      'npm',
+      ['run', '--silent', 'migrate:sqlite-to-pg', '--', path.join(before.dataDir, 'missing.db'), target.url],
+      {
+        cwd: path.resolve(import.meta.dirname, '../..'),
+        encoding: 'utf8',
+      },
+    );
     expect(res.status).toBe(1);
     expect(res.stderr).toContain('No SQLite database at');
   });

@@ -42,13 +42,18 @@ async function tablesInOrder(db: Kysely<any>): Promise<string[]> {
     select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent
     from pg_constraint c join pg_namespace n on n.oid = c.connamespace
     where c.contype = 'f' and n.nspname = current_schema()`.execute(db);
-  const names = tables.map((t) => t.name).filter((t) => !SKIPPED.has(t)).sort();
+  const names = tables
+    .map((t) => t.name)
+    .filter((t) => !SKIPPED.has(t))
+    .sort();
   const parents = new Map(names.map((t) => [t, new Set<string>()]));
   for (const { child, parent } of links) if (child !== parent) parents.get(child)?.add(parent);
   const ordered: string[] = [];
   const placed = new Set<string>();
   while (ordered.length < names.length) {
-    const next = names.find((t) => !placed.has(t) && [...parents.get(t)!].every((p) => placed.has(p) || !parents.has(p)));
+    const next = names.find(
+      (t) => !placed.has(t) && [...parents.get(t)!].every((p) => placed.has(p) || !parents.has(p)),
+    );
     if (!next) throw new Error('The foreign keys between tables form a cycle; cannot order the copy');
     ordered.push(next);
     placed.add(next);
@@ -71,11 +76,17 @@ async function advanceSequences(trx: Transaction<any>, table: string): Promise<v
     where a.attrelid = ${table}::regclass and a.attnum > 0 and not a.attisdropped
       and pg_get_serial_sequence(${table}, a.attname) is not null`.execute(trx);
   for (const { column, seq } of rows)
-    await sql`select setval(${seq}, coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`.execute(trx);
+    await sql`select setval(${seq}, coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`.execute(
+      trx,
+    );
 }
 
 /** Copies the SQLite database in `sqliteFile` into the (empty) PostgreSQL database at `postgresUrl`. */
-export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: string, log: Log = () => undefined): Promise<CopyReport> {
+export async function copySqliteToPostgres(
+  sqliteFile: string,
+  postgresUrl: string,
+  log: Log = () => undefined,
+): Promise<CopyReport> {
   if (!fs.existsSync(sqliteFile)) throw new Error(`No SQLite database at ${sqliteFile}`);
   // The source as the server would leave it at start-up: every migration applied.
   const source = await createDatabase({ kind: 'sqlite', file: path.resolve(sqliteFile) });
@@ -83,25 +94,31 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
   try {
     const tables = await tablesInOrder(target.db);
     const sourceTables = new Set(
-      source.sqlite!
-        .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
+      source
+        .sqlite!.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`)
         .all()
         .map((r) => (r as { name: string }).name),
     );
     const missing = tables.filter((t) => !sourceTables.has(t));
-    if (missing.length) throw new Error(`The SQLite database has no table ${missing.join(', ')}; is it a ClawChat database?`);
+    if (missing.length)
+      throw new Error(`The SQLite database has no table ${missing.join(', ')}; is it a ClawChat database?`);
 
     for (const table of tables) {
-      const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(target.db);
+      const { rows } = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(
+        target.db,
+      );
       if (Number(rows[0]?.n ?? 0) > 0)
-        throw new Error(`The PostgreSQL database is not empty (table ${table} has rows); copy into a new database`);
+        throw new Error(
+          `The PostgreSQL database is not empty (table ${table} has rows); copy into a new database`,
+        );
     }
 
     const report: CopyReport = { tables: [] };
     await target.db.transaction().execute(async (trx) => {
       // Tables by name, as the catalog lists them.
       const untyped: Kysely<any> = trx;
-      for (const table of SEARCH_SOURCES) await sql`alter table ${sql.table(table)} disable trigger user`.execute(trx);
+      for (const table of SEARCH_SOURCES)
+        await sql`alter table ${sql.table(table)} disable trigger user`.execute(trx);
       for (const table of tables) {
         const columns = await columnsOf(trx, table);
         const select = source.sqlite!.prepare(
@@ -124,7 +141,8 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
         report.tables.push({ table, rows: copied });
         log(`${table}: ${copied} row${copied === 1 ? '' : 's'}`);
       }
-      for (const table of SEARCH_SOURCES) await sql`alter table ${sql.table(table)} enable trigger user`.execute(trx);
+      for (const table of SEARCH_SOURCES)
+        await sql`alter table ${sql.table(table)} enable trigger user`.execute(trx);
       log('rebuilding the search index...');
       await rebuildPostgresSearch(trx);
     });
@@ -138,19 +156,25 @@ export async function copySqliteToPostgres(sqliteFile: string, postgresUrl: stri
 async function main(): Promise<void> {
   const [file, url] = process.argv.slice(2).filter((a) => a !== '--');
   if (!file) {
-    console.error('usage: npm run migrate:sqlite-to-pg -- <sqlite file> [postgres://... (default: DATABASE_URL)]');
+    console.error(
+      'usage: npm run migrate:sqlite-to-pg -- <sqlite file> [postgres://... (default: DATABASE_URL)]',
+    );
     process.exit(2);
   }
   const target = url ?? loadConfig().database;
   const postgresUrl = typeof target === 'string' ? target : target.kind === 'postgres' ? target.url : null;
   if (!postgresUrl || !/^postgres(ql)?:\/\//.test(postgresUrl)) {
-    console.error('The target must be PostgreSQL: set DATABASE_URL=postgres://... or pass the URL after the file');
+    console.error(
+      'The target must be PostgreSQL: set DATABASE_URL=postgres://... or pass the URL after the file',
+    );
     process.exit(2);
   }
   const started = Date.now();
   const report = await copySqliteToPostgres(file, postgresUrl, (line) => console.log(line));
   const rows = report.tables.reduce((n, t) => n + t.rows, 0);
-  console.log(`Copied ${rows} rows in ${report.tables.length} tables in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(
+    `Copied ${rows} rows in ${report.tables.length} tables in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

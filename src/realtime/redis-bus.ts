@@ -69,7 +69,8 @@ export interface RedisBusOptions {
 
 /** The frames `resume` replays: a reply's start, chunks and closing frames. */
 function resumeKeyOf(frame: ServerFrame): string | null {
-  if (!['stream_start', 'stream_chunk', 'stream_end', 'action_card', 'error'].includes(frame.type)) return null;
+  if (!['stream_start', 'stream_chunk', 'stream_end', 'action_card', 'error'].includes(frame.type))
+    return null;
   const id = (frame.data as { message_id?: unknown }).message_id;
   return typeof id === 'string' ? id : null;
 }
@@ -113,7 +114,12 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
     const done =
       key === null
         ? pub.publish(channel, payload)
-        : pub.multi().rpush(resumeKey(key), JSON.stringify(frame)).pexpire(resumeKey(key), ttl).publish(channel, payload).exec();
+        : pub
+            .multi()
+            .rpush(resumeKey(key), JSON.stringify(frame))
+            .pexpire(resumeKey(key), ttl)
+            .publish(channel, payload)
+            .exec();
     done.catch((err: unknown) => opts.log?.warn({ err, type: envelope.t }, 'could not publish to Redis'));
   }
 
@@ -167,9 +173,12 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
     closed = true;
     pub.disconnect();
     sub.disconnect();
-    throw new Error(`Redis at ${opts.url.replace(/\/\/[^@/]*@/, '//***@')} is unreachable: ${err instanceof Error ? err.message : String(err)}`, {
-      cause: err,
-    });
+    throw new Error(
+      `Redis at ${opts.url.replace(/\/\/[^@/]*@/, '//***@')} is unreachable: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -102,7 +102,9 @@ export interface TestDatabase {
  * A new database: a copy of `template` (already migrated), or an empty one migrated here.
  * Copies of one template may be made concurrently; a copy that finds the template busy retries.
  */
-export async function createTestDatabase(opts: { name?: string; template?: string | null; migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  opts: { name?: string; template?: string | null; migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const name = opts.name ?? `clawchat_t_${process.pid}_${randomSuffix()}`;
   const template = opts.template ? ` template "${opts.template}"` : '';
   for (let attempt = 0; ; attempt++) {

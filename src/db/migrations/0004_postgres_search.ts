@@ -83,7 +83,9 @@ const SOURCES: Source[] = [
 ];
 
 async function available(db: Kysely<any>, extension: string): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_available_extensions where name = ${extension}`.execute(db);
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from pg_available_extensions where name = ${extension}`.execute(db);
   return (rows[0]?.n ?? 0) > 0;
 }
 
@@ -91,7 +93,9 @@ function statements(opts: { unaccent: boolean; trigram: boolean }): string[] {
   const out: string[] = [
     `create text search configuration clawchat_search (copy = simple)`,
     ...(opts.unaccent
-      ? [`alter text search configuration clawchat_search alter mapping for ${LETTER_TOKENS.join(', ')} with unaccent, simple`]
+      ? [
+          `alter text search configuration clawchat_search alter mapping for ${LETTER_TOKENS.join(', ')} with unaccent, simple`,
+        ]
       : []),
     // What the parser sees: accents as single characters, punctuation as spaces.
     `create function clawchat_search_words(t text) returns text language sql immutable parallel safe as $fn$

@@ -110,7 +110,9 @@ describe.skipIf(missing !== null)('search on PostgreSQL', () => {
     }
     // A few answers spelled out, so agreement is not agreement on nothing.
     const on = async (q: string) => (await find(postgres, q)).map((id) => names.postgres.get(id)).sort();
-    expect(await on('cafe')).toEqual(['Meet at Café Müller', 'cafe\u0301 noir, decomposed', 'the resume is at the cafe'].sort());
+    expect(await on('cafe')).toEqual(
+      ['Meet at Café Müller', 'cafe\u0301 noir, decomposed', 'the resume is at the cafe'].sort(),
+    );
     expect(await on('example.com')).toEqual(['visit example.com today']);
     expect(await on('ПРИВ')).toEqual(['Привет, мир']);
     expect(await on('회의')).toEqual(['OKR 회의 agenda', '주간회의록 정리하기'].sort());
@@ -138,7 +140,10 @@ describe.skipIf(missing !== null)('search on PostgreSQL', () => {
     const fresh = await createTestDatabase({ migrate: false });
     const database = await createDatabase({ kind: 'postgres', url: fresh.url }, { migrate: false });
     try {
-      const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations('postgres') } });
+      const migrator = new Migrator({
+        db: database.db,
+        provider: { getMigrations: async () => migrations('postgres') },
+      });
       expect((await migrator.migrateTo('0003_notification_keys')).error).toBeUndefined();
       const at = '2026-01-05T00:00:00.000Z';
       const item = { conversation_id: null, message_id: null, created_at: at, updated_at: at };
@@ -177,7 +182,10 @@ describe.skipIf(missing !== null)('search on PostgreSQL', () => {
         })
         .execute();
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
-      const { rows } = await sql<{ type: string; item_id: string }>`select type, item_id from search_docs order by item_id`.execute(database.db);
+      const { rows } = await sql<{
+        type: string;
+        item_id: string;
+      }>`select type, item_id from search_docs order by item_id`.execute(database.db);
       expect(rows).toEqual([
         { type: 'message', item_id: 'msg_old' },
         { type: 'todo', item_id: 'todo_old' },
@@ -188,7 +196,13 @@ describe.skipIf(missing !== null)('search on PostgreSQL', () => {
     const s = await startTestServer({ env: { DATABASE_URL: fresh.url }, now: '2026-03-01T00:00:00.000Z' });
     try {
       const found = async (q: string) =>
-        ((await s.request('GET', `/api/search?q=${encodeURIComponent(q)}`)).json.items as Array<{ id: string }>).map((h) => h.id).sort();
+        (
+          (await s.request('GET', `/api/search?q=${encodeURIComponent(q)}`)).json.items as Array<{
+            id: string;
+          }>
+        )
+          .map((h) => h.id)
+          .sort();
       expect(await found('legacy')).toEqual(['msg_old', 'todo_old']);
       expect(await found('회의')).toEqual(['todo_old']);
       expect(await found('archive')).toEqual(['todo_old']);
