@@ -12,6 +12,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AgentTaskRow, ConversationRow, DB, MessageRow } from '../../db/schema.js';
 import type { Dialect } from '../../db/database.js';
+import { createConversationPostsRepository } from '../common/conversation-posts.repository.js';
 import { offsetOf } from '../common/items.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -198,27 +199,10 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
     async lockTitle(title: string, trx: Transaction<DB>): Promise<void> {
       if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`conversation-title:${title}`}))`.execute(trx);
     },
-    /** The oldest conversation with exactly this title (archived ones too). */
-    async conversationByTitle(title: string, trx: Db = db): Promise<ConversationRow | undefined> {
-      return trx
-        .selectFrom('conversations')
-        .selectAll()
-        .where('title', '=', title)
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
-    },
-
-    async insertConversation(row: ConversationRow, trx: Db = db): Promise<void> {
-      await trx.insertInto('conversations').values(row).execute();
-    },
+    ...createConversationPostsRepository(db),
     /** New activity: bumps `updated_at` and brings an archived conversation back. */
     async touchConversation(id: string, updatedAt: string, trx: Db = db): Promise<void> {
       await trx.updateTable('conversations').set({ updated_at: updatedAt, is_archived: 0 }).where('id', '=', id).execute();
-    },
-    async insertMessage(row: MessageRow, trx: Db = db): Promise<void> {
-      await trx.insertInto('messages').values(row).execute();
     },
     /** The newest `limit` finished text messages of a conversation before `before`, oldest first. */
     async contextMessages(conversationId: string, before: string, limit: number, trx: Db = db): Promise<MessageRow[]> {

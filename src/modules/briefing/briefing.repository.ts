@@ -4,7 +4,8 @@
  * service), and the running agent tasks.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { ConversationRow, DB, MessageRow } from '../../db/schema.js';
+import type { DB } from '../../db/schema.js';
+import { createConversationPostsRepository } from '../common/conversation-posts.repository.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -12,25 +13,9 @@ export type BriefingRepository = ReturnType<typeof createBriefingRepository>;
 
 export function createBriefingRepository(db: Kysely<DB>) {
   return {
-    /** The oldest conversation with this exact title (archived ones too). */
-    async conversationByTitle(title: string, trx: Db = db): Promise<ConversationRow | undefined> {
-      return trx
-        .selectFrom('conversations')
-        .selectAll()
-        .where('title', '=', title)
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
-    },
-    async insertConversation(row: ConversationRow, trx: Db = db): Promise<void> {
-      await trx.insertInto('conversations').values(row).execute();
-    },
+    ...createConversationPostsRepository(db),
     async touchConversation(id: string, updatedAt: string, trx: Db = db): Promise<void> {
       await trx.updateTable('conversations').set({ updated_at: updatedAt }).where('id', '=', id).execute();
-    },
-    async insertMessage(row: MessageRow, trx: Db = db): Promise<void> {
-      await trx.insertInto('messages').values(row).execute();
     },
     async runningAgentTasks(limit = 20) {
       return db
