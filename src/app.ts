@@ -230,7 +230,6 @@ function buildValidatorCompiler(externalSchemas: unknown) {
     httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema);
 }
 
-export { errorBody };
 
 /**
  * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, garbage on

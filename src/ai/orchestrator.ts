@@ -8,7 +8,6 @@ import { DateTime } from 'luxon';
 import type { Config } from '../config.js';
 import type { Clock } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
-import { parseTimeInput } from '../lib/time.js';
 import type { WriteContext } from '../modules/common/items.js';
 import {
   agentTaskCard,
@@ -391,14 +390,6 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       recurrence_rule: p.recurrence_rule,
       tags: p.tags,
     });
-    // Moving a timed event keeps its length.
-    if (p.start_time !== undefined && p.end_time === undefined && event.end_time && !event.is_all_day) {
-      const start = parseTimeInput(p.start_time, deps.timezone());
-      if (start && !start.dateOnly) {
-        const length = new Date(event.end_time).getTime() - new Date(event.start_time).getTime();
-        patch.end_time = new Date(start.date.getTime() + length).toISOString();
-      }
-    }
     if (Object.keys(patch).length === 0)
       return text(`What should I change about "${event.title}"?`, 'update_event');
     const updated = await deps.events.update(event.id, patch, writeCtx(io));

@@ -1,4 +1,4 @@
-/** Rules shared by todos, events and memos: tags, text matching, links to chat. */
+/** Rules shared by todos, events and memos: tags, paging, links to chat. */
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { validationError } from '../../lib/errors.js';
 import type { EventSink } from '../../realtime/events.js';
@@ -40,33 +40,6 @@ export function hasTag<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, c
   if (!normalised) throw validationError('tag', 'tag must not be empty', tag);
   const pattern = `%${escapeLike(JSON.stringify(normalised))}%`;
   return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
-}
-
-export function words(q: string): string[] {
-  return q
-    .toLowerCase()
-    .split(/[\s\p{P}\p{S}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 20);
-}
-
-/**
- * Every word of `q` appears (as text, case-insensitively) in one of the columns. User input is
- * only ever a bound LIKE pattern with its wildcards escaped, never query syntax.
- */
-export function matchesAllWords<DB, TB extends keyof DB>(
-  eb: ExpressionBuilder<DB, TB>,
-  columns: string[],
-  q: string,
-): Expression<SqlBool> {
-  const ws = words(q);
-  if (ws.length === 0) return sql<SqlBool>`1 = 1`;
-  return eb.and(
-    ws.map((w) => {
-      const pattern = `%${escapeLike(w)}%`;
-      return eb.or(columns.map((c) => sql<SqlBool>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`));
-    }),
-  );
 }
 
 export function offsetOf(page: number, limit: number): number {

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, EventRow, EventUpdate, NewEventRow } from '../../db/schema.js';
-import { hasTag, matchesAllWords, offsetOf } from '../common/items.js';
+import { hasTag, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface EventFilter {
@@ -22,7 +22,7 @@ export type EventsRepository = ReturnType<typeof createEventsRepository>;
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** `textMatch` is the search index's matcher, so `q` means the same as in search. */
-export function createEventsRepository(db: Kysely<DB>, textMatch?: TextMatcher) {
+export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
   function filtered(conn: Db, f: EventFilter, w: EventWindow, recurring?: boolean) {
     return conn.selectFrom('events').where((eb) => {
       const conds = [];
@@ -33,7 +33,7 @@ export function createEventsRepository(db: Kysely<DB>, textMatch?: TextMatcher) 
         conds.push(eb.or([eb('start_time', '>=', w.from), eb('end_time', '>', w.from)]));
       if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
       if (f.q !== undefined)
-        conds.push(textMatch ? textMatch('event', f.q) : matchesAllWords(eb, ['title', 'description', 'location'], f.q));
+        conds.push(textMatch('event', f.q));
       return eb.and(conds);
     });
   }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, MemoRow, MemoUpdate, NewMemoRow } from '../../db/schema.js';
-import { hasTag, matchesAllWords, offsetOf } from '../common/items.js';
+import { hasTag, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface MemoFilter {
@@ -11,13 +11,13 @@ export interface MemoFilter {
 export type MemosRepository = ReturnType<typeof createMemosRepository>;
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** `textMatch`: the search matcher for `q` (services.ts passes it); without it, a plain LIKE match. */
-export function createMemosRepository(db: Kysely<DB>, textMatch?: TextMatcher) {
+/** `textMatch` is the search index's matcher, so `q` means the same as in search. */
+export function createMemosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
   function filtered(conn: Db, f: MemoFilter) {
     return conn.selectFrom('memos').where((eb) => {
       const conds = [];
       if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
-      if (f.q !== undefined) conds.push(textMatch ? textMatch('memo', f.q) : matchesAllWords(eb, ['title', 'content', 'tags'], f.q));
+      if (f.q !== undefined) conds.push(textMatch('memo', f.q));
       return eb.and(conds);
     });
   }

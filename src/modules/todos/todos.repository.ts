@@ -1,6 +1,6 @@
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { DB, NewTodoRow, TodoRow, TodoUpdate } from '../../db/schema.js';
-import { hasTag, matchesAllWords, offsetOf } from '../common/items.js';
+import { hasTag, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface TodoFilter {
@@ -34,8 +34,8 @@ function ordered<Q extends SelectQueryBuilder<DB, 'todos', TodoRow>>(query: Q, o
 }
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** `textMatch`: the search matcher for `q` (services.ts passes it); without it, a plain LIKE match. */
-export function createTodosRepository(db: Kysely<DB>, textMatch?: TextMatcher) {
+/** `textMatch` is the search index's matcher, so `q` means the same as in search. */
+export function createTodosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
   function filtered(conn: Db, f: TodoFilter) {
     return conn.selectFrom('todos').where((eb) => {
       const conds = [];
@@ -47,7 +47,7 @@ export function createTodosRepository(db: Kysely<DB>, textMatch?: TextMatcher) {
       if (f.noDueDate) conds.push(eb('due_date', 'is', null));
       if (f.ids) conds.push(f.ids.length ? eb('id', 'in', f.ids) : eb.val(false));
       if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
-      if (f.q !== undefined) conds.push(textMatch ? textMatch('todo', f.q) : matchesAllWords(eb, ['title', 'description', 'tags'], f.q));
+      if (f.q !== undefined) conds.push(textMatch('todo', f.q));
       return eb.and(conds);
     });
   }
