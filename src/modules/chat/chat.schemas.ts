@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_PAGE, Nullable, Page, StringEnum, Timestamp } from '../common/schemas.js';
+import { MAX_PAGE, Nullable, Page, PageQuery, StringEnum, Timestamp } from '../common/schemas.js';
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 export const MESSAGE_TYPES = ['text', 'action_card', 'system'] as const;
@@ -54,8 +54,7 @@ export const ConversationPage = Page(Type.Ref(Conversation));
 export const MessagePage = Page(Type.Ref(Message));
 
 export const ConversationListQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  ...PageQuery(20, 100),
   archived: Type.Optional(Type.Boolean({ default: false })),
 });
 export type ConversationListQuery = Static<typeof ConversationListQuery>;
