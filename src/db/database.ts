@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { migrateToLatest } from './migrate.js';
@@ -22,7 +22,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function createDatabase(database: Config['database'], opts: { migrate?: boolean } = {}): Promise<Database> {
+export async function createDatabase(
+  database: Config['database'],
+  opts: { migrate?: boolean } = {},
+): Promise<Database> {
   const handle = database.kind === 'sqlite' ? openSqlite(database.file) : openPostgres(database.url);
   if (opts.migrate !== false) await migrateToLatest(handle.db, handle.dialect);
   return handle;
@@ -36,7 +39,7 @@ function openSqlite(file: string): Database {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -44,6 +47,29 @@ function openSqlite(file: string): Database {
     close: async () => {
       await db.destroy();
     },
+  };
+}
+
+/**
+ * Kysely prepares every query afresh; compiling the SQL costs about as much as running a
+ * small indexed read. The app issues a few hundred distinct statements, so recently used
+ * ones are kept (least recently used dropped first). Reusing a statement is safe: Kysely runs
+ * one query at a time on its single SQLite connection, and `all`/`run` finish synchronously.
+ */
+export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) cache.delete(sql);
+      else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+    close: () => sqlite.close(),
   };
 }
 

@@ -90,6 +90,26 @@ export function createAuthService(deps: AuthServiceDeps) {
     return { access_token: access.token, refresh_token: refresh.token, token_type: 'bearer', expires_in: deps.accessTtlSeconds };
   }
 
+  // Every API call presents the same access token until it is refreshed; checking its HMAC
+  // through WebCrypto each time costs more than the request's own query. A token that passed
+  // once is remembered (by its exact bytes) with its claims; its expiry is still checked on
+  // every use, and the session's liveness is checked by the caller as before.
+  const verifiedAccess = new Map<string, { sessionId: string; jti: string; exp: number }>();
+  const VERIFIED_ACCESS_MAX = 1_000;
+
+  async function decodeAccess(token: string) {
+    const known = verifiedAccess.get(token);
+    if (known) {
+      if (known.exp > clock.now().getTime() / 1000) return known;
+      verifiedAccess.delete(token);
+      throw unauthorized('Token expired');
+    }
+    const claims = await decode(token, 'access');
+    if (verifiedAccess.size >= VERIFIED_ACCESS_MAX) verifiedAccess.delete(verifiedAccess.keys().next().value!);
+    verifiedAccess.set(token, claims);
+    return claims;
+  }
+
   /** Verifies signature, expiry and type; anything else is a plain 401. */
   async function decode(token: string, type: TokenType) {
     try {
@@ -186,7 +206,7 @@ export function createAuthService(deps: AuthServiceDeps) {
 
     /** Checks an access token and that its session is still live. */
     async authenticate(token: string): Promise<AccessClaims> {
-      const claims = await decode(token, 'access');
+      const claims = await decodeAccess(token);
       const session = await repo.findSession(claims.sessionId);
       if (!session || session.revoked_at !== null) throw unauthorized('Session revoked');
       return { sessionId: session.id, expiresAt: new Date(claims.exp * 1000) };

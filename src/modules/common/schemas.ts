@@ -1,7 +1,12 @@
 /** TypeBox pieces every module's schemas share: the error body, pages, nullable fields. */
-import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * OpenAPI 3.0's `nullable`, not `anyOf [T, null]`: 3.0 has no null type, and the serializer
+ * answers `nullable` with a typeof check where `anyOf` made it run a validator per value.
+ */
+export const Nullable = <T extends TSchema>(schema: T): TUnsafe<Static<T> | null> =>
+  Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 
 export const ErrorResponse = Type.Object(
   {

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { expressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { DB, MemoRow, MemoUpdate, NewMemoRow } from '../../db/schema.js';
 import { hasTag, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
@@ -14,12 +14,13 @@ type Db = Kysely<DB> | Transaction<DB>;
 /** `textMatch` is the search index's matcher, so `q` means the same as in search. */
 export function createMemosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
   function filtered(conn: Db, f: MemoFilter) {
-    return conn.selectFrom('memos').where((eb) => {
-      const conds = [];
-      if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
-      if (f.q !== undefined) conds.push(textMatch('memo', f.q));
-      return eb.and(conds);
-    });
+    const eb = expressionBuilder<DB, 'memos'>();
+    const conds = [];
+    if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
+    if (f.q !== undefined) conds.push(textMatch('memo', f.q));
+    // No WHERE at all when unfiltered: SQLite then counts the table from its smallest index.
+    const query = conn.selectFrom('memos');
+    return conds.length ? query.where(eb.and(conds)) : query;
   }
   return {
     async insert(row: NewMemoRow, trx: Db = db): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
+import { expressionBuilder, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DB, NewTodoRow, TodoRow, TodoUpdate } from '../../db/schema.js';
 import { hasTag, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
@@ -23,13 +23,23 @@ export interface TodoOrder {
 
 export type TodosRepository = ReturnType<typeof createTodosRepository>;
 
+/** The filter only matches todos with a due date. */
+const dueDated = (f: TodoFilter) =>
+  f.dueAfter !== undefined || f.dueBefore !== undefined || f.dueStrictlyBefore !== undefined;
+
 /**
  * Stable order, ties broken by id. Only `due_date` can be null, and only it pays for the
- * nulls-last expression: on the other columns the plain order lets an index serve the page.
+ * nulls-last expression (not even it when the filter rules nulls out): the plain order lets an
+ * index serve the page.
  */
-function ordered<Q extends SelectQueryBuilder<DB, 'todos', TodoRow>>(query: Q, order: TodoOrder): Q {
+function ordered<Q extends SelectQueryBuilder<DB, 'todos', TodoRow>>(
+  query: Q,
+  order: TodoOrder,
+  f: TodoFilter,
+): Q {
   let q = query as SelectQueryBuilder<DB, 'todos', TodoRow>;
-  if (order.column === 'due_date') q = q.orderBy((eb) => eb.case().when('due_date', 'is', null).then(1).else(0).end());
+  if (order.column === 'due_date' && !dueDated(f))
+    q = q.orderBy((eb) => eb.case().when('due_date', 'is', null).then(1).else(0).end());
   return q.orderBy(order.column, order.direction).orderBy('id', order.direction) as Q;
 }
 type Db = Kysely<DB> | Transaction<DB>;
@@ -37,19 +47,20 @@ type Db = Kysely<DB> | Transaction<DB>;
 /** `textMatch` is the search index's matcher, so `q` means the same as in search. */
 export function createTodosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
   function filtered(conn: Db, f: TodoFilter) {
-    return conn.selectFrom('todos').where((eb) => {
-      const conds = [];
-      if (f.statuses?.length) conds.push(eb('status', 'in', f.statuses));
-      if (f.priorities?.length) conds.push(eb('priority', 'in', f.priorities));
-      if (f.dueAfter !== undefined) conds.push(eb('due_date', '>=', f.dueAfter));
-      if (f.dueBefore !== undefined) conds.push(eb('due_date', '<=', f.dueBefore));
-      if (f.dueStrictlyBefore !== undefined) conds.push(eb('due_date', '<', f.dueStrictlyBefore));
-      if (f.noDueDate) conds.push(eb('due_date', 'is', null));
-      if (f.ids) conds.push(f.ids.length ? eb('id', 'in', f.ids) : eb.val(false));
-      if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
-      if (f.q !== undefined) conds.push(textMatch('todo', f.q));
-      return eb.and(conds);
-    });
+    const eb = expressionBuilder<DB, 'todos'>();
+    const conds = [];
+    if (f.statuses?.length) conds.push(eb('status', 'in', f.statuses));
+    if (f.priorities?.length) conds.push(eb('priority', 'in', f.priorities));
+    if (f.dueAfter !== undefined) conds.push(eb('due_date', '>=', f.dueAfter));
+    if (f.dueBefore !== undefined) conds.push(eb('due_date', '<=', f.dueBefore));
+    if (f.dueStrictlyBefore !== undefined) conds.push(eb('due_date', '<', f.dueStrictlyBefore));
+    if (f.noDueDate) conds.push(eb('due_date', 'is', null));
+    if (f.ids) conds.push(f.ids.length ? eb('id', 'in', f.ids) : eb.val(false));
+    if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
+    if (f.q !== undefined) conds.push(textMatch('todo', f.q));
+    // No WHERE at all when unfiltered: SQLite then counts the table from its smallest index.
+    const query = conn.selectFrom('todos');
+    return conds.length ? query.where(eb.and(conds)) : query;
   }
 
   return {
@@ -69,10 +80,7 @@ export function createTodosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
     /** A page in a stable order (ties broken by id); nulls sort last either way. */
     async list(f: TodoFilter, order: TodoOrder, page: number, limit: number, trx: Db = db) {
       const [rows, count] = await Promise.all([
-        ordered(filtered(trx, f).selectAll(), order)
-          .limit(limit)
-          .offset(offsetOf(page, limit))
-          .execute(),
+        ordered(filtered(trx, f).selectAll(), order, f).limit(limit).offset(offsetOf(page, limit)).execute(),
         filtered(trx, f)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow(),
@@ -86,9 +94,7 @@ export function createTodosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
       return Number(r.n);
     },
     async all(f: TodoFilter, order: TodoOrder, max: number, trx: Db = db): Promise<TodoRow[]> {
-      return ordered(filtered(trx, f).selectAll(), order)
-        .limit(max)
-        .execute();
+      return ordered(filtered(trx, f).selectAll(), order, f).limit(max).execute();
     },
   };
 }
