@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import SQLite from 'better-sqlite3';
-import type { ConversationRow, EventRow, MemoRow, MessageRow, TodoRow } from '../src/db/schema.js';
+import type { ConversationRow, MemoRow, MessageRow, EventRow, TodoRow } from '../src/db/schema.js';
 import { newId } from '../src/lib/ids.js';
 import { endOfLocalDay, nextLocalMidnight, startOfLocalDay } from '../src/lib/time.js';
 import { validateSeries } from '../src/modules/events/recurrence.js';
@@ -531,7 +531,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<Manifest> 
   // Events: a year back, half a year ahead; 10% recurring, 10% all-day.
   const canonical = new Map<string, string>();
   let recurring = 0;
-  let events: EventRow[] = [];
+  let events: Omit<EventRow, 'span_ms'>[] = [];
   for (let i = 0; i < n.events; i++) {
     const korean = rand.chance(0.1);
     const allDay = rand.chance(0.1);
@@ -554,7 +554,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<Manifest> 
       recurring += 1;
     }
     const created = new Date(Math.min(now.getTime(), start.getTime() - rand.int(0, 30) * DAY));
-    const row: EventRow = {
+    const row: Omit<EventRow, 'span_ms'> = {
       id: newId('evt'),
       title: maybeRare(text.title(korean)),
       description: rand.chance(0.4) ? text.text(rand.int(6, 30), korean) : null,

@@ -23,7 +23,8 @@ import { rebuildPostgresSearch } from '../db/migrations/0004_postgres_search.js'
 
 const BATCH_ROWS = 500;
 /** Bookkeeping of Kysely and PostgreSQL's own index: never copied. */
-const SKIPPED = new Set(['kysely_migration', 'kysely_migration_lock', 'search_docs']);
+// Derived state, made by the migrations: the search documents and the series counter.
+const SKIPPED = new Set(['kysely_migration', 'kysely_migration_lock', 'search_docs', 'series_generation']);
 /** Triggers that keep `search_docs` in step; off during the copy, the index is rebuilt after it. */
 const SEARCH_SOURCES = ['todos', 'events', 'memos', 'messages'];
 

@@ -58,6 +58,8 @@ export interface EventsTable {
   recurrence_rule: string | null;
   /** The zone the series repeats in (its wall clock), fixed when written. */
   timezone: string;
+  /** end - start in ms (0 without an end), kept by the database (migration 0005): never written. */
+  span_ms: Generated<number>;
   tags: string;
   conversation_id: string | null;
   message_id: string | null;
@@ -167,6 +169,13 @@ export interface JobStateTable {
   last_run_at: string;
 }
 
+/** One row (id 1), bumped by triggers on each write to a recurring series (migration 0005). */
+export interface SeriesGenerationTable {
+  id: number;
+  /** A bigint: PostgreSQL hands it back as a string. */
+  n: number | string;
+}
+
 export interface DB {
   settings: SettingsTable;
   sessions: SessionsTable;
@@ -183,6 +192,7 @@ export interface DB {
   agent_tasks: AgentTasksTable;
   job_state: JobStateTable;
   notification_keys: NotificationKeysTable;
+  series_generation: SeriesGenerationTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;

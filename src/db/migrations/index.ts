@@ -9,6 +9,8 @@ import { initialSchema } from './0001_initial.js';
 import { searchIndex } from './0002_search.js';
 import { notificationKeys } from './0003_notification_keys.js';
 import { postgresSearch } from './0004_postgres_search.js';
+import { eventReads } from './0005_event_reads.js';
+import { searchSpeed } from './0006_search_speed.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -16,5 +18,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002_search': searchIndex(dialect),
     '0003_notification_keys': notificationKeys(dialect),
     '0004_postgres_search': postgresSearch(dialect),
+    '0005_event_reads': eventReads(dialect),
+    '0006_search_speed': searchSpeed(dialect),
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { expressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { DB, EventRow, EventUpdate, NewEventRow } from '../../db/schema.js';
 import { hasTag, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
@@ -16,6 +16,8 @@ export interface EventFilter {
 export interface EventWindow {
   from?: string;
   to?: string;
+  /** No event starting earlier overlaps the window (set from the longest one-off event). */
+  startsFrom?: string;
 }
 
 export type EventsRepository = ReturnType<typeof createEventsRepository>;
@@ -24,18 +26,19 @@ type Db = Kysely<DB> | Transaction<DB>;
 /** `textMatch` is the search index's matcher, so `q` means the same as in search. */
 export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
   function filtered(conn: Db, f: EventFilter, w: EventWindow, recurring?: boolean) {
-    return conn.selectFrom('events').where((eb) => {
-      const conds = [];
-      if (recurring === true) conds.push(eb('recurrence_rule', 'is not', null));
-      if (recurring === false) conds.push(eb('recurrence_rule', 'is', null));
-      if (w.to !== undefined) conds.push(eb('start_time', '<', w.to));
-      if (w.from !== undefined)
-        conds.push(eb.or([eb('start_time', '>=', w.from), eb('end_time', '>', w.from)]));
-      if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
-      if (f.q !== undefined)
-        conds.push(textMatch('event', f.q));
-      return eb.and(conds);
-    });
+    const eb = expressionBuilder<DB, 'events'>();
+    const conds = [];
+    if (recurring === true) conds.push(eb('recurrence_rule', 'is not', null));
+    if (recurring === false) conds.push(eb('recurrence_rule', 'is', null));
+    if (w.to !== undefined) conds.push(eb('start_time', '<', w.to));
+    if (w.startsFrom !== undefined) conds.push(eb('start_time', '>=', w.startsFrom));
+    if (w.from !== undefined)
+      conds.push(eb.or([eb('start_time', '>=', w.from), eb('end_time', '>', w.from)]));
+    if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
+    if (f.q !== undefined) conds.push(textMatch('event', f.q));
+    // No WHERE at all when unfiltered: SQLite then counts the table from its smallest index.
+    const query = conn.selectFrom('events');
+    return conds.length ? query.where(eb.and(conds)) : query;
   }
 
   async function page(
@@ -61,6 +64,22 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
     return { rows, total: Number(count.n) };
   }
 
+  /**
+   * A one-off event overlapping [from, ...) starts at most the longest one-off's length before
+   * `from`: that lower bound turns "everything that started before the window's end" into an
+   * index range (events_one_off_start). The longest length is one index probe (events_one_off_span).
+   */
+  async function bounded(w: EventWindow, trx: Db): Promise<EventWindow> {
+    if (w.from === undefined) return w;
+    const row = await trx
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('span_ms').as('longest'))
+      .where('recurrence_rule', 'is', null)
+      .executeTakeFirst();
+    const longest = Number(row?.longest ?? 0);
+    return { ...w, startsFrom: new Date(Date.parse(w.from) - longest).toISOString() };
+  }
+
   return {
     async insert(row: NewEventRow, trx: Db = db): Promise<void> {
       await trx.insertInto('events').values(row).execute();
@@ -81,15 +100,28 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
     },
     /** The first `limit` one-off events overlapping the window, by start, id; and how many there are. */
     async oneOffs(f: EventFilter, w: EventWindow, limit: number, trx: Db = db) {
-      return page(f, w, false, limit, 0, trx);
+      return page(f, await bounded(w, trx), false, limit, 0, trx);
     },
     /** Every one-off event overlapping the window, by start, id. */
     async oneOffsAll(f: EventFilter, w: EventWindow, trx: Db = db): Promise<EventRow[]> {
-      return filtered(trx, f, w, false).selectAll().orderBy('start_time').orderBy('id').execute();
+      return filtered(trx, f, await bounded(w, trx), false)
+        .selectAll()
+        .orderBy('start_time')
+        .orderBy('id')
+        .execute();
     },
-    /** Every recurring series whose first start is before `to` (expanded by the service). */
-    async recurringBefore(f: EventFilter, to: string, trx: Db = db): Promise<EventRow[]> {
+    /** Every recurring series (whose first start is before `to`, if given), by first start. */
+    async recurringBefore(f: EventFilter, to?: string, trx: Db = db): Promise<EventRow[]> {
       return filtered(trx, f, { to }, true).selectAll().orderBy('start_time').orderBy('id').execute();
+    },
+    /** Moves whenever any recurring series is written (triggers of migration 0005). */
+    async seriesGeneration(trx: Db = db): Promise<string> {
+      const row = await trx
+        .selectFrom('series_generation')
+        .select('n')
+        .where('id', '=', 1)
+        .executeTakeFirstOrThrow();
+      return String(row.n);
     },
     /** All events, for the calendar feed. */
     async all(trx: Db = db): Promise<EventRow[]> {

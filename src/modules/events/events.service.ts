@@ -28,6 +28,7 @@ import {
   validateSeries,
   type Occurrence,
 } from './recurrence.js';
+import { createSeriesCache } from './series-cache.js';
 
 /** The longest window GET /api/events expands recurrences over. */
 const MAX_WINDOW_DAYS = 366;
@@ -50,7 +51,7 @@ export interface EventPage {
   limit: number;
 }
 
-export function toEvent(row: EventRow): Event {
+export function toEvent(row: StoredEvent): Event {
   return {
     id: row.id,
     title: row.title,
@@ -73,6 +74,9 @@ export function toEvent(row: EventRow): Event {
  * One occurrence before it becomes an API object: a window can hold tens of thousands, of which
  * a page shows fifty, so only the page is materialised.
  */
+/** A row as the service writes it: `span_ms` is the database's own. */
+type StoredEvent = Omit<EventRow, 'span_ms'>;
+
 interface Slot {
   /** Start in ms: orders like the ISO text. */
   at: number;
@@ -90,7 +94,7 @@ function bySlot(a: Slot, b: Slot): number {
 }
 
 /** The first `n` slots of two sorted lists, merged. */
-function mergeSorted(a: Slot[], b: Slot[], n: number): Slot[] {
+function mergeSorted(a: readonly Slot[], b: readonly Slot[], n: number): Slot[] {
   const out: Slot[] = [];
   let i = 0;
   let j = 0;
@@ -210,8 +214,16 @@ export function createEventsService(deps: EventsServiceDeps) {
     }));
   }
 
+  const allSeries = createSeriesCache<Slot>({
+    generation: () => repo.seriesGeneration(),
+    load: () => repo.recurringBefore({}),
+    expand: slotsOf,
+    order: bySlot,
+  });
+
   /** The recurring series' occurrences overlapping [from, to), sorted. */
-  async function recurringBetween(filter: EventFilter, from: Date, to: Date): Promise<Slot[]> {
+  async function recurringBetween(filter: EventFilter, from: Date, to: Date): Promise<readonly Slot[]> {
+    if (filter.tag === undefined && filter.q === undefined) return allSeries.between(from, to);
     const series = await repo.recurringBefore(filter, to.toISOString());
     return series.flatMap((row) => slotsOf(row, from, to)).sort(bySlot);
   }
@@ -252,7 +264,7 @@ export function createEventsService(deps: EventsServiceDeps) {
       const end = input.end_time == null ? null : readEnd(input.end_time, start, allDay, zone);
       const times = settle(start, end, allDay, input.recurrence_rule ?? null, zone);
       const now = clock.now().toISOString();
-      const row: EventRow = {
+      const row: StoredEvent = {
         id: newId('evt'),
         title: input.title.trim() || input.title,
         description: input.description ?? null,

@@ -643,3 +643,105 @@ describe('iCalendar', () => {
     expect((await s.raw('GET', `/api/calendar.ics?key=${second.json.key}`)).status).toBe(200);
   });
 });
+
+describe('one-off events of any length', () => {
+  it('lists an event that began long before the window and is still going, also one written elsewhere', async () => {
+    const own = await startTestServer({ timezone: SEOUL, now: '2026-02-20T00:00:00Z' });
+    const window = 'start_after=2026-06-10&start_before=2026-06-11';
+    const titles = async () =>
+      (await own.request('GET', `/api/events?${window}`)).json.items.map((i: any) => i.title).sort();
+    try {
+      const create = (body: Record<string, unknown>) => own.request('POST', '/api/events', body);
+      expect(
+        (await create({ title: 'Short', start_time: '2026-06-10T10:00', end_time: '2026-06-10T11:00' }))
+          .status,
+      ).toBe(201);
+      expect(
+        (await create({ title: 'Ended', start_time: '2026-06-01T10:00', end_time: '2026-06-09T11:00' }))
+          .status,
+      ).toBe(201);
+      expect((await create({ title: 'Trip', start_time: '2026-06-01', end_time: '2026-06-12' })).status).toBe(
+        201,
+      );
+      expect(await titles()).toEqual(['Short', 'Trip']);
+      const other = await createDatabase(own.config.database, { migrate: false });
+      try {
+        const row = (
+          await own.request('POST', '/api/events', { title: 'Sabbatical', start_time: '2026-07-01' })
+        ).json;
+        await other.db
+          .updateTable('events')
+          .set({ start_time: '2026-01-01T00:00:00.000Z', end_time: '2026-12-31T00:00:00.000Z' })
+          .where('id', '=', row.id)
+          .execute();
+      } finally {
+        await other.close();
+      }
+      expect(await titles()).toEqual(['Sabbatical', 'Short', 'Trip']);
+      const today = await own.request('GET', '/api/today');
+      expect(today.json.today_events.map((e: any) => e.title)).toEqual(['Sabbatical']);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('series kept in memory between writes', () => {
+  it('answers every read with the series as last written, by this server or anyone else', async () => {
+    const own = await startTestServer({ timezone: SEOUL, now: '2026-02-20T00:00:00Z' });
+    const week = 'start_after=2026-03-02&start_before=2026-03-08';
+    const titles = async () =>
+      (await own.request('GET', `/api/events?${week}`)).json.items.map(
+        (i: any) => `${i.title} ${localOf(i.start_time, SEOUL)}`,
+      );
+    const today = async () =>
+      (await own.request('GET', '/api/today')).json.today_events.map((i: any) => i.title);
+    try {
+      const created = await own.request('POST', '/api/events', {
+        title: 'Run',
+        start_time: '2026-02-02T07:00',
+        recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO,TH',
+      });
+      expect(await titles()).toEqual(['Run Mon 2026-03-02 07:00', 'Run Thu 2026-03-05 07:00']);
+      expect(await titles()).toEqual(['Run Mon 2026-03-02 07:00', 'Run Thu 2026-03-05 07:00']);
+
+      await own.request('PATCH', `/api/events/${created.json.id}`, {
+        recurrence_rule: 'FREQ=WEEKLY;BYDAY=TU',
+      });
+      expect(await titles()).toEqual(['Run Tue 2026-03-03 07:00']);
+
+      // Another process (a second server instance, a CLI) writes to the same database.
+      const other = await createDatabase(own.config.database, { migrate: false });
+      try {
+        await other.db
+          .updateTable('events')
+          .set({ title: 'Swim', updated_at: new Date().toISOString() })
+          .where('id', '=', created.json.id)
+          .execute();
+        expect(await titles()).toEqual(['Swim Tue 2026-03-03 07:00']);
+        // 2026-02-20 is a Friday: a daily series written elsewhere shows up in today.
+        expect(await today()).toEqual([]);
+        await other.db
+          .updateTable('events')
+          .set({ recurrence_rule: 'FREQ=DAILY' })
+          .where('id', '=', created.json.id)
+          .execute();
+        expect(await today()).toEqual(['Swim']);
+        await other.db.deleteFrom('events').where('id', '=', created.json.id).execute();
+        expect(await titles()).toEqual([]);
+        expect(await today()).toEqual([]);
+      } finally {
+        await other.close();
+      }
+
+      await own.request('POST', '/api/events', {
+        title: 'Yoga',
+        start_time: '2026-03-01T18:00',
+        recurrence_rule: 'FREQ=DAILY;COUNT=3',
+      });
+      expect(await titles()).toEqual(['Yoga Mon 2026-03-02 18:00', 'Yoga Tue 2026-03-03 18:00']);
+    } finally {
+      await own.close();
+    }
+  });
+});

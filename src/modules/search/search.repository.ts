@@ -1,11 +1,13 @@
 /**
  * All search SQL. What differs between databases sits behind `SearchBackend`: SQLite uses the
- * FTS5 index of migration 0002 (bm25 over one table, so scores are comparable across types);
+ * FTS5 index of migrations 0002 and 0006 (bm25 over one table, so scores are comparable across
+ * types);
  * PostgreSQL uses the tsvector + pg_trgm index of migration 0004 (`search_docs`). A portable
  * LIKE scan over the item tables remains for databases with neither.
  */
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/database.js';
+import { DOC_TYPE_BITS } from '../../db/migrations/0006_search_speed.js';
 import type { DB } from '../../db/schema.js';
 import {
   charLength,
@@ -117,12 +119,69 @@ interface Fts5Plan {
   where: RawBuilder<unknown>[];
   /** Terms the snippet of `table` does not mark itself. */
   markLater: string[];
+  /**
+   * The MATCH merges the lists of every term a word prefixes each time it runs (a word of a
+   * length without a prefix index, migration 0006): snippets are then taken in the ranking pass
+   * (a few microseconds a row) rather than by running the MATCH again for the page.
+   */
+  snippetsWhileRanking: boolean;
+}
+
+/** The word lengths search_fts keeps prefix indexes for (migration 0006). */
+const INDEXED_PREFIX_LENGTHS = new Set([2, 3]);
+
+/**
+ * How many matches one SQLite search ranks: the newest ones. With more matches, a page holds
+ * the best of the newest RANK_WINDOW and `total` is RANK_WINDOW (docs/DECISIONS.md "Search").
+ */
+export const RANK_WINDOW = 300;
+
+/** A match of the window: its document id (rowid) and its rank (lower is better). */
+interface Candidate {
+  rid: number;
+  r: number;
+  /** Set when the plan takes snippets while ranking. */
+  item_title?: string;
+  snippet?: string;
+}
+
+interface DocRow {
+  rid: number;
+  type: HitType;
+  item_id: string;
+  created_at: string;
+  conversation_id: string | null;
+  conversation_title: string | null;
+}
+
+interface TextRow {
+  rid: number;
+  item_title: string;
+  snippet: string | null;
+  body: string | null;
+  extra: string | null;
+}
+
+/** FTS5's excerpt of the best column: 16 tokens around the matches, marked `**`. */
+const SNIPPET = (table: RawBuilder<unknown>) => sql`snippet(${table}, -1, '**', '**', '…', 16)`;
+
+/** Best rank first; equal ranks newest first, then by item id, as the spec's order. */
+function byRank(a: Candidate & { doc: DocRow }, b: Candidate & { doc: DocRow }): number {
+  if (a.r !== b.r) return a.r - b.r;
+  if (a.doc.created_at !== b.doc.created_at) return a.doc.created_at < b.doc.created_at ? 1 : -1;
+  if (a.doc.item_id !== b.doc.item_id) return a.doc.item_id < b.doc.item_id ? 1 : -1;
+  return 0;
 }
 
 /**
  * SQLite FTS5. Words go to the unicode61 index as quoted prefixes. Terms in scripts without
  * spaces go to the trigram table as substrings (3+ characters through its index; shorter
  * ones by a scan bounded to the rows that contain such a script at all).
+ *
+ * Document ids follow `created_at` and carry the type in their low two bits (migration 0006),
+ * so the newest matches of some types are the first rows of a `rowid desc` walk, which FTS5
+ * stops after the window. What costs per match is then only bm25's document frequency of each
+ * word (one pass over its list inside FTS5); snippets and item rows are read for the page only.
  */
 function createFts5Backend(db: Kysely<DB>): SearchBackend {
   const col = (table: string, c: string) => sql.raw(`${table}.${c}`);
@@ -134,89 +193,153 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
     if (terms.words.length > 0) {
       const match = prefixMatch(terms.words);
       const where: RawBuilder<unknown>[] = [sql`search_fts match ${match}`];
+      // `+rowid`: a filter on the rows the word index yields, not a lookup per trigram match.
       if (long.length > 0)
         where.push(
-          sql`search_fts.rowid in (select rowid from search_trigram where search_trigram match ${substringMatch(long)})`,
+          sql`+search_fts.rowid in (select rowid from search_trigram where search_trigram match ${substringMatch(long)})`,
         );
       if (short.length > 0)
         where.push(
           sql`exists (select 1 from search_trigram t where t.rowid = search_fts.rowid and ${containsAll(cols('t'), short)})`,
         );
-      return { table: 'search_fts', match, where, markLater: terms.substrings };
+      return {
+        table: 'search_fts',
+        match,
+        where,
+        markLater: terms.substrings,
+        snippetsWhileRanking: terms.words.some((w) => !INDEXED_PREFIX_LENGTHS.has(charLength(w))),
+      };
     }
     if (long.length > 0) {
       const match = substringMatch(long);
       const where: RawBuilder<unknown>[] = [sql`search_trigram match ${match}`];
       if (short.length > 0) where.push(containsAll(cols('search_trigram'), short));
-      return { table: 'search_trigram', match, where, markLater: short };
+      return { table: 'search_trigram', match, where, markLater: short, snippetsWhileRanking: false };
     }
     return {
       table: 'search_trigram',
       match: null,
       where: [containsAll(cols('search_trigram'), short)],
       markLater: short,
+      snippetsWhileRanking: false,
     };
+  }
+
+  /** The newest matches (at most one more than the window), each with its rank. */
+  async function newestMatches(p: Fts5Plan, terms: SearchTerms, types: readonly HitType[]) {
+    const T = sql.raw(p.table);
+    const where = [...p.where];
+    if (types.length < HIT_TYPES.length)
+      where.push(sql`(${T}.rowid & 3) in (${sql.join(types.map((t) => sql.lit(DOC_TYPE_BITS[t])))})`);
+    const rank =
+      p.match === null
+        ? containsRank(
+            { title: col(p.table, 'title'), body: col(p.table, 'body'), extra: col(p.table, 'extra') },
+            terms.substrings,
+          )
+        : sql<number>`bm25(${T}, ${sql.raw(`${WEIGHT.title}.0, ${WEIGHT.body}.0, ${WEIGHT.extra}.0`)})`;
+    const text = p.snippetsWhileRanking ? sql`, ${T}.title as item_title, ${SNIPPET(T)} as snippet` : sql``;
+    const { rows } = await sql<Candidate>`select ${T}.rowid as rid, ${rank} as r ${text} from ${T}
+      where ${sql.join(where, sql` and `)}
+      order by ${T}.rowid desc limit ${RANK_WINDOW + 1}`.execute(db);
+    return rows;
+  }
+
+  /** Type, item, time and conversation of some documents (a JSON list of ids keeps one statement). */
+  async function docs(ids: number[]): Promise<Map<number, DocRow>> {
+    const { rows } = await sql<DocRow>`select d.id as rid, d.type, d.item_id, d.created_at, d.conversation_id,
+        c.title as conversation_title
+      from search_docs d left join conversations c on c.id = d.conversation_id
+      where d.id in (select value from json_each(${JSON.stringify(ids)}))`.execute(db);
+    return new Map(rows.map((d) => [d.rid, d]));
+  }
+
+  /** Titles and snippets of the page's documents. */
+  async function texts(p: Fts5Plan, ids: number[]): Promise<Map<number, TextRow>> {
+    const T = sql.raw(p.table);
+    const list = JSON.stringify(ids);
+    const query =
+      p.match === null
+        ? sql<TextRow>`select rowid as rid, title as item_title, null as snippet, body, extra from search_trigram
+            where rowid in (select value from json_each(${list}))`
+        : // One MATCH cursor over the page's id range (snippet() needs it); `+rowid` keeps the id
+          // list a filter, so FTS5 does not restart the query once per id. The bounds are cast:
+          // FTS5 ignores a rowid bound bound as a float (JavaScript numbers beyond 32 bits).
+          sql<TextRow>`select ${T}.rowid as rid, ${T}.title as item_title,
+              ${SNIPPET(T)} as snippet, null as body, null as extra
+            from ${T}
+            where ${T} match ${p.match}
+              and ${T}.rowid between cast(${Math.min(...ids)} as integer) and cast(${Math.max(...ids)} as integer)
+              and +${T}.rowid in (select value from json_each(${list}))`;
+    const { rows } = await query.execute(db);
+    return new Map(rows.map((t) => [t.rid, t]));
   }
 
   return {
     async page(terms, types, limit, offset) {
       if (isEmpty(terms)) return { rows: [], total: 0 };
       const p = plan(terms);
-      const T = sql.raw(p.table);
-      const where = [...p.where];
-      if (types.length < HIT_TYPES.length) where.push(sql`d.type in (${sql.join([...types])})`);
-      const conds = sql.join(where, sql` and `);
-      const rank =
-        p.match === null
-          ? containsRank(
-              { title: col(p.table, 'title'), body: col(p.table, 'body'), extra: col(p.table, 'extra') },
-              terms.substrings,
-            )
-          : sql<number>`bm25(${T}, ${sql.raw(`${WEIGHT.title}.0, ${WEIGHT.body}.0, ${WEIGHT.extra}.0`)})`;
-      // Rank every match cheaply, then build snippets for the page only.
-      const top = sql`select ${T}.rowid as rid, ${rank} as bm25_rank, d.created_at as created_at, d.item_id as item_id
-        from ${T} join search_docs d on d.id = ${T}.rowid
-        where ${conds}
-        order by bm25_rank, d.created_at desc, d.item_id desc
-        limit ${limit} offset ${offset}`;
-      const shown =
-        p.match === null
-          ? sql`null as snippet, ${T}.body as body, ${T}.extra as extra`
-          : sql`snippet(${T}, -1, '**', '**', '…', 16) as snippet, null as body, null as extra`;
-      const [page, count] = await Promise.all([
-        sql<RawHit>`with top as (${top})
-          select d.type, d.item_id, d.created_at, d.conversation_id, ${T}.title as item_title,
-                 c.title as conversation_title, top.bm25_rank, ${shown}
-          from top cross join ${T}
-          join search_docs d on d.id = top.rid
-          left join conversations c on c.id = d.conversation_id
-          where ${T}.rowid = top.rid ${p.match === null ? sql`` : sql`and ${T} match ${p.match}`}
-          order by top.bm25_rank, top.created_at desc, top.item_id desc`.execute(db),
-        sql<{
-          n: number;
-        }>`select count(*) as n from ${T} join search_docs d on d.id = ${T}.rowid where ${conds}`.execute(db),
-      ]);
-      const rows = page.rows.map((r): HitRow => {
+      const ranked = (await newestMatches(p, terms, types))
+        .slice(0, RANK_WINDOW)
+        .sort((a, b) => a.r - b.r || b.rid - a.rid);
+      const total = ranked.length;
+      const end = Math.min(offset + limit, total);
+      if (offset >= end) return { rows: [], total };
+
+      // Ids follow created_at to the minute only: widen the page to whole runs of equal rank and
+      // order those by created_at itself.
+      let from = offset;
+      while (from > 0 && ranked[from - 1]!.r === ranked[offset]!.r) from--;
+      let to = end;
+      while (to < total && ranked[to]!.r === ranked[end - 1]!.r) to++;
+      const run = ranked.slice(from, to);
+      const found = await docs(run.map((c) => c.rid));
+      // A document deleted since the first read is left out.
+      const shown = run
+        .flatMap((c) => {
+          const doc = found.get(c.rid);
+          return doc ? [{ ...c, doc }] : [];
+        })
+        .sort(byRank)
+        .slice(offset - from, end - from);
+      if (shown.length === 0) return { rows: [], total };
+      const text = p.snippetsWhileRanking
+        ? new Map(
+            shown.map((h): [number, TextRow] => [
+              h.rid,
+              { rid: h.rid, item_title: h.item_title!, snippet: h.snippet!, body: null, extra: null },
+            ]),
+          )
+        : await texts(
+            p,
+            shown.map((h) => h.rid),
+          );
+
+      const rows = shown.flatMap(({ r, rid, doc }): HitRow[] => {
+        const t = text.get(rid);
+        if (!t) return [];
         const snippet =
-          r.snippet !== null
-            ? markTerms(r.snippet, p.markLater)
+          t.snippet !== null
+            ? markTerms(t.snippet, p.markLater)
             : excerpt(
-                [r.body, r.item_title, r.extra].find(
-                  (text) => text && p.markLater.some((t) => text.toLowerCase().includes(t)),
-                ) ?? r.item_title,
+                [t.body, t.item_title, t.extra].find(
+                  (s) => s && p.markLater.some((term) => s.toLowerCase().includes(term)),
+                ) ?? t.item_title,
                 p.markLater,
               );
-        return {
-          type: r.type,
-          id: r.item_id,
-          title: r.type === 'message' ? (r.conversation_title ?? '') : r.item_title,
-          snippet,
-          score: toScore(r.bm25_rank),
-          created_at: r.created_at,
-          conversation_id: r.type === 'message' ? r.conversation_id : null,
-        };
+        return [
+          {
+            type: doc.type,
+            id: doc.item_id,
+            title: doc.type === 'message' ? (doc.conversation_title ?? '') : t.item_title,
+            snippet,
+            score: toScore(r),
+            created_at: doc.created_at,
+            conversation_id: doc.type === 'message' ? doc.conversation_id : null,
+          },
+        ];
       });
-      return { rows, total: Number(count.rows[0]?.n ?? 0) };
+      return { rows, total };
     },
 
     matches(type, terms, idColumn) {
@@ -224,7 +347,7 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
       const p = plan(terms);
       const T = sql.raw(p.table);
       return sql<SqlBool>`${sql.ref(idColumn)} in (select d.item_id from ${T} join search_docs d on d.id = ${T}.rowid
-        where d.type = ${type} and ${sql.join(p.where, sql` and `)})`;
+        where (${T}.rowid & 3) = ${sql.lit(DOC_TYPE_BITS[type])} and ${sql.join(p.where, sql` and `)})`;
     },
   };
 }
@@ -306,7 +429,9 @@ export function createPortableSearchBackend(db: Kysely<DB>): SearchBackend {
 }
 
 /** ts_rank weights {D, C, B, A}: body, (unused), extra, title; the same 1 : 3 : 10 as bm25 above. */
-const TS_WEIGHTS = sql.raw(`'{${WEIGHT.body / WEIGHT.title}, 0, ${WEIGHT.extra / WEIGHT.title}, 1}'::float4[]`);
+const TS_WEIGHTS = sql.raw(
+  `'{${WEIGHT.body / WEIGHT.title}, 0, ${WEIGHT.extra / WEIGHT.title}, 1}'::float4[]`,
+);
 // One fragment: the words around the best match (not only those after it), like FTS5's snippet().
 const HEADLINE_OPTIONS = 'StartSel=**, StopSel=**, MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1';
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../db/database.js';
 import { migrations } from '../../db/migrations/index.js';
 import { parseSearchText } from './query.js';
-import { createPortableSearchBackend, HIT_TYPES } from './search.repository.js';
+import { createPortableSearchBackend, HIT_TYPES, RANK_WINDOW } from './search.repository.js';
 import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
 
 interface Hit {
@@ -413,6 +413,75 @@ describe('search', () => {
     expect(byDefault.json.items).toHaveLength(20);
   });
 
+  it(`ranks the ${RANK_WINDOW} newest matches when there are more, and says so in total`, async () => {
+    // Oldest: the best match of all (a title hit), then RANK_WINDOW + 1 weak matches (body only,
+    // in long messages, a minute apart) written newest first: the window follows created_at,
+    // not the order of the writes (to the minute: DECISIONS.md).
+    const oldBest = await post('/api/todos', { title: 'Gribble gribble' });
+    const start = s.clock.now().getTime() + 60_000;
+    const at = (i: number) => new Date(start + i * 60_000).toISOString();
+    seq += 1;
+    const conv = `conv_test${seq}`;
+    await direct.db
+      .insertInto('conversations')
+      .values({ id: conv, title: 'Gribble chat', is_archived: 0, created_at: at(0), updated_at: at(0) })
+      .execute();
+    const weak = Array.from({ length: RANK_WINDOW + 1 }, (_, i) => ({
+      id: `msg_gribble_${String(i).padStart(4, '0')}`,
+      conversation_id: conv,
+      role: 'user',
+      content: `a long note that mentions gribble once among many other words ${'and more words '.repeat(8)}`,
+      message_type: 'text',
+      status: 'complete',
+      intent: null,
+      metadata: null,
+      created_at: at(i),
+    }));
+    await direct.db
+      .insertInto('messages')
+      .values([...weak].reverse())
+      .execute();
+    s.clock.advance(start + (RANK_WINDOW + 10) * 60_000 - s.clock.now().getTime());
+    const newBest = await post('/api/todos', { title: 'Gribble plan' });
+
+    // 303 matches. SQLite ranks a window: the newest todo and the 299 newest messages. PostgreSQL
+    // ranks them all (DECISIONS.md, "Search"), so the old best match leads there.
+    const bounded = direct.dialect === 'sqlite';
+    const expected = bounded ? RANK_WINDOW : RANK_WINDOW + 3;
+    const pages = Math.ceil(expected / 20);
+    const seen: Hit[] = [];
+    for (let page = 1; page <= pages + 1; page++) {
+      const res = await find('gribble', { page, limit: 20 });
+      expect(res.total).toBe(expected);
+      expect(res.items).toHaveLength(page < pages ? 20 : page === pages ? expected - 20 * (pages - 1) : 0);
+      seen.push(...res.items);
+    }
+    const ids = seen.map((h) => h.id);
+    expect(new Set(ids).size).toBe(expected);
+    expect(ids).toContain(weak[2]!.id);
+    if (bounded) {
+      expect(seen[0]!.id).toBe(newBest.id);
+      expect(ids).not.toContain(oldBest.id);
+      expect(ids).not.toContain(weak[0]!.id);
+      expect(ids).not.toContain(weak[1]!.id);
+    } else {
+      expect(seen[0]!.id).toBe(oldBest.id);
+      expect(ids).toContain(weak[0]!.id);
+    }
+    const scores = seen.map((h) => h.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+
+    // Fewer matches of the asked types than the window: all of them, exactly counted.
+    const todos = await find('gribble', { types: 'todos' });
+    expect(todos.total).toBe(2);
+    expect(todos.items.map((h) => h.id)).toEqual([oldBest.id, newBest.id]); // the word twice ranks first
+    // The list filters are not bounded.
+    const listed = (await s.request('GET', '/api/todos?q=gribble&limit=100')).json.items as Array<{
+      id: string;
+    }>;
+    expect(listed.map((t) => t.id).sort()).toEqual([oldBest.id, newBest.id].sort());
+  });
+
   it('uses the same matcher for the q filters of todos and memos', async () => {
     const todo = await post('/api/todos', {
       title: 'Prepare VLA slides',
@@ -490,6 +559,79 @@ describe('search', () => {
 });
 
 describe('search index migration', () => {
+  it('renumbers an index made before 0006 by time, with the type in the low bits', async () => {
+    const dataDir = makeTempDir();
+    const old = await createDatabase(
+      { kind: 'sqlite', file: path.join(dataDir, 'clawchat.db') },
+      { migrate: false },
+    );
+    const names = Object.keys(migrations('sqlite'));
+    const before = names[names.indexOf('0006_search_speed') - 1]!;
+    const migrator = new Migrator({
+      db: old.db,
+      provider: { getMigrations: async () => migrations('sqlite') },
+    });
+    expect((await migrator.migrateTo(before)).error).toBeUndefined();
+    // Written out of time order: ids from 0002 follow the writes.
+    const item = (at: string) => ({
+      conversation_id: null,
+      message_id: null,
+      created_at: at,
+      updated_at: at,
+    });
+    await old.db
+      .insertInto('memos')
+      .values({
+        id: 'memo_late',
+        title: 'Late',
+        content: 'heron count',
+        tags: '[]',
+        ...item('2026-02-10T08:00:00.000Z'),
+      })
+      .execute();
+    await old.db
+      .insertInto('todos')
+      .values({
+        id: 'todo_early',
+        title: 'Heron watch',
+        description: null,
+        status: 'pending',
+        priority: 'medium',
+        priority_rank: 2,
+        due_date: null,
+        due_has_time: 0,
+        completed_at: null,
+        tags: '[]',
+        ...item('2026-01-03T08:00:00.000Z'),
+      })
+      .execute();
+    await old.close();
+
+    const s = await startTestServer({ dataDir, now: '2026-03-01T00:00:00.000Z', database: 'sqlite' });
+    try {
+      const created = await s.request('POST', '/api/memos', { content: 'heron photos' });
+      expect(created.status).toBe(201);
+      const db = await createDatabase(s.config.database, { migrate: false });
+      try {
+        const { rows } = await sql<{ item_id: string; type_bits: number }>`
+          select item_id, id & 3 as type_bits from search_docs order by id`.execute(db.db);
+        expect(rows.map((d) => [d.item_id, d.type_bits])).toEqual([
+          ['todo_early', 0],
+          ['memo_late', 2],
+          [created.json.id, 2],
+        ]);
+      } finally {
+        await db.close();
+      }
+      const found = await s.request<HitPage>('GET', '/api/search?q=heron');
+      expect(found.json.total).toBe(3);
+      expect(found.json.items[0]!.id).toBe('todo_early'); // the title hit
+      expect((await s.request<HitPage>('GET', '/api/search?q=heron&types=memos')).json.total).toBe(2);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('indexes what was stored before the index existed', async () => {
     const dataDir = makeTempDir();
     const old = await createDatabase(

@@ -1,0 +1,86 @@
+/**
+ * The recurring series in memory, with their expansions per window, for the reads that need
+ * every series: a calendar window, "today", the briefing and the reminders. Loading and
+ * expanding a few thousand series costs tens of milliseconds; a series changes only through a
+ * write, and every write to one bumps `series_generation` (a trigger, migration 0005). Each read
+ * checks that one row and starts again when it moved, whichever process or tool wrote.
+ */
+import type { EventRow } from '../../db/schema.js';
+
+export interface SeriesSource<S> {
+  generation(): Promise<string>;
+  /** Every recurring series, by first start. */
+  load(): Promise<EventRow[]>;
+  /** The series' occurrences overlapping [from, to). */
+  expand(row: EventRow, from: Date, to: Date): S[];
+  order(a: S, b: S): number;
+}
+
+/** Windows remembered per generation (today, this week, the reminder horizon, ...). */
+const MAX_WINDOWS = 32;
+/** A window with more occurrences than this (a year of daily series) is expanded each time. */
+const MAX_CACHED_SLOTS = 20_000;
+
+interface State<S> {
+  generation: string;
+  rows: EventRow[];
+  windows: Map<string, S[]>;
+}
+
+export type SeriesCache<S> = ReturnType<typeof createSeriesCache<S>>;
+
+export function createSeriesCache<S>(source: SeriesSource<S>) {
+  let state: State<S> | null = null;
+  let loading: { generation: string; done: Promise<State<S>> } | null = null;
+
+  async function current(): Promise<State<S>> {
+    const generation = await source.generation();
+    if (state?.generation === generation) return state;
+    // Concurrent reads of one generation share one load. A load is labelled with the generation
+    // read before its rows, so its rows are never older than its label.
+    if (loading?.generation !== generation) {
+      const mine = {
+        generation,
+        done: source.load().then((rows) => {
+          const loaded = { generation, rows, windows: new Map<string, S[]>() };
+          if (loading === mine) {
+            state = loaded;
+            loading = null;
+          }
+          return loaded;
+        }),
+      };
+      mine.done.catch(() => {
+        if (loading === mine) loading = null;
+      });
+      loading = mine;
+    }
+    return loading.done;
+  }
+
+  return {
+    /** Every occurrence of every series overlapping [from, to), sorted. Do not mutate it. */
+    async between(from: Date, to: Date): Promise<readonly S[]> {
+      const s = await current();
+      const key = `${from.getTime()}/${to.getTime()}`;
+      const cached = s.windows.get(key);
+      if (cached) {
+        s.windows.delete(key); // least recently used goes first
+        s.windows.set(key, cached);
+        return cached;
+      }
+      const end = to.getTime();
+      const slots: S[] = [];
+      for (const row of s.rows) {
+        if (Date.parse(row.start_time) >= end) break; // rows are by first start
+        for (const slot of source.expand(row, from, to)) slots.push(slot);
+      }
+      slots.sort((a, b) => source.order(a, b));
+      if (slots.length <= MAX_CACHED_SLOTS) {
+        if (s.windows.size >= MAX_WINDOWS) s.windows.delete(s.windows.keys().next().value!);
+        s.windows.set(key, slots);
+      }
+      return slots;
+    },
+  };
+}
