@@ -63,6 +63,11 @@ const CHAT_HISTORY = 20;
 /** Recent turns the classifier sees, so "move it to Friday" resolves. */
 const CLASSIFY_HISTORY = 6;
 const CANDIDATES = 500;
+/**
+ * Items per list in the system prompt's day and the offline briefing: a glance fits a small
+ * model's context, and building it stays cheap however many todos are overdue.
+ */
+const GLANCE_ITEMS = 20;
 const OPEN_STATUSES = ['pending', 'in_progress'];
 
 /** A background task as the orchestrator needs it (the agent-tasks service plugs in here). */
@@ -91,7 +96,7 @@ export interface OrchestratorDeps {
   events: Pick<EventsService, 'create' | 'update' | 'remove' | 'get' | 'list' | 'occurrencesBetween'>;
   memos: Pick<MemosService, 'create' | 'update' | 'remove' | 'get' | 'list'>;
   search?: Pick<SearchService, 'search'>;
-  today?: { get(tz?: string): Promise<Today> };
+  today?: { get(tz?: string, maxTasks?: number): Promise<Today> };
   briefing?: BriefingPort;
   agentTasks?: AgentTasksPort;
   classifier: Classifier;
@@ -677,11 +682,6 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     );
   }
 
-  async function todayOf(): Promise<Today | null> {
-    if (deps.today) return deps.today.get();
-    return null;
-  }
-
   /** A compact list of today's tasks and events, for prompts and the offline briefing. */
   async function dayItems(): Promise<{
     tasks: Todo[];
@@ -693,7 +693,8 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     const zone = deps.timezone();
     const now = deps.clock.now();
     const local = DateTime.fromJSDate(now, { zone });
-    const today = await todayOf();
+    // One more than shown, so a list can say that it goes on.
+    const today = deps.today ? await deps.today.get(undefined, GLANCE_ITEMS + 1) : null;
     if (today)
       return {
         tasks: today.today_tasks,
@@ -708,12 +709,12 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       deps.todos.find(
         { statuses: OPEN_STATUSES, dueAfter: now.toISOString(), dueBefore: end.toJSDate().toISOString() },
         { column: 'due_date', direction: 'asc' },
-        50,
+        GLANCE_ITEMS + 1,
       ),
       deps.todos.find(
         { statuses: OPEN_STATUSES, dueStrictlyBefore: now.toISOString() },
         { column: 'due_date', direction: 'asc' },
-        50,
+        GLANCE_ITEMS + 1,
       ),
       deps.events.occurrencesBetween(start.toJSDate(), end.toJSDate()),
     ]);
@@ -725,6 +726,12 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       date: local.toISODate()!,
       greeting: hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening',
     };
+  }
+
+  /** At most GLANCE_ITEMS of a list, and a word that it goes on. */
+  function glance<T>(items: readonly T[], line: (item: T) => string): string {
+    const shown = items.slice(0, GLANCE_ITEMS).map(line).join('; ');
+    return items.length > GLANCE_ITEMS ? `${shown}; and more` : shown;
   }
 
   function timeOfDay(iso: string): string {
@@ -754,9 +761,9 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     const day = await dayItems();
     const when = DateTime.fromISO(day.date).toFormat('cccc, LLLL d');
     const lines = [`${day.greeting}! Here's your ${when}.`];
-    lines.push(day.events.length ? `Events: ${day.events.map(eventLine).join('; ')}.` : 'No events today.');
-    lines.push(day.tasks.length ? `Due today: ${day.tasks.map(taskLine).join('; ')}.` : 'Nothing due today.');
-    if (day.overdue.length) lines.push(`Overdue: ${day.overdue.map((t) => t.title).join('; ')}.`);
+    lines.push(day.events.length ? `Events: ${glance(day.events, eventLine)}.` : 'No events today.');
+    lines.push(day.tasks.length ? `Due today: ${glance(day.tasks, taskLine)}.` : 'Nothing due today.');
+    if (day.overdue.length) lines.push(`Overdue: ${glance(day.overdue, (t) => t.title)}.`);
     const summary = lines.join('\n');
     return withCard(summary, 'daily_briefing', briefingCard(summary, day.date));
   }
@@ -770,9 +777,9 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
     ];
     if (deps.ai.shareContext) {
       const day = await dayItems();
-      parts.push(`Today's tasks: ${day.tasks.length ? day.tasks.map(taskLine).join('; ') : 'none'}.`);
-      if (day.overdue.length) parts.push(`Overdue tasks: ${day.overdue.map((t) => t.title).join('; ')}.`);
-      parts.push(`Today's events: ${day.events.length ? day.events.map(eventLine).join('; ') : 'none'}.`);
+      parts.push(`Today's tasks: ${day.tasks.length ? glance(day.tasks, taskLine) : 'none'}.`);
+      if (day.overdue.length) parts.push(`Overdue tasks: ${glance(day.overdue, (t) => t.title)}.`);
+      parts.push(`Today's events: ${day.events.length ? glance(day.events, eventLine) : 'none'}.`);
     }
     if (deps.ai.systemPrompt) parts.push(deps.ai.systemPrompt);
     return parts.join('\n');

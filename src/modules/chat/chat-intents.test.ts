@@ -577,6 +577,28 @@ describe('search, delegate, briefing, chat', () => {
     expect(chat.messages.length).toBeLessThanOrEqual(21);
   });
 
+  it('puts a glance of the day in the system prompt: at most 20 overdue todos, oldest first', async () => {
+    for (let i = 1; i <= 25; i++) {
+      const n = String(i).padStart(2, '0');
+      const res = await s.request('POST', '/api/todos', {
+        title: `Old chore ${n}`,
+        due_date: `2020-01-${n}`,
+      });
+      expect(res.status).toBe(201);
+    }
+    fake.onChat({ chunks: ['Noted.'] });
+    await say('what is overdue?', { intent: 'general_chat' });
+    const chat = fake.requests.filter((b) => !b.tools && !isTitleRequest(b)).at(-1)!;
+    const line = (chat.messages[0].content as string)
+      .split('\n')
+      .find((l) => l.startsWith('Overdue tasks: '))!;
+    const items = line.slice('Overdue tasks: '.length, -1).split('; ');
+    expect(items).toEqual([
+      ...Array.from({ length: 20 }, (_, i) => `Old chore ${String(i + 1).padStart(2, '0')}`),
+      'and more',
+    ]);
+  });
+
   it('an unknown intent from the model is treated as general_chat', async () => {
     fake.onChat('Pizza is not on the menu.');
     const turn = await say('order a pizza', { intent: 'order_pizza' });

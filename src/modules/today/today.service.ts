@@ -46,8 +46,16 @@ export function greetingFor(localHour: number): Greeting {
   return 'Good evening';
 }
 
-/** The day of `now` in `zone`: what `GET /api/today` answers and the briefing summarises. */
-export async function buildToday(sources: TodaySources, now: Date, zone: string): Promise<Today> {
+/**
+ * The day of `now` in `zone`: what `GET /api/today` answers and the briefing summarises.
+ * `maxTasks` caps each todo list (a prompt wants a glance, not hundreds of titles).
+ */
+export async function buildToday(
+  sources: TodaySources,
+  now: Date,
+  zone: string,
+  maxTasks = MAX_TASKS,
+): Promise<Today> {
   const nowIso = now.toISOString();
   const dayStart = startOfLocalDay(now, zone);
   const dayEnd = nextLocalMidnight(now, zone);
@@ -57,17 +65,17 @@ export async function buildToday(sources: TodaySources, now: Date, zone: string)
     sources.todos.find(
       { statuses: OPEN, dueAfter: nowIso, dueBefore: endOfLocalDay(now, zone).toISOString() },
       { column: 'due_date', direction: 'asc' },
-      MAX_TASKS,
+      maxTasks,
     ),
     sources.todos.find(
       { statuses: ['in_progress'], noDueDate: true },
       { column: 'created_at', direction: 'asc' },
-      MAX_TASKS,
+      maxTasks,
     ),
     sources.todos.find(
       { statuses: OPEN, dueStrictlyBefore: nowIso },
       { column: 'due_date', direction: 'asc' },
-      MAX_TASKS,
+      maxTasks,
     ),
     sources.events.occurrencesBetween(dayStart, dayEnd),
     sources.todos.count({ statuses: ['pending'], noDueDate: true }),
@@ -98,10 +106,10 @@ function isUsableZone(zone: string): boolean {
 export function createTodayService(deps: TodayDeps) {
   return {
     /** Today in the configured zone, or in `tz` for this call. */
-    async get(tz?: string): Promise<Today> {
+    async get(tz?: string, maxTasks = MAX_TASKS): Promise<Today> {
       if (tz !== undefined && !isUsableZone(tz))
         throw validationError('tz', 'tz must be an IANA timezone such as Asia/Seoul', tz);
-      return buildToday(deps, deps.clock.now(), tz ?? deps.timezone());
+      return buildToday(deps, deps.clock.now(), tz ?? deps.timezone(), maxTasks);
     },
     build: (now: Date, zone: string): Promise<Today> => buildToday(deps, now, zone),
   };
