@@ -422,6 +422,26 @@ describe('send', () => {
     expect(await messagesOf(one.json.conversation_id)).toHaveLength(2);
   });
 
+  it('keeps the text of every reply streaming at once in the database while they stream', async () => {
+    fake.onChat({ chunks: ['One, ', 'two, ', 'three.'], delayMs: 600 });
+    const sent = await Promise.all(
+      ['a', 'b', 'c'].map(async (content) => (await s.request('POST', '/api/chat/send', { content })).json),
+    );
+    await Promise.all(
+      sent.map((t) => ws.waitForType('stream_chunk', (d) => d.message_id === t.message_id && d.index === 1)),
+    );
+    await new Promise((r) => setTimeout(r, 400)); // the third chunk is 600 ms after the second
+    for (const t of sent) {
+      const reply = (await messagesOf(t.conversation_id)).find((m) => m.id === t.message_id);
+      expect(reply).toMatchObject({ status: 'streaming', content: 'One, two, ' });
+    }
+    for (const t of sent) await ws.turn(t.message_id);
+    for (const t of sent) {
+      const reply = (await messagesOf(t.conversation_id)).find((m) => m.id === t.message_id);
+      expect(reply).toMatchObject({ status: 'complete', content: 'One, two, three.' });
+    }
+  });
+
   it('runs the turns of one conversation one at a time, in order; a queued send is answered at once', async () => {
     fake.onChat({ chunks: ['a', 'b', 'c'], delayMs: 150 });
     const a = await s.request('POST', '/api/chat/send', { content: 'first' });

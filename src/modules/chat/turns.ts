@@ -21,6 +21,7 @@ import { toConversation } from './chat.mappers.js';
 import type { MessageStatus, MessageType } from './chat.schemas.js';
 import type { ConversationsRepository } from './conversations.repository.js';
 import type { MessagesRepository } from './messages.repository.js';
+import { createStreamCheckpoints } from './stream-checkpoints.js';
 
 /** What a turn's work sees: where its text streams and where services' events are held. */
 export interface TurnIO {
@@ -102,78 +103,10 @@ interface TurnState {
 }
 
 const CHUNK_TARGET = 24;
-/** Streamed text is saved at most this often while a reply streams... */
-const SAVE_EVERY_MS = 250;
-/** ...or at once after this many chunks since the last save. */
-const SAVE_EVERY_CHUNKS = 32;
 /** The longest the auto-title waits for the LLM before it takes the first words. */
 const TITLE_WAIT_MS = 1_500;
 /** A deferred turn starts by itself after this long, whatever happened to its response. */
 const START_FALLBACK_MS = 10_000;
-
-/**
- * Saves a streaming reply's text now and then: on the first chunk, then at most every
- * SAVE_EVERY_MS (or after SAVE_EVERY_CHUNKS chunks), one write at a time, never awaited by the
- * stream. `close()` waits for the write in flight (call it before the commit).
- */
-function createPartialSaver(save: (content: string) => Promise<unknown>, onError: (err: unknown) => void) {
-  let latest = '';
-  let saved = '';
-  let chunks = 0;
-  let lastAt = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let writing: Promise<void> | null = null;
-  let closed = false;
-
-  function flush(): void {
-    clearTimeout(timer);
-    timer = undefined;
-    if (closed || writing !== null || latest === saved) return;
-    const content = latest;
-    chunks = 0;
-    lastAt = Date.now();
-    writing = save(content)
-      .then(
-        () => {
-          saved = content;
-        },
-        (err: unknown) => {
-          saved = content; // not retried in a loop: the next chunk tries again
-          onError(err);
-        },
-      )
-      .finally(() => {
-        writing = null;
-        if (latest !== saved) schedule();
-      });
-  }
-
-  async function drain(): Promise<void> {
-    while (writing !== null) await writing;
-  }
-
-  function schedule(): void {
-    if (closed || timer !== undefined || writing !== null) return;
-    const wait = SAVE_EVERY_MS - (Date.now() - lastAt);
-    if (wait <= 0) flush();
-    else timer = setTimeout(flush, wait);
-  }
-
-  return {
-    update(content: string): void {
-      latest = content;
-      chunks += 1;
-      if (chunks >= SAVE_EVERY_CHUNKS && writing === null) flush();
-      else schedule();
-    },
-    /** Stops saving; the write in flight, if any, to await before the commit (null: none). */
-    close(): Promise<void> | null {
-      closed = true;
-      clearTimeout(timer);
-      return writing === null ? null : drain();
-    },
-  };
-}
 
 /** Splits a ready-made reply into word-boundary chunks so it streams like a generated one. */
 export function chunkText(text: string): string[] {
@@ -227,6 +160,13 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
   /** Aborted at shutdown: stops the auto-titles' LLM calls. */
   const shutdown = new AbortController();
   let closing = false;
+  const checkpoints = createStreamCheckpoints(
+    (batch) =>
+      deps.db.transaction().execute(async (trx) => {
+        for (const [id, content] of batch) await deps.messages.saveStreaming(id, content, trx);
+      }),
+    (err) => deps.log?.error({ err }, 'could not save the streamed text'),
+  );
 
   async function commit(req: TurnRequest, outcome: TurnOutcome, card: StoredCard | null): Promise<boolean> {
     const failed = Boolean(outcome.error);
@@ -314,10 +254,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     const held: ServerFrame[] = [];
     let index = 0;
     let streamed = '';
-    const saver = createPartialSaver(
-      (content) => deps.messages.saveStreaming(id, content),
-      (err) => deps.log?.error({ err, message_id: id }, 'could not save the streamed text'),
-    );
+    let checkpointing = true;
     const io: TurnIO = {
       conversationId: req.conversationId,
       assistantMessageId: id,
@@ -329,7 +266,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
         if (!delta || state.dropped) return;
         streamed += delta;
         publish('stream_chunk', { message_id: id, content: delta, index: index++ });
-        saver.update(streamed);
+        if (checkpointing) checkpoints.update(id, streamed);
       },
       publish: (type, data) => {
         held.push({ type, data });
@@ -349,9 +286,10 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
         outcome = failureOutcome(err);
       }
     }
-    // The text streamed while it ran is saved by now or committed below (ready-made replies
-    // that stream after this point are committed at once: no saves for them).
-    const saving = saver.close();
+    // From here the commit below writes the text (ready-made replies that stream after this
+    // point are committed at once: no checkpoints for them).
+    checkpointing = false;
+    checkpoints.forget(id);
     // A shutdown (not `stop`) cut the turn short: `failed`, truncated, keeping the text so far.
     const cutByShutdown =
       closing &&
@@ -373,7 +311,6 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
 
     const card: StoredCard | null =
       outcome.card && !outcome.error ? { message_id: id, ...outcome.card } : null;
-    if (saving) await saving;
     let commitError: unknown = null;
     let stored = false;
     try {
@@ -541,6 +478,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
         }),
       ]);
       clearTimeout(timer);
+      await checkpoints.flush();
     },
   };
 }
