@@ -6,9 +6,8 @@
  * - **Document ids follow time.** `search_docs.id` (the rowid of both FTS tables) is
  *   `minute * 256 + slot * 4 + type`: the minute of `created_at` since 1970, the item's place
  *   among the items of that minute (64 places), and the type in the low two bits (todo 0,
- *   event 1, memo 2, message 3). FTS5 walks a term's documents in rowid order and can stop
- *   early, so "the newest matches" is a cheap read (search ranks a bounded window of them, see
- *   docs/DECISIONS.md "Search"), and a type filter is a bit test instead of a join per match.
+ *   event 1, memo 2, message 3). Equal scores then order newest first by rowid, and a type
+ *   filter is a bit test instead of a join per match.
  *   A minute that already holds 64 items (a bulk import) places the next one after the newest
  *   document: the order is off for it only, and ids stay unique.
  * - **Prefix indexes for 2 and 3 characters** (`prefix='2 3'`): every search word is a prefix

@@ -119,30 +119,18 @@ interface Fts5Plan {
   where: RawBuilder<unknown>[];
   /** Terms the snippet of `table` does not mark itself. */
   markLater: string[];
-  /**
-   * The MATCH merges the lists of every term a word prefixes each time it runs (a word of a
-   * length without a prefix index, migration 0006): snippets are then taken in the ranking pass
-   * (a few microseconds a row) rather than by running the MATCH again for the page.
-   */
-  snippetsWhileRanking: boolean;
 }
 
-/** The word lengths search_fts keeps prefix indexes for (migration 0006). */
-const INDEXED_PREFIX_LENGTHS = new Set([2, 3]);
-
 /**
- * How many matches one SQLite search ranks: the newest ones. With more matches, a page holds
- * the best of the newest RANK_WINDOW and `total` is RANK_WINDOW (docs/DECISIONS.md "Search").
+ * Rows fetched past the page, so a run of equal scores at its end can be put in exact
+ * created_at order (document ids follow created_at to the minute only).
  */
-export const RANK_WINDOW = 300;
+const TIE_SLACK = 32;
 
-/** A match of the window: its document id (rowid) and its rank (lower is better). */
+/** A ranked match: its document id (rowid) and its rank (lower is better). */
 interface Candidate {
   rid: number;
   r: number;
-  /** Set when the plan takes snippets while ranking. */
-  item_title?: string;
-  snippet?: string;
 }
 
 interface DocRow {
@@ -178,10 +166,10 @@ function byRank(a: Candidate & { doc: DocRow }, b: Candidate & { doc: DocRow }):
  * spaces go to the trigram table as substrings (3+ characters through its index; shorter
  * ones by a scan bounded to the rows that contain such a script at all).
  *
- * Document ids follow `created_at` and carry the type in their low two bits (migration 0006),
- * so the newest matches of some types are the first rows of a `rowid desc` walk, which FTS5
- * stops after the window. What costs per match is then only bm25's document frequency of each
- * word (one pass over its list inside FTS5); snippets and item rows are read for the page only.
+ * Every match is ranked (bm25 in FTS5, keeping only the best rows of the page in SQLite's
+ * sorter) and counted; snippets and item rows are read for the page only. Document ids follow
+ * `created_at` and carry the type in their low two bits (migration 0006), so a type filter is
+ * a bit test and `rowid desc` orders equal ranks newest first (to the minute).
  */
 function createFts5Backend(db: Kysely<DB>): SearchBackend {
   const col = (table: string, c: string) => sql.raw(`${table}.${c}`);
@@ -207,30 +195,32 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
         match,
         where,
         markLater: terms.substrings,
-        snippetsWhileRanking: terms.words.some((w) => !INDEXED_PREFIX_LENGTHS.has(charLength(w))),
       };
     }
     if (long.length > 0) {
       const match = substringMatch(long);
       const where: RawBuilder<unknown>[] = [sql`search_trigram match ${match}`];
       if (short.length > 0) where.push(containsAll(cols('search_trigram'), short));
-      return { table: 'search_trigram', match, where, markLater: short, snippetsWhileRanking: false };
+      return { table: 'search_trigram', match, where, markLater: short };
     }
     return {
       table: 'search_trigram',
       match: null,
       where: [containsAll(cols('search_trigram'), short)],
       markLater: short,
-      snippetsWhileRanking: false,
     };
   }
 
-  /** The newest matches (at most one more than the window), each with its rank. */
-  async function newestMatches(p: Fts5Plan, terms: SearchTerms, types: readonly HitType[]) {
-    const T = sql.raw(p.table);
+  function conditions(p: Fts5Plan, types: readonly HitType[]): RawBuilder<unknown> {
     const where = [...p.where];
     if (types.length < HIT_TYPES.length)
-      where.push(sql`(${T}.rowid & 3) in (${sql.join(types.map((t) => sql.lit(DOC_TYPE_BITS[t])))})`);
+      where.push(sql`(${sql.raw(p.table)}.rowid & 3) in (${sql.join(types.map((t) => sql.lit(DOC_TYPE_BITS[t])))})`);
+    return sql.join(where, sql` and `);
+  }
+
+  /** The best `take` matches, best first (equal ranks newest first, to the minute). */
+  async function bestMatches(p: Fts5Plan, terms: SearchTerms, types: readonly HitType[], take: number) {
+    const T = sql.raw(p.table);
     const rank =
       p.match === null
         ? containsRank(
@@ -238,11 +228,16 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
             terms.substrings,
           )
         : sql<number>`bm25(${T}, ${sql.raw(`${WEIGHT.title}.0, ${WEIGHT.body}.0, ${WEIGHT.extra}.0`)})`;
-    const text = p.snippetsWhileRanking ? sql`, ${T}.title as item_title, ${SNIPPET(T)} as snippet` : sql``;
-    const { rows } = await sql<Candidate>`select ${T}.rowid as rid, ${rank} as r ${text} from ${T}
-      where ${sql.join(where, sql` and `)}
-      order by ${T}.rowid desc limit ${RANK_WINDOW + 1}`.execute(db);
+    const { rows } = await sql<Candidate>`select ${T}.rowid as rid, ${rank} as r from ${T}
+      where ${conditions(p, types)}
+      order by r, ${T}.rowid desc limit ${take}`.execute(db);
     return rows;
+  }
+
+  async function countMatches(p: Fts5Plan, types: readonly HitType[]): Promise<number> {
+    const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.raw(p.table)}
+      where ${conditions(p, types)}`.execute(db);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Type, item, time and conversation of some documents (a JSON list of ids keeps one statement). */
@@ -279,11 +274,11 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
     async page(terms, types, limit, offset) {
       if (isEmpty(terms)) return { rows: [], total: 0 };
       const p = plan(terms);
-      const ranked = (await newestMatches(p, terms, types))
-        .slice(0, RANK_WINDOW)
-        .sort((a, b) => a.r - b.r || b.rid - a.rid);
-      const total = ranked.length;
-      const end = Math.min(offset + limit, total);
+      const [ranked, total] = await Promise.all([
+        bestMatches(p, terms, types, offset + limit + TIE_SLACK),
+        countMatches(p, types),
+      ]);
+      const end = Math.min(offset + limit, ranked.length);
       if (offset >= end) return { rows: [], total };
 
       // Ids follow created_at to the minute only: widen the page to whole runs of equal rank and
@@ -291,7 +286,7 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
       let from = offset;
       while (from > 0 && ranked[from - 1]!.r === ranked[offset]!.r) from--;
       let to = end;
-      while (to < total && ranked[to]!.r === ranked[end - 1]!.r) to++;
+      while (to < ranked.length && ranked[to]!.r === ranked[end - 1]!.r) to++;
       const run = ranked.slice(from, to);
       const found = await docs(run.map((c) => c.rid));
       // A document deleted since the first read is left out.
@@ -303,17 +298,10 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
         .sort(byRank)
         .slice(offset - from, end - from);
       if (shown.length === 0) return { rows: [], total };
-      const text = p.snippetsWhileRanking
-        ? new Map(
-            shown.map((h): [number, TextRow] => [
-              h.rid,
-              { rid: h.rid, item_title: h.item_title!, snippet: h.snippet!, body: null, extra: null },
-            ]),
-          )
-        : await texts(
-            p,
-            shown.map((h) => h.rid),
-          );
+      const text = await texts(
+        p,
+        shown.map((h) => h.rid),
+      );
 
       const rows = shown.flatMap(({ r, rid, doc }): HitRow[] => {
         const t = text.get(rid);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../db/database.js';
 import { migrations } from '../../db/migrations/index.js';
 import { parseSearchText } from './query.js';
-import { createPortableSearchBackend, HIT_TYPES, RANK_WINDOW } from './search.repository.js';
+import { createPortableSearchBackend, HIT_TYPES } from './search.repository.js';
 import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
 
 interface Hit {
@@ -413,10 +413,10 @@ describe('search', () => {
     expect(byDefault.json.items).toHaveLength(20);
   });
 
-  it(`ranks the ${RANK_WINDOW} newest matches when there are more, and says so in total`, async () => {
-    // Oldest: the best match of all (a title hit), then RANK_WINDOW + 1 weak matches (body only,
-    // in long messages, a minute apart) written newest first: the window follows created_at,
-    // not the order of the writes (to the minute: DECISIONS.md).
+  it('ranks and counts every match, however many and however old', async () => {
+    // Oldest: the best match of all (a title hit), then MANY + 1 weak matches (body only, in
+    // long messages, a minute apart) written newest first, then the newest todo.
+    const MANY = 300;
     const oldBest = await post('/api/todos', { title: 'Gribble gribble' });
     const start = s.clock.now().getTime() + 60_000;
     const at = (i: number) => new Date(start + i * 60_000).toISOString();
@@ -426,7 +426,7 @@ describe('search', () => {
       .insertInto('conversations')
       .values({ id: conv, title: 'Gribble chat', is_archived: 0, created_at: at(0), updated_at: at(0) })
       .execute();
-    const weak = Array.from({ length: RANK_WINDOW + 1 }, (_, i) => ({
+    const weak = Array.from({ length: MANY + 1 }, (_, i) => ({
       id: `msg_gribble_${String(i).padStart(4, '0')}`,
       conversation_id: conv,
       role: 'user',
@@ -441,13 +441,10 @@ describe('search', () => {
       .insertInto('messages')
       .values([...weak].reverse())
       .execute();
-    s.clock.advance(start + (RANK_WINDOW + 10) * 60_000 - s.clock.now().getTime());
+    s.clock.advance(start + (MANY + 10) * 60_000 - s.clock.now().getTime());
     const newBest = await post('/api/todos', { title: 'Gribble plan' });
 
-    // 303 matches. SQLite ranks a window: the newest todo and the 299 newest messages. PostgreSQL
-    // ranks them all (DECISIONS.md, "Search"), so the old best match leads there.
-    const bounded = direct.dialect === 'sqlite';
-    const expected = bounded ? RANK_WINDOW : RANK_WINDOW + 3;
+    const expected = MANY + 3;
     const pages = Math.ceil(expected / 20);
     const seen: Hit[] = [];
     for (let page = 1; page <= pages + 1; page++) {
@@ -459,23 +456,19 @@ describe('search', () => {
     const ids = seen.map((h) => h.id);
     expect(new Set(ids).size).toBe(expected);
     expect(ids).toContain(weak[2]!.id);
-    if (bounded) {
-      expect(seen[0]!.id).toBe(newBest.id);
-      expect(ids).not.toContain(oldBest.id);
-      expect(ids).not.toContain(weak[0]!.id);
-      expect(ids).not.toContain(weak[1]!.id);
-    } else {
-      expect(seen[0]!.id).toBe(oldBest.id);
-      expect(ids).toContain(weak[0]!.id);
-    }
+    expect(seen[0]!.id).toBe(oldBest.id);
+    expect(ids).toContain(weak[0]!.id);
+    expect(ids).toContain(newBest.id);
+    // Equal scores (the weak messages are alike): newest first.
+    const weakOrder = seen.filter((h) => h.id.startsWith('msg_gribble_')).map((h) => h.id);
+    expect(weakOrder).toEqual(weak.map((m) => m.id).reverse());
     const scores = seen.map((h) => h.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
 
-    // Fewer matches of the asked types than the window: all of them, exactly counted.
+    // A type filter counts that type only.
     const todos = await find('gribble', { types: 'todos' });
     expect(todos.total).toBe(2);
     expect(todos.items.map((h) => h.id)).toEqual([oldBest.id, newBest.id]); // the word twice ranks first
-    // The list filters are not bounded.
     const listed = (await s.request('GET', '/api/todos?q=gribble&limit=100')).json.items as Array<{
       id: string;
     }>;
