@@ -58,7 +58,9 @@ export function eventReads(dialect: Dialect): Migration {
         .addColumn('id', 'integer', (c) => c.primaryKey())
         .addColumn('n', 'bigint', (c) => c.notNull())
         .execute();
-      await sql`insert into series_generation (id, n) values (1, 0)`.execute(db);
+      // Starts at the clock, not 0: after a rollback and re-apply, a server that cached an old
+      // generation must not meet the same number again for different rows.
+      await sql`insert into series_generation (id, n) values (1, ${Date.now()})`.execute(db);
       if (dialect === 'sqlite') {
         const bump = sql.raw('update series_generation set n = n + 1 where id = 1;');
         await sql`create trigger series_generation_insert after insert on events

@@ -47,6 +47,7 @@ export function createStreamCheckpoints(
     if (timer !== undefined || writing !== null || queued.size === 0) return;
     // At least one tick, so the chunks of every stream that arrived together share the write.
     timer = setTimeout(write, Math.max(0, SAVE_EVERY_MS - (Date.now() - lastAt)));
+    timer.unref();
   }
 
   return {
@@ -58,9 +59,15 @@ export function createStreamCheckpoints(
       queued.delete(messageId);
     },
     async flush() {
+      // Text queued while a write was in flight goes out too, not on a later timer.
+      while (writing !== null || queued.size > 0) {
+        clearTimeout(timer);
+        timer = undefined;
+        if (writing === null) write();
+        if (writing !== null) await writing;
+      }
       clearTimeout(timer);
-      write();
-      while (writing !== null) await writing;
+      timer = undefined;
     },
   };
 }
