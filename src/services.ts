@@ -77,7 +77,7 @@ export async function createServices(deps: ServiceDeps) {
 
   // One matcher for search and the `q` filters of todos, events and memos.
   const searchRepo = createSearchRepository(database);
-  const todos = createTodosService({ repo: createTodosRepository(db, searchRepo.textMatch), clock, timezone, publish });
+  const todos = createTodosService({ repo: createTodosRepository(db, database.dialect, searchRepo.textMatch), clock, timezone, publish });
   const events = createEventsService({ repo: createEventsRepository(db, searchRepo.textMatch), clock, timezone, publish });
   const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish });
   const search = createSearchService({ repo: searchRepo });

@@ -11,6 +11,7 @@ import { notificationKeys } from './0003_notification_keys.js';
 import { postgresSearch } from './0004_postgres_search.js';
 import { eventReads } from './0005_event_reads.js';
 import { searchSpeed } from './0006_search_speed.js';
+import { openTodos } from './0007_open_todos.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -20,5 +21,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0004_postgres_search': postgresSearch(dialect),
     '0005_event_reads': eventReads(dialect),
     '0006_search_speed': searchSpeed(dialect),
+    '0007_open_todos': openTodos(dialect),
   };
 }

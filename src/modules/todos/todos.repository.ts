@@ -1,4 +1,5 @@
-import { expressionBuilder, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { expressionBuilder, sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import type { Dialect } from '../../db/database.js';
 import type { DB, NewTodoRow, TodoRow, TodoUpdate } from '../../db/schema.js';
 import { hasTag, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
@@ -44,12 +45,32 @@ function ordered<Q extends SelectQueryBuilder<DB, 'todos', TodoRow>>(
 }
 type Db = Kysely<DB> | Transaction<DB>;
 
+/** Pending or in progress: what today, the briefing and a chat turn's prompt read. */
+export const OPEN_STATUSES = ['pending', 'in_progress'] as const;
+
+const isOpenSet = (statuses: string[]) =>
+  statuses.length > 0 &&
+  statuses.every((s) => (OPEN_STATUSES as readonly string[]).includes(s)) &&
+  OPEN_STATUSES.every((s) => statuses.includes(s));
+
+/**
+ * "Open", written exactly as the partial index `todos_open_due` is (migration 0007), so reads
+ * of open todos by due date walk that index in order instead of sorting every open todo.
+ * SQLite keeps no statistics here and by default takes an equality on `status` to match a
+ * handful of rows; `likelihood` tells it that most rows match, so it prefers the partial index.
+ */
+function openCondition(dialect: Dialect) {
+  const open = sql<boolean>`status in ('pending', 'in_progress')`;
+  return dialect === 'sqlite' ? sql<boolean>`likelihood(${open}, 0.9)` : open;
+}
+
 /** `textMatch` is the search index's matcher, so `q` means the same as in search. */
-export function createTodosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
+export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatch: TextMatcher) {
   function filtered(conn: Db, f: TodoFilter) {
     const eb = expressionBuilder<DB, 'todos'>();
     const conds = [];
-    if (f.statuses?.length) conds.push(eb('status', 'in', f.statuses));
+    if (f.statuses?.length)
+      conds.push(isOpenSet(f.statuses) ? openCondition(dialect) : eb('status', 'in', f.statuses));
     if (f.priorities?.length) conds.push(eb('priority', 'in', f.priorities));
     if (f.dueAfter !== undefined) conds.push(eb('due_date', '>=', f.dueAfter));
     if (f.dueBefore !== undefined) conds.push(eb('due_date', '<=', f.dueBefore));
