@@ -112,8 +112,32 @@ function nextDocId(src: string, type: DocType): string {
           from (select ${minuteBase(`${src}.created_at`)} as base) m) p)`;
 }
 
-function sqliteStatements(): string[] {
+/** SQL pieces for one row (`src` is `new`, `old` or a table alias) of a source. */
+function rowSql(s: Source) {
   const glob = substringScriptGlob();
+  const docId = (src: string) => `(select id from search_docs where type = '${s.type}' and item_id = ${src}.id)`;
+  const cols = (src: string) => `${s.title(src)}, ${s.body(src)}, ${s.extra(src)}`;
+  const hasSubstringScript = (src: string) =>
+    `(${s.title(src)} || ' ' || ${s.body(src)} || ' ' || ${s.extra(src)}) glob ${glob}`;
+  const indexRow = (src: string) => [
+    `insert into search_fts (rowid, title, body, extra) values (${docId(src)}, ${cols(src)});`,
+    `insert into search_trigram (rowid, title, body, extra) select ${docId(src)}, ${cols(src)} where ${hasSubstringScript(src)};`,
+  ];
+  return { docId, cols, hasSubstringScript, indexRow };
+}
+
+/** The body of a trigger that indexes the `new` row of `table` again (for later migrations). */
+export function reindexNewRowSql(table: Source['table']): string {
+  const s = SOURCES.find((x) => x.table === table)!;
+  const { docId, indexRow } = rowSql(s);
+  return [
+    `delete from search_fts where rowid = ${docId('new')};`,
+    `delete from search_trigram where rowid = ${docId('new')};`,
+    ...indexRow('new'),
+  ].join('\n');
+}
+
+function sqliteStatements(): string[] {
   const out: string[] = [
     ...TRIGGERS.map((t) => `drop trigger if exists ${t}`),
     'drop table if exists search_trigram',
@@ -151,15 +175,7 @@ function sqliteStatements(): string[] {
   ];
 
   for (const s of SOURCES) {
-    const docId = (src: string) =>
-      `(select id from search_docs where type = '${s.type}' and item_id = ${src}.id)`;
-    const cols = (src: string) => `${s.title(src)}, ${s.body(src)}, ${s.extra(src)}`;
-    const hasSubstringScript = (src: string) =>
-      `(${s.title(src)} || ' ' || ${s.body(src)} || ' ' || ${s.extra(src)}) glob ${glob}`;
-    const indexRow = (src: string) => [
-      `insert into search_fts (rowid, title, body, extra) values (${docId(src)}, ${cols(src)});`,
-      `insert into search_trigram (rowid, title, body, extra) select ${docId(src)}, ${cols(src)} where ${hasSubstringScript(src)};`,
-    ];
+    const { docId, cols, hasSubstringScript, indexRow } = rowSql(s);
     const changed = s.watched.map((c) => `new.${c} is not old.${c}`).join(' or ');
 
     out.push(

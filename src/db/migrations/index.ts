@@ -12,6 +12,7 @@ import { postgresSearch } from './0004_postgres_search.js';
 import { eventReads } from './0005_event_reads.js';
 import { searchSpeed } from './0006_search_speed.js';
 import { openTodos } from './0007_open_todos.js';
+import { quietStreaming } from './0008_quiet_streaming.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -22,5 +23,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005_event_reads': eventReads(dialect),
     '0006_search_speed': searchSpeed(dialect),
     '0007_open_todos': openTodos(dialect),
+    '0008_quiet_streaming': quietStreaming(dialect),
   };
 }

@@ -372,6 +372,34 @@ describe('search', () => {
     expect(await ids('plane')).toEqual([]);
   });
 
+  it("finds a reply by the text it ended with, also one a crash cut off while it streamed", async () => {
+    const conv = await conversationWith('Streaming', []);
+    const now = s.clock.now().toISOString();
+    const streaming = (id: string) => ({
+      id,
+      conversation_id: conv.id,
+      role: 'assistant',
+      content: '',
+      message_type: 'text',
+      status: 'streaming',
+      intent: null,
+      metadata: null,
+      created_at: now,
+    });
+    await direct.db.insertInto('messages').values([streaming('msg_done'), streaming('msg_cut')]).execute();
+    const save = (id: string, patch: { content?: string; status?: string }) =>
+      direct.db.updateTable('messages').set(patch).where('id', '=', id).execute();
+    // Checkpoints while streaming, then the final commit (new text) and a crash's recovery
+    // (same text, only the status changes).
+    await save('msg_done', { content: 'draft quuxly words' });
+    await save('msg_cut', { content: 'half a zorblax sentence' });
+    await save('msg_done', { content: 'final wibbleton answer', status: 'complete' });
+    await save('msg_cut', { status: 'failed' });
+    expect(await ids('wibbleton')).toEqual(['msg_done']);
+    expect(await ids('quuxly')).toEqual([]);
+    expect(await ids('zorblax')).toEqual(['msg_cut']);
+  });
+
   it('filters by types and refuses unknown ones', async () => {
     const todo = await post('/api/todos', { title: 'Quokka photo album' });
     const memo = await post('/api/memos', { content: 'quokka facts' });
