@@ -36,8 +36,11 @@ export const SUBSTRING_SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> =
   [0x20000, 0x2ffff], // CJK extensions B-F, compatibility supplement
 ];
 
-/** The indexed text of each type: (title, body, extra). `src` is `new`, `old` or a table alias. */
-interface Source {
+/**
+ * The indexed text of each type: (title, body, extra). `src` is `new`, `old` or a table alias.
+ * Later search migrations (0006, 0008) build on these too.
+ */
+export interface Source {
   table: 'todos' | 'events' | 'memos' | 'messages';
   type: 'todo' | 'event' | 'memo' | 'message';
   /** Columns whose change re-indexes the row. */
@@ -52,7 +55,7 @@ interface Source {
 const tagsText = (src: string) =>
   `coalesce(case when json_valid(${src}.tags) then (select group_concat(value, ' ') from json_each(${src}.tags)) else ${src}.tags end, '')`;
 
-const SOURCES: Source[] = [
+export const SOURCES: readonly Source[] = [
   {
     table: 'todos',
     type: 'todo',
@@ -92,15 +95,39 @@ const SOURCES: Source[] = [
 ];
 
 /** A GLOB pattern matching text that contains a character of a substring script. */
-function substringScriptGlob(): string {
+export function substringScriptGlob(): string {
   const cls = SUBSTRING_SCRIPT_RANGES.map(
     ([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`,
   ).join('');
   return `'*[${cls}]*'`;
 }
 
-function sqliteStatements(): string[] {
+/** SQL pieces for one row of a source (`src` is `new`, `old` or a table alias). */
+export function rowSql(s: Source) {
   const glob = substringScriptGlob();
+  const docId = (src: string) =>
+    `(select id from search_docs where type = '${s.type}' and item_id = ${src}.id)`;
+  const cols = (src: string) => `${s.title(src)}, ${s.body(src)}, ${s.extra(src)}`;
+  const hasSubstringScript = (src: string) =>
+    `(${s.title(src)} || ' ' || ${s.body(src)} || ' ' || ${s.extra(src)}) glob ${glob}`;
+  const indexRow = (src: string) => [
+    `insert into search_fts (rowid, title, body, extra) values (${docId(src)}, ${cols(src)});`,
+    `insert into search_trigram (rowid, title, body, extra) select ${docId(src)}, ${cols(src)} where ${hasSubstringScript(src)};`,
+  ];
+  return { docId, cols, hasSubstringScript, indexRow };
+}
+
+/** A trigger body that indexes the `new` row of a source again. */
+export function reindexNewRowSql(s: Source): string {
+  const { docId, indexRow } = rowSql(s);
+  return [
+    `delete from search_fts where rowid = ${docId('new')};`,
+    `delete from search_trigram where rowid = ${docId('new')};`,
+    ...indexRow('new'),
+  ].join('\n');
+}
+
+function sqliteStatements(): string[] {
   const out: string[] = [
     `create table search_docs (
        id integer primary key,
@@ -115,15 +142,7 @@ function sqliteStatements(): string[] {
   ];
 
   for (const s of SOURCES) {
-    const docId = (src: string) =>
-      `(select id from search_docs where type = '${s.type}' and item_id = ${src}.id)`;
-    const cols = (src: string) => `${s.title(src)}, ${s.body(src)}, ${s.extra(src)}`;
-    const hasSubstringScript = (src: string) =>
-      `(${s.title(src)} || ' ' || ${s.body(src)} || ' ' || ${s.extra(src)}) glob ${glob}`;
-    const indexRow = (src: string) => [
-      `insert into search_fts (rowid, title, body, extra) values (${docId(src)}, ${cols(src)});`,
-      `insert into search_trigram (rowid, title, body, extra) select ${docId(src)}, ${cols(src)} where ${hasSubstringScript(src)};`,
-    ];
+    const { docId, cols, hasSubstringScript, indexRow } = rowSql(s);
     const changed = s.watched.map((c) => `new.${c} is not old.${c}`).join(' or ');
 
     out.push(
@@ -134,9 +153,7 @@ function sqliteStatements(): string[] {
        end`,
       `create trigger ${s.table}_search_update after update of ${s.watched.join(', ')} on ${s.table}
        when ${changed} begin
-         delete from search_fts where rowid = ${docId('new')};
-         delete from search_trigram where rowid = ${docId('new')};
-         ${indexRow('new').join('\n')}
+         ${reindexNewRowSql(s)}
        end`,
       // Also fires for rows removed by ON DELETE CASCADE (a conversation's messages).
       `create trigger ${s.table}_search_delete after delete on ${s.table} begin

@@ -21,9 +21,9 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-import { searchIndex, SUBSTRING_SCRIPT_RANGES } from './0002_search.js';
+import { reindexNewRowSql, rowSql, searchIndex, SOURCES, type Source } from './0002_search.js';
 
-type DocType = 'todo' | 'event' | 'memo' | 'message';
+type DocType = Source['type'];
 
 /** The low two bits of a document id. */
 export const DOC_TYPE_BITS: Readonly<Record<DocType, number>> = { todo: 0, event: 1, memo: 2, message: 3 };
@@ -31,69 +31,9 @@ export const DOC_TYPE_BITS: Readonly<Record<DocType, number>> = { todo: 0, event
 const IDS_PER_MINUTE = 256;
 const LAST_PLACE = IDS_PER_MINUTE - 4;
 
-/** The indexed text of each type, as in 0002 (copied: a migration must not change with later code). */
-interface Source {
-  table: 'todos' | 'events' | 'memos' | 'messages';
-  type: DocType;
-  watched: string[];
-  title: (src: string) => string;
-  body: (src: string) => string;
-  extra: (src: string) => string;
-  conversationId: (src: string) => string;
-}
-
-const tagsText = (src: string) =>
-  `coalesce(case when json_valid(${src}.tags) then (select group_concat(value, ' ') from json_each(${src}.tags)) else ${src}.tags end, '')`;
-
-const SOURCES: Source[] = [
-  {
-    table: 'todos',
-    type: 'todo',
-    watched: ['title', 'description', 'tags'],
-    title: (s) => `${s}.title`,
-    body: (s) => `coalesce(${s}.description, '')`,
-    extra: tagsText,
-    conversationId: () => 'null',
-  },
-  {
-    table: 'events',
-    type: 'event',
-    watched: ['title', 'description', 'location'],
-    title: (s) => `${s}.title`,
-    body: (s) => `coalesce(${s}.description, '')`,
-    extra: (s) => `coalesce(${s}.location, '')`,
-    conversationId: () => 'null',
-  },
-  {
-    table: 'memos',
-    type: 'memo',
-    watched: ['title', 'content', 'tags'],
-    title: (s) => `${s}.title`,
-    body: (s) => `${s}.content`,
-    extra: tagsText,
-    conversationId: () => 'null',
-  },
-  {
-    table: 'messages',
-    type: 'message',
-    watched: ['content'],
-    title: () => `''`,
-    body: (s) => `${s}.content`,
-    extra: () => `''`,
-    conversationId: (s) => `${s}.conversation_id`,
-  },
-];
-
 const TRIGGERS = SOURCES.flatMap((s) =>
   ['insert', 'update', 'delete'].map((op) => `${s.table}_search_${op}`),
 );
-
-function substringScriptGlob(): string {
-  const cls = SUBSTRING_SCRIPT_RANGES.map(
-    ([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`,
-  ).join('');
-  return `'*[${cls}]*'`;
-}
 
 /** The first id of the minute of `createdAt` (an SQL expression); unreadable times count as 1970. */
 const minuteBase = (createdAt: string) => `(coalesce(unixepoch(${createdAt}), 0) / 60) * ${IDS_PER_MINUTE}`;
@@ -110,31 +50,6 @@ function nextDocId(src: string, type: DocType): string {
     end + ${DOC_TYPE_BITS[type]}
     from (select m.base, (select max(id) from search_docs where id between m.base and m.base + ${IDS_PER_MINUTE - 1}) as last
           from (select ${minuteBase(`${src}.created_at`)} as base) m) p)`;
-}
-
-/** SQL pieces for one row (`src` is `new`, `old` or a table alias) of a source. */
-function rowSql(s: Source) {
-  const glob = substringScriptGlob();
-  const docId = (src: string) => `(select id from search_docs where type = '${s.type}' and item_id = ${src}.id)`;
-  const cols = (src: string) => `${s.title(src)}, ${s.body(src)}, ${s.extra(src)}`;
-  const hasSubstringScript = (src: string) =>
-    `(${s.title(src)} || ' ' || ${s.body(src)} || ' ' || ${s.extra(src)}) glob ${glob}`;
-  const indexRow = (src: string) => [
-    `insert into search_fts (rowid, title, body, extra) values (${docId(src)}, ${cols(src)});`,
-    `insert into search_trigram (rowid, title, body, extra) select ${docId(src)}, ${cols(src)} where ${hasSubstringScript(src)};`,
-  ];
-  return { docId, cols, hasSubstringScript, indexRow };
-}
-
-/** The body of a trigger that indexes the `new` row of `table` again (for later migrations). */
-export function reindexNewRowSql(table: Source['table']): string {
-  const s = SOURCES.find((x) => x.table === table)!;
-  const { docId, indexRow } = rowSql(s);
-  return [
-    `delete from search_fts where rowid = ${docId('new')};`,
-    `delete from search_trigram where rowid = ${docId('new')};`,
-    ...indexRow('new'),
-  ].join('\n');
 }
 
 function sqliteStatements(): string[] {
@@ -192,9 +107,7 @@ function sqliteStatements(): string[] {
        end`,
       `create trigger ${s.table}_search_update after update of ${s.watched.join(', ')} on ${s.table}
        when ${changed} begin
-         delete from search_fts where rowid = ${docId('new')};
-         delete from search_trigram where rowid = ${docId('new')};
-         ${indexRow('new').join('\n')}
+         ${reindexNewRowSql(s)}
        end`,
       // Also fires for rows removed by ON DELETE CASCADE (a conversation's messages).
       `create trigger ${s.table}_search_delete after delete on ${s.table} begin

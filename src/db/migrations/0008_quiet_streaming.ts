@@ -7,7 +7,9 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-import { reindexNewRowSql } from './0006_search_speed.js';
+import { reindexNewRowSql, SOURCES } from './0002_search.js';
+
+const MESSAGES = SOURCES.find((s) => s.table === 'messages')!;
 
 export function quietStreaming(dialect: Dialect): Migration {
   return {
@@ -18,7 +20,7 @@ export function quietStreaming(dialect: Dialect): Migration {
         .raw(
           `create trigger messages_search_update after update of content, status on messages
            when new.status <> 'streaming' and (new.content is not old.content or old.status = 'streaming')
-           begin ${reindexNewRowSql('messages')} end`,
+           begin ${reindexNewRowSql(MESSAGES)} end`,
         )
         .execute(db);
     },
@@ -28,7 +30,7 @@ export function quietStreaming(dialect: Dialect): Migration {
       await sql
         .raw(
           `create trigger messages_search_update after update of content on messages
-           when new.content is not old.content begin ${reindexNewRowSql('messages')} end`,
+           when new.content is not old.content begin ${reindexNewRowSql(MESSAGES)} end`,
         )
         .execute(db);
     },
