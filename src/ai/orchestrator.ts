@@ -36,6 +36,7 @@ import type { Memo, MemoPatch } from '../modules/memos/memos.schemas.js';
 import type { SearchService } from '../modules/search/search.service.js';
 import type { Today } from '../modules/today/today.service.js';
 import type { TodosService } from '../modules/todos/todos.service.js';
+import { OPEN_STATUSES } from '../modules/todos/todos.repository.js';
 import type { Todo, TodoListQuery, TodoPatch } from '../modules/todos/todos.schemas.js';
 import type { Classification, Intent, IntentParams, UnderstandContext } from './intents.js';
 import {
@@ -68,7 +69,6 @@ const CANDIDATES = 500;
  * model's context, and building it stays cheap however many todos are overdue.
  */
 const GLANCE_ITEMS = 20;
-const OPEN_STATUSES = ['pending', 'in_progress'];
 
 /** A background task as the orchestrator needs it (the agent-tasks service plugs in here). */
 export interface AgentTasksPort {

@@ -1,10 +1,9 @@
 /** The reads the reminder and overdue jobs make on items (all their SQL). */
 import { sql, type Kysely } from 'kysely';
 import type { DB, TodoRow } from '../db/schema.js';
+import { OPEN_STATUSES } from '../modules/todos/todos.repository.js';
 
 export type JobsRepository = ReturnType<typeof createJobsRepository>;
-
-const OPEN_STATUSES = ['pending', 'in_progress'];
 
 export function createJobsRepository(db: Kysely<DB>) {
   return {

@@ -190,12 +190,7 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
         where.push(
           sql`exists (select 1 from search_trigram t where t.rowid = search_fts.rowid and ${containsAll(cols('t'), short)})`,
         );
-      return {
-        table: 'search_fts',
-        match,
-        where,
-        markLater: terms.substrings,
-      };
+      return { table: 'search_fts', match, where, markLater: terms.substrings };
     }
     if (long.length > 0) {
       const match = substringMatch(long);
@@ -214,7 +209,9 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
   function conditions(p: Fts5Plan, types: readonly HitType[]): RawBuilder<unknown> {
     const where = [...p.where];
     if (types.length < HIT_TYPES.length)
-      where.push(sql`(${sql.raw(p.table)}.rowid & 3) in (${sql.join(types.map((t) => sql.lit(DOC_TYPE_BITS[t])))})`);
+      where.push(
+        sql`(${sql.raw(p.table)}.rowid & 3) in (${sql.join(types.map((t) => sql.lit(DOC_TYPE_BITS[t])))})`,
+      );
     return sql.join(where, sql` and `);
   }
 

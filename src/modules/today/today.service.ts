@@ -9,6 +9,7 @@ import { validationError } from '../../lib/errors.js';
 import { endOfLocalDay, inZone, localDate, nextLocalMidnight, startOfLocalDay } from '../../lib/time.js';
 import type { EventOccurrence } from '../events/events.schemas.js';
 import type { TodosService } from '../todos/todos.service.js';
+import { OPEN_STATUSES } from '../todos/todos.repository.js';
 import type { Todo } from '../todos/todos.schemas.js';
 import type { Greeting } from './today.schemas.js';
 
@@ -38,7 +39,6 @@ export type TodayService = ReturnType<typeof createTodayService>;
 
 /** Caps on the lists (a day with more open todos than this is shown in part). */
 const MAX_TASKS = 500;
-const OPEN = ['pending', 'in_progress'];
 
 export function greetingFor(localHour: number): Greeting {
   if (localHour < 12) return 'Good morning';
@@ -63,7 +63,7 @@ export async function buildToday(
   const [dueToday, inProgressUndated, overdue, events, inbox] = await Promise.all([
     // Due from now to the end of the local day: a bare-date due today (end of day) is here, not overdue.
     sources.todos.find(
-      { statuses: OPEN, dueAfter: nowIso, dueBefore: endOfLocalDay(now, zone).toISOString() },
+      { statuses: OPEN_STATUSES, dueAfter: nowIso, dueBefore: endOfLocalDay(now, zone).toISOString() },
       { column: 'due_date', direction: 'asc' },
       maxTasks,
     ),
@@ -73,7 +73,7 @@ export async function buildToday(
       maxTasks,
     ),
     sources.todos.find(
-      { statuses: OPEN, dueStrictlyBefore: nowIso },
+      { statuses: OPEN_STATUSES, dueStrictlyBefore: nowIso },
       { column: 'due_date', direction: 'asc' },
       maxTasks,
     ),

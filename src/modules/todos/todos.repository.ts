@@ -5,7 +5,7 @@ import { hasTag, offsetOf } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface TodoFilter {
-  statuses?: string[];
+  statuses?: readonly string[];
   priorities?: string[];
   dueBefore?: string;
   dueAfter?: string;
@@ -46,12 +46,10 @@ function ordered<Q extends SelectQueryBuilder<DB, 'todos', TodoRow>>(
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** Pending or in progress: what today, the briefing and a chat turn's prompt read. */
-export const OPEN_STATUSES = ['pending', 'in_progress'] as const;
+export const OPEN_STATUSES: readonly string[] = ['pending', 'in_progress'];
 
-const isOpenSet = (statuses: string[]) =>
-  statuses.length > 0 &&
-  statuses.every((s) => (OPEN_STATUSES as readonly string[]).includes(s)) &&
-  OPEN_STATUSES.every((s) => statuses.includes(s));
+const isOpenSet = (statuses: readonly string[]) =>
+  statuses.every((s) => OPEN_STATUSES.includes(s)) && OPEN_STATUSES.every((s) => statuses.includes(s));
 
 /**
  * "Open", written exactly as the partial index `todos_open_due` is (migration 0007), so reads
