@@ -1,5 +1,5 @@
 /** Rules shared by todos, events and memos: tags, paging, links to chat. */
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { validationError } from '../../lib/errors.js';
 import type { EventSink } from '../../realtime/events.js';
 
@@ -30,12 +30,27 @@ export function parseTags(json: string): string[] {
   }
 }
 
+/**
+ * `query` narrowed by every condition. None adds no WHERE at all (not `WHERE 1 = 1`): SQLite
+ * then counts a bare table from its smallest index instead of reading every row.
+ */
+export function whereAll<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  conds: Expression<SqlBool>[],
+): SelectQueryBuilder<DB, TB, O> {
+  return conds.length ? query.where((eb) => eb.and(conds)) : query;
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** `tags` (a JSON array) contains exactly this tag. */
-export function hasTag<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, column: string, tag: string): Expression<SqlBool> {
+export function hasTag<DB, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  column: string,
+  tag: string,
+): Expression<SqlBool> {
   const [normalised] = normaliseTags([tag]);
   if (!normalised) throw validationError('tag', 'tag must not be empty', tag);
   const pattern = `%${escapeLike(JSON.stringify(normalised))}%`;

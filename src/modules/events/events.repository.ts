@@ -1,6 +1,6 @@
-import { expressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { expressionBuilder, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { DB, EventRow, EventUpdate, NewEventRow } from '../../db/schema.js';
-import { hasTag, offsetOf } from '../common/items.js';
+import { hasTag, offsetOf, whereAll } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface EventFilter {
@@ -27,7 +27,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
   function filtered(conn: Db, f: EventFilter, w: EventWindow, recurring?: boolean) {
     const eb = expressionBuilder<DB, 'events'>();
-    const conds = [];
+    const conds: Expression<SqlBool>[] = [];
     if (recurring === true) conds.push(eb('recurrence_rule', 'is not', null));
     if (recurring === false) conds.push(eb('recurrence_rule', 'is', null));
     if (w.to !== undefined) conds.push(eb('start_time', '<', w.to));
@@ -36,9 +36,7 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
       conds.push(eb.or([eb('start_time', '>=', w.from), eb('end_time', '>', w.from)]));
     if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
     if (f.q !== undefined) conds.push(textMatch('event', f.q));
-    // No WHERE at all when unfiltered: SQLite then counts the table from its smallest index.
-    const query = conn.selectFrom('events');
-    return conds.length ? query.where(eb.and(conds)) : query;
+    return whereAll(conn.selectFrom('events'), conds);
   }
 
   async function page(

@@ -1,6 +1,6 @@
-import { expressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { expressionBuilder, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { DB, MemoRow, MemoUpdate, NewMemoRow } from '../../db/schema.js';
-import { hasTag, offsetOf } from '../common/items.js';
+import { hasTag, offsetOf, whereAll } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface MemoFilter {
@@ -15,12 +15,10 @@ type Db = Kysely<DB> | Transaction<DB>;
 export function createMemosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
   function filtered(conn: Db, f: MemoFilter) {
     const eb = expressionBuilder<DB, 'memos'>();
-    const conds = [];
+    const conds: Expression<SqlBool>[] = [];
     if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
     if (f.q !== undefined) conds.push(textMatch('memo', f.q));
-    // No WHERE at all when unfiltered: SQLite then counts the table from its smallest index.
-    const query = conn.selectFrom('memos');
-    return conds.length ? query.where(eb.and(conds)) : query;
+    return whereAll(conn.selectFrom('memos'), conds);
   }
   return {
     async insert(row: NewMemoRow, trx: Db = db): Promise<void> {

@@ -1,7 +1,15 @@
-import { expressionBuilder, sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
+import {
+  expressionBuilder,
+  sql,
+  type Expression,
+  type Kysely,
+  type SelectQueryBuilder,
+  type SqlBool,
+  type Transaction,
+} from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { DB, NewTodoRow, TodoRow, TodoUpdate } from '../../db/schema.js';
-import { hasTag, offsetOf } from '../common/items.js';
+import { hasTag, offsetOf, whereAll } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface TodoFilter {
@@ -66,7 +74,7 @@ function openCondition(dialect: Dialect) {
 export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatch: TextMatcher) {
   function filtered(conn: Db, f: TodoFilter) {
     const eb = expressionBuilder<DB, 'todos'>();
-    const conds = [];
+    const conds: Expression<SqlBool>[] = [];
     if (f.statuses?.length)
       conds.push(isOpenSet(f.statuses) ? openCondition(dialect) : eb('status', 'in', f.statuses));
     if (f.priorities?.length) conds.push(eb('priority', 'in', f.priorities));
@@ -77,9 +85,7 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     if (f.ids) conds.push(f.ids.length ? eb('id', 'in', f.ids) : eb.val(false));
     if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
     if (f.q !== undefined) conds.push(textMatch('todo', f.q));
-    // No WHERE at all when unfiltered: SQLite then counts the table from its smallest index.
-    const query = conn.selectFrom('todos');
-    return conds.length ? query.where(eb.and(conds)) : query;
+    return whereAll(conn.selectFrom('todos'), conds);
   }
 
   return {
