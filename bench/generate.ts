@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import SQLite from 'better-sqlite3';
-import type { ConversationRow, MemoRow, MessageRow, EventRow, TodoRow } from '../src/db/schema.js';
+import type { ConversationRow, EventRow, MemoRow, MessageRow, TodoRow } from '../src/db/schema.js';
 import { newId } from '../src/lib/ids.js';
 import { endOfLocalDay, nextLocalMidnight, startOfLocalDay } from '../src/lib/time.js';
 import { validateSeries } from '../src/modules/events/recurrence.js';

@@ -22,8 +22,7 @@ import { createDatabase } from '../db/database.js';
 import { rebuildPostgresSearch } from '../db/migrations/0004_postgres_search.js';
 
 const BATCH_ROWS = 500;
-/** Bookkeeping of Kysely and PostgreSQL's own index: never copied. */
-// Derived state, made by the migrations: the search documents and the series counter.
+/** Kysely's bookkeeping and state the migrations derive (search documents, series counter): never copied. */
 const SKIPPED = new Set(['kysely_migration', 'kysely_migration_lock', 'search_docs', 'series_generation']);
 /** Triggers that keep `search_docs` in step; off during the copy, the index is rebuilt after it. */
 const SEARCH_SOURCES = ['todos', 'events', 'memos', 'messages'];

@@ -51,6 +51,9 @@ export interface EventPage {
   limit: number;
 }
 
+/** A row as the service writes it: `span_ms` is the database's own. */
+type StoredEvent = Omit<EventRow, 'span_ms'>;
+
 export function toEvent(row: StoredEvent): Event {
   return {
     id: row.id,
@@ -74,9 +77,6 @@ export function toEvent(row: StoredEvent): Event {
  * One occurrence before it becomes an API object: a window can hold tens of thousands, of which
  * a page shows fifty, so only the page is materialised.
  */
-/** A row as the service writes it: `span_ms` is the database's own. */
-type StoredEvent = Omit<EventRow, 'span_ms'>;
-
 interface Slot {
   /** Start in ms: orders like the ISO text. */
   at: number;
