@@ -103,7 +103,14 @@ describe('push tokens', () => {
     expect(
       (await s.request('POST', '/api/notifications/register-token', { token: 'ExpoPushToken[xyz]' })).status,
     ).toBe(200);
-    for (const bad of ['not-a-token', 'ExponentPushToken[', 'fcm:abcdef']) {
+    const emptyish = [
+      'ExponentPushToken[]',
+      'ExpoPushToken[]',
+      'ExponentPushToken[ ]',
+      'ExponentPushToken[a]b]',
+      'ExpoPushToken[\n]',
+    ];
+    for (const bad of ['not-a-token', 'ExponentPushToken[', 'fcm:abcdef', ...emptyish]) {
       const res = await s.request('POST', '/api/notifications/register-token', { token: bad });
       expect(res.status).toBe(400);
       expect(res.json.error.code).toBe('VALIDATION_ERROR');

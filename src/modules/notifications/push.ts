@@ -37,7 +37,17 @@ export interface PushClientOptions {
   baseUrl?: string | null;
 }
 
-export const isExpoPushToken = (token: unknown): token is string => Expo.isExpoPushToken(token);
+/**
+ * The SDK's check, and something inside the brackets: the SDK accepts `ExponentPushToken[]`,
+ * which no device ever has and Expo refuses on every push. What Expo issues inside the brackets
+ * is a printable identifier; whitespace, control characters or brackets there are no token.
+ */
+const BRACKETED = /^Expo(?:nent)?PushToken\[(.*)\]$/s;
+export const isExpoPushToken = (token: unknown): token is string => {
+  if (!Expo.isExpoPushToken(token)) return false;
+  const inner = BRACKETED.exec(token)?.[1];
+  return inner === undefined || /^[^\s\p{Cc}[\]]+$/u.test(inner);
+};
 
 // The undici the SDK itself loads, so the dispatcher we hand it is one it understands.
 const requireFromSdk = createRequire(createRequire(import.meta.url).resolve('expo-server-sdk'));
