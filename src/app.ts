@@ -14,7 +14,12 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawServerDefault,
+} from 'fastify';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -35,9 +40,16 @@ import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
-import { redactToken, websocketRoutes } from './realtime/websocket.js';
+import { websocketRoutes } from './realtime/websocket.js';
+import { redactUrl } from './plugins/redact.js';
 
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export interface AppDeps {
   config: Config;
@@ -73,7 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       serializers: {
         req: (req: IncomingMessage & { hostname?: string; ip?: string }) => ({
           method: req.method,
-          url: redactToken(req.url ?? ''),
+          url: redactUrl(req.url ?? ''),
           hostname: req.hostname,
           remoteAddress: req.ip,
         }),
@@ -84,7 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
     // Per-request log lines only when debugging: at info they double the cost of a request.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
     // Long search queries (5,000 Korean characters) travel URL-encoded in the query string.
     serverFactory: (handler) => http.createServer({ maxHeaderSize: 128 * 1024 }, handler),
@@ -125,7 +139,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
   }
 
-  const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret, logger: app.log });
+  const services = await createServices({
+    config,
+    database,
+    clock,
+    jwtSecret: deps.jwtSecret,
+    logger: app.log,
+  });
   const { generatedPin } = await services.auth.bootstrapPin(config.pin);
 
   // 4. Docs: OpenAPI from the route schemas, Swagger UI at /docs, ReDoc at /redoc.
@@ -164,7 +184,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(todayRoutes, { today: services.today });
     await scope.register(settingsRoutes, { settings: services.settings });
     await scope.register(notificationsRoutes, { notifications: services.notifications });
-    await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
+    await scope.register(chatRoutes, {
+      chat: services.chat,
+      hub: services.hub,
+      buffers: services.streamBuffers,
+    });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
   });
 
@@ -229,7 +253,6 @@ function buildValidatorCompiler(externalSchemas: unknown) {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
     httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema);
 }
-
 
 /**
  * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, garbage on

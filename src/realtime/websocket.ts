@@ -41,10 +41,8 @@ export interface WebsocketOptions {
   pingIntervalMs?: number;
 }
 
-/** A URL with its `token` query parameter blanked, for logs. */
-export function redactToken(url: string): string {
-  return url.replace(/([?&](?:token|key)=)[^&#]*/gi, '$1[REDACTED]');
-}
+/** A URL with its `token` query parameter blanked, for logs (names compared decoded). */
+export { redactUrl as redactToken } from '../plugins/redact.js';
 
 interface Socket {
   ws: WebSocket;
