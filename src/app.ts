@@ -14,12 +14,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -43,13 +38,7 @@ import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
 import { websocketRoutes } from './realtime/websocket.js';
 import { redactUrl } from './plugins/redact.js';
 
-export type App = FastifyInstance<
-  RawServerDefault,
-  IncomingMessage,
-  ServerResponse,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
 export interface AppDeps {
   config: Config;
@@ -96,9 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
     // Per-request log lines only when debugging: at info they double the cost of a request.
-    logController: new LogController({
-      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
-    }),
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
     // Long search queries (5,000 Korean characters) travel URL-encoded in the query string.
     serverFactory: (handler) => http.createServer({ maxHeaderSize: 128 * 1024 }, handler),
@@ -139,13 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
   }
 
-  const services = await createServices({
-    config,
-    database,
-    clock,
-    jwtSecret: deps.jwtSecret,
-    logger: app.log,
-  });
+  const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret, logger: app.log });
   const { generatedPin } = await services.auth.bootstrapPin(config.pin);
 
   // 4. Docs: OpenAPI from the route schemas, Swagger UI at /docs, ReDoc at /redoc.
@@ -184,11 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(todayRoutes, { today: services.today });
     await scope.register(settingsRoutes, { settings: services.settings });
     await scope.register(notificationsRoutes, { notifications: services.notifications });
-    await scope.register(chatRoutes, {
-      chat: services.chat,
-      hub: services.hub,
-      buffers: services.streamBuffers,
-    });
+    await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
   });
 
@@ -253,6 +230,7 @@ function buildValidatorCompiler(externalSchemas: unknown) {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
     httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema);
 }
+
 
 /**
  * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, garbage on
