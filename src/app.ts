@@ -37,6 +37,7 @@ import { chatRoutes } from './modules/chat/chat.routes.js';
 import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
 import { websocketRoutes } from './realtime/websocket.js';
 import { redactUrl } from './plugins/redact.js';
+import { badTextField, mayHoldBadText } from './plugins/json-text.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -188,30 +189,18 @@ function installJsonParsing(app: App): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (typeof body === 'string' && body.trim() === '') return done(null, {});
-    if (typeof body === 'string' && body.includes('\\u0000'))
-      // Text never holds NUL: PostgreSQL cannot store it, so neither database accepts it.
+    if (typeof body === 'string' && mayHoldBadText(body))
+      // Text never holds NUL or a lone surrogate: neither database stores them faithfully.
       return void parse(req, body, (err, value) => {
-        const field = err ? null : nulField(value);
-        if (field === null) return done(err, value);
-        done(validationError(field, `${field} must not contain NUL characters`), undefined);
+        const bad = err ? null : badTextField(value);
+        if (bad === null) return done(err, value);
+        done(validationError(bad.field, bad.message), undefined);
       });
     void parse(req, body as string, done);
   });
   app.addHook('preValidation', async (req) => {
     if (req.body === undefined && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) req.body = {};
   });
-}
-
-/** The path of the first string in a JSON value that contains NUL (`title`, `tags.2`), or null. */
-function nulField(value: unknown, at = ''): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? at || 'body' : null;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.includes('\u0000')) return at || 'body';
-    const found = nulField(inner, at ? `${at}.${key}` : key);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 /**

@@ -21,6 +21,16 @@ describe('reading input times', () => {
       expect(parseTimeInput(v, 'UTC'), v).toBeNull();
   });
 
+  it('refuses offsets outside RFC 3339 and instants past year 9999 in UTC', () => {
+    for (const v of ['2026-02-22T10:00:00+25:00', '2026-02-22T10:00:00-24:00', '2026-02-22T10:00:00+05:60'])
+      expect(parseTimeInput(v, 'UTC'), v).toBeNull();
+    expect(parseTimeInput('9999-12-31T23:00:00-05:00', 'UTC')).toBeNull();
+    expect(parseTimeInput('9999-12-31T20:00', 'America/New_York')).toBeNull();
+    expect(parseTimeInput('9999-12-31', 'America/New_York')).toBeNull();
+    expect(iso('9999-12-31T23:59:59.999Z', 'UTC')).toBe('9999-12-31T23:59:59.999Z');
+    expect(iso('9999-12-31', 'Asia/Seoul')).toBe('9999-12-30T15:00:00.000Z');
+  });
+
   it('moves a time in the spring-forward gap forward by the gap', () => {
     // New York skips 02:00-03:00 on 2026-03-08: 02:30 becomes 03:30 EDT (07:30Z).
     expect(iso('2026-03-08T02:30:00', 'America/New_York')).toBe('2026-03-08T07:30:00.000Z');

@@ -39,13 +39,37 @@ export function parseTimeInput(value: string, zone: string): ParsedTime | null {
     millisecond: frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0')),
   };
   if (!isRealWallTime(wall)) return null;
-  if (h === undefined) return { date: localToUtc(wall, zone), dateOnly: true };
+  if (h === undefined) {
+    const date = localToUtc(wall, zone);
+    // The whole day must be storable: a bare date also stands for its last moment (a due date).
+    return fitsStorage(date) && fitsStorage(new Date(nextLocalMidnight(date, zone).getTime() - 1))
+      ? { date, dateOnly: true }
+      : null;
+  }
   if (offset !== undefined) {
+    if (!isRealOffset(offset)) return null;
     const iso = `${y}-${mo}-${d}T${h}:${mi}:${s ?? '00'}.${String(wall.millisecond).padStart(3, '0')}${normaliseOffset(offset)}`;
     const dt = DateTime.fromISO(iso, { setZone: true });
-    return dt.isValid ? { date: dt.toJSDate(), dateOnly: false } : null;
+    return dt.isValid && fitsStorage(dt.toJSDate()) ? { date: dt.toJSDate(), dateOnly: false } : null;
   }
-  return { date: localToUtc(wall, zone), dateOnly: false };
+  const date = localToUtc(wall, zone);
+  return fitsStorage(date) ? { date, dateOnly: false } : null;
+}
+
+/**
+ * Instants are stored as RFC 3339 text with a four-digit year: `9999-12-31T23:00:00-05:00` is
+ * year 10000 in UTC, which `toISOString` writes as `+010000-...` and PostgreSQL refuses.
+ */
+function fitsStorage(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return Number.isFinite(year) && year >= 0 && year <= 9999;
+}
+
+/** RFC 3339 offsets: hours 00-23, minutes 00-59 (`+25:00` is no offset). */
+function isRealOffset(offset: string): boolean {
+  if (offset === 'Z' || offset === 'z') return true;
+  const digits = offset.replace(':', '');
+  return Number(digits.slice(1, 3)) <= 23 && Number(digits.slice(3, 5)) <= 59;
 }
 
 function normaliseOffset(offset: string): string {

@@ -10,12 +10,16 @@ export interface WriteContext {
   publish?: EventSink;
 }
 
-/** Tags are stored lowercase, without a leading `#`, without duplicates. */
+/**
+ * Tags are stored lowercase, NFC, without a leading `#`, without duplicates: `Café` typed as
+ * `e` + combining accent (macOS, some keyboards) is the same tag as the composed `café`, as in
+ * search (the filter goes through here too).
+ */
 export function normaliseTags(tags: readonly string[] | undefined): string[] {
   if (!tags) return [];
   const out: string[] = [];
   for (const raw of tags) {
-    const tag = raw.trim().replace(/^#+/, '').trim().toLowerCase();
+    const tag = raw.trim().replace(/^#+/, '').trim().toLowerCase().normalize('NFC');
     if (tag && !out.includes(tag)) out.push(tag);
   }
   return out;
