@@ -141,6 +141,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     database: database.dialect,
     aiConnected: services.aiHealth,
     servicesUp: services.servicesUp,
+    storage: { database, dataDir: config.dataDir },
   });
   await app.register(authPublicRoutes, { auth: services.auth });
   await app.register(calendarFeedRoutes, { events: services.events, auth: services.auth });
