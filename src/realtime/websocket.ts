@@ -30,6 +30,33 @@ const MAX_PAYLOAD_BYTES = 4 * MAX_FRAME_BYTES;
 /** A socket this far behind is not reading: drop it rather than buffer without end. */
 const MAX_BUFFERED_BYTES = 16 * 1_048_576;
 const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * Inbound frames per socket, a token bucket (DECISIONS "Input limits"): 20 a second, bursts of
+ * 60. The first frame over it is dropped with a RATE_LIMITED `error` frame; after 20 more
+ * dropped frames the socket is closed with CLOSE_RATE_LIMITED. A quiet socket refills in 3 s.
+ */
+const FRAME_RATE_PER_S = 20;
+const FRAME_BURST = 60;
+const FRAME_EXCESS_BEFORE_CLOSE = 20;
+export const CLOSE_RATE_LIMITED = 4008;
+
+function frameLimiter(): () => 'ok' | 'warn' | 'drop' | 'close' {
+  let tokens = FRAME_BURST;
+  let last = performance.now();
+  let excess = 0;
+  return () => {
+    const now = performance.now();
+    tokens = Math.min(FRAME_BURST, tokens + ((now - last) / 1000) * FRAME_RATE_PER_S);
+    last = now;
+    if (tokens >= FRAME_BURST) excess = 0;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return 'ok';
+    }
+    excess += 1;
+    return excess === 1 ? 'warn' : excess > FRAME_EXCESS_BEFORE_CLOSE ? 'close' : 'drop';
+  };
+}
 
 export interface WebsocketOptions {
   hub: Hub;
@@ -284,7 +311,22 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       const detach = hub.attach(connection);
 
       let queue = Promise.resolve();
+      const allowFrame = frameLimiter();
       ws.on('message', (raw) => {
+        const verdict = allowFrame();
+        if (verdict !== 'ok') {
+          if (verdict === 'warn')
+            send(
+              ws,
+              errorFrame(
+                'RATE_LIMITED',
+                `Too many frames: at most ${FRAME_RATE_PER_S} a second (bursts of ${FRAME_BURST}); frames over it are dropped`,
+              ),
+            );
+          else if (verdict === 'close' && ws.readyState === ws.OPEN)
+            ws.close(CLOSE_RATE_LIMITED, 'Too many frames');
+          return;
+        }
         if (sizeOf(raw) > MAX_FRAME_BYTES) {
           send(ws, errorFrame('VALIDATION_ERROR', `Frames may be at most ${MAX_FRAME_BYTES} bytes`));
           ws.close(1009, 'Frame too large');
