@@ -22,6 +22,8 @@ interface Operation {
   query: string[];
   /** Property names of the JSON body schema (none: the route takes no body). */
   body: string[] | null;
+  /** The required fields with plausible values, so generated fields get past "x is required". */
+  base: Json;
 }
 
 let s: TestServer;
@@ -38,8 +40,28 @@ function resolve(doc: Json, schema: Json | undefined): Json | undefined {
   return ((doc.components as Json | undefined)?.schemas as Json | undefined)?.[name] as Json | undefined;
 }
 
+function plausible(schema: Json | undefined): Json {
+  const props = (schema?.properties ?? {}) as Record<string, Json>;
+  const out: Json = {};
+  for (const key of (schema?.required ?? []) as string[]) {
+    const type = props[key]?.type;
+    out[key] = /time|date/.test(key)
+      ? '2026-03-01T10:00:00Z'
+      : type === 'integer' || type === 'number'
+        ? 1
+        : type === 'boolean'
+          ? true
+          : type === 'array'
+            ? []
+            : type === 'object'
+              ? {}
+              : 'fuzz';
+  }
+  return out;
+}
+
 function operationsOf(doc: Json): Operation[] {
-  const out: Operation[] = [{ method: 'GET', path: '/api/health', query: [], body: null }];
+  const out: Operation[] = [{ method: 'GET', path: '/api/health', query: [], body: null, base: {} }];
   for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
     for (const [method, op] of Object.entries(ops)) {
       // Logging out would revoke the session the rest of the run speaks with.
@@ -53,6 +75,7 @@ function operationsOf(doc: Json): Operation[] {
         path,
         query: params.filter((p) => p.in === 'query').map((p) => p.name),
         body: content ? Object.keys((schema?.properties as Json | undefined) ?? {}) : null,
+        base: plausible(schema),
       });
     }
   }
@@ -129,6 +152,30 @@ const jsonValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
 );
 
+/** Instants at and past the edges, with offsets real and impossible. */
+const timeText = fc.oneof(
+  fc.constantFrom(...NASTY.filter((v) => /^\+?\d{4}/.test(v))),
+  fc
+    .tuple(
+      // Mostly the edges: the first and last storable years, month and day ends, midnight.
+      fc.oneof(fc.constantFrom(999, 1000, 2026, 9999), fc.integer({ min: 900, max: 9999 })),
+      fc.oneof(fc.constantFrom(1, 2, 12), fc.integer({ min: 0, max: 13 })),
+      fc.oneof(fc.constantFrom(1, 29, 31), fc.integer({ min: 0, max: 32 })),
+      fc.oneof(fc.constantFrom(0, 23), fc.integer({ min: 0, max: 25 })),
+      fc.constantFrom('Z', '+09:00', '-05:00', '+14:00', '-12:00', '+25:00', '-23:59', '+0530', ''),
+      fc.boolean(),
+    )
+    .map(([y, mo, d, h, off, dateOnly]) => {
+      const date = `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      return dateOnly ? date : `${date}T${String(h).padStart(2, '0')}:30:00${off}`;
+    }),
+);
+/** A value for a field by its name: time-like names get mostly time-like text. */
+const valueFor = (name: string) =>
+  /time|date|before|after|until/.test(name)
+    ? fc.oneof({ weight: 4, arbitrary: timeText }, jsonValue)
+    : jsonValue;
+
 const idArb = fc.oneof(
   fc.constantFrom(...['todo_0', 'evt_0', 'memo_0', 'conv_0', 'msg_0', 'task_0', 'dev_0']),
   fc.nat({ max: 3 }).map((i) => realIds[i] ?? 'x'),
@@ -147,12 +194,23 @@ function encodePart(value: string, raw: boolean): string {
 const requestArb = fc.nat({ max: 10_000 }).chain((i) => {
   const op = operations[i % operations.length]!;
   const names = op.query.length ? fc.oneof(fc.constantFrom(...op.query), text) : text;
-  const query = fc.array(fc.tuple(names, text, fc.boolean()), { maxLength: 5 });
+  const queryPair = names.chain((name) =>
+    fc.tuple(
+      fc.constant(name),
+      valueFor(name).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+      fc.boolean(),
+    ),
+  );
+  const query = fc.array(queryPair, { maxLength: 5 });
   const knownBody = op.body?.length
-    ? fc.dictionary(fc.constantFrom(...op.body), jsonValue, { maxKeys: op.body.length })
+    ? fc
+        .subarray(op.body, { maxLength: op.body.length })
+        .chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, valueFor(k)]))))
     : fc.constant({});
   const body = fc.oneof(
-    { weight: 6, arbitrary: knownBody.map((b) => JSON.stringify(b)) },
+    // Mostly a body that gets past "x is required", so the values themselves are tried.
+    { weight: 4, arbitrary: knownBody.map((b) => JSON.stringify({ ...op.base, ...b })) },
+    { weight: 2, arbitrary: knownBody.map((b) => JSON.stringify(b)) },
     { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: fc.string({ maxLength: 60 }) },
     { weight: 1, arbitrary: fc.constant(undefined) },
