@@ -29,6 +29,12 @@ export function createAuthRepository(db: Kysely<DB>) {
     async findSession(id: string) {
       return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    /** Which of `ids` name sessions that exist and are not revoked (one query for many sockets). */
+    async liveSessionIds(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db.selectFrom('sessions').select('id').where('id', 'in', ids).where('revoked_at', 'is', null).execute();
+      return new Set(rows.map((r) => r.id));
+    },
     /** Swaps the refresh jti only if it is still the expected one: two racing refreshes cannot both win. */
     async rotateRefresh(id: string, expectedJti: string, nextJti: string, now: string): Promise<boolean> {
       const res = await db

@@ -15,8 +15,11 @@ const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: numbe
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 const PIN_HASH_KEY = 'auth.pin_hash';
-/** A generated PIN is kept in clear only until the first successful login, so it can be shown at each start. */
-const GENERATED_PIN_KEY = 'auth.generated_pin';
+/**
+ * Earlier versions kept a generated PIN here in clear until the first login. A PIN is never
+ * stored now (only its hash); the row is deleted wherever it is still found.
+ */
+const LEGACY_GENERATED_PIN_KEY = 'auth.generated_pin';
 
 export type TokenType = 'access' | 'refresh';
 
@@ -146,7 +149,6 @@ export function createAuthService(deps: AuthServiceDeps) {
       throw unauthorized('Wrong PIN');
     }
     await repo.clearLoginFailures(address);
-    await repo.deleteSetting(GENERATED_PIN_KEY);
     await repo.pruneLoginFailures(new Date(clock.now().getTime() - 24 * 3600_000).toISOString());
     const sessionId = newId('ses');
     const refresh = await sign('refresh', sessionId, REFRESH_TTL_SECONDS);
@@ -156,27 +158,32 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   return {
     /**
-     * Makes sure a PIN hash exists. With `pin` given (from the environment) it becomes the PIN;
-     * otherwise a random 6-digit PIN is generated once and returned until the first login.
+     * Makes sure a PIN hash exists. With `pin` given (from the environment) it becomes the PIN,
+     * and a PIN different from the stored one revokes every session, as `reset-pin` does.
+     * Without one, a random 6-digit PIN is generated on the very first start and returned that
+     * once (never stored in clear: a lost one is replaced with `npm run reset-pin`).
      */
     async bootstrapPin(pin: string | null): Promise<{ generatedPin: string | null }> {
+      await repo.deleteSetting(LEGACY_GENERATED_PIN_KEY);
       const stored = await repo.getSetting(PIN_HASH_KEY);
       if (pin !== null) {
-        if (stored === null || !(await verifyPin(pin, stored))) await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
-        await repo.deleteSetting(GENERATED_PIN_KEY);
+        if (stored === null) await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
+        else if (!(await verifyPin(pin, stored))) {
+          await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
+          await repo.revokeAllSessions('pin_changed', nowIso());
+        }
         return { generatedPin: null };
       }
-      if (stored !== null) return { generatedPin: await repo.getSetting(GENERATED_PIN_KEY) };
+      if (stored !== null) return { generatedPin: null };
       const generated = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
       await repo.putSetting(PIN_HASH_KEY, await hashPin(generated));
-      await repo.putSetting(GENERATED_PIN_KEY, generated);
       return { generatedPin: generated };
     },
 
     /** Sets a new PIN and revokes every session (`npm run reset-pin`). */
     async resetPin(pin: string): Promise<void> {
       await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
-      await repo.deleteSetting(GENERATED_PIN_KEY);
+      await repo.deleteSetting(LEGACY_GENERATED_PIN_KEY);
       await repo.revokeAllSessions('pin_reset', nowIso());
     },
 
@@ -215,6 +222,14 @@ export function createAuthService(deps: AuthServiceDeps) {
     async isSessionLive(sessionId: string): Promise<boolean> {
       const session = await repo.findSession(sessionId);
       return session !== undefined && session.revoked_at === null;
+    },
+
+    /**
+     * The live ones among `sessionIds`. Revocations made by another process (`reset-pin`) or
+     * instance reach open sockets only through the database, so the WebSocket asks this often.
+     */
+    liveSessions(sessionIds: readonly string[]): Promise<Set<string>> {
+      return repo.liveSessionIds(sessionIds);
     },
   };
 }
