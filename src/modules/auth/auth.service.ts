@@ -11,7 +11,12 @@ import { AppError, unauthorized } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { AuthRepository } from './auth.repository.js';
 
-const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: crypto.ScryptOptions,
+) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 const PIN_HASH_KEY = 'auth.pin_hash';
@@ -59,7 +64,11 @@ async function verifyPin(pin: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(pin, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = await scrypt(pin, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
   return crypto.timingSafeEqual(actual, expected);
 }
 
@@ -75,7 +84,11 @@ export function createAuthService(deps: AuthServiceDeps) {
     return run;
   };
 
-  async function sign(type: TokenType, sessionId: string, ttlSeconds: number): Promise<{ token: string; jti: string }> {
+  async function sign(
+    type: TokenType,
+    sessionId: string,
+    ttlSeconds: number,
+  ): Promise<{ token: string; jti: string }> {
     const jti = crypto.randomUUID();
     const iat = Math.floor(clock.now().getTime() / 1000);
     const token = await new SignJWT({ type, sid: sessionId })
@@ -90,7 +103,12 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   async function issuePair(sessionId: string, refresh: { token: string }): Promise<TokenPair> {
     const access = await sign('access', sessionId, deps.accessTtlSeconds);
-    return { access_token: access.token, refresh_token: refresh.token, token_type: 'bearer', expires_in: deps.accessTtlSeconds };
+    return {
+      access_token: access.token,
+      refresh_token: refresh.token,
+      token_type: 'bearer',
+      expires_in: deps.accessTtlSeconds,
+    };
   }
 
   // Every API call presents the same access token until it is refreshed; checking its HMAC
@@ -108,7 +126,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       throw unauthorized('Token expired');
     }
     const claims = await decode(token, 'access');
-    if (verifiedAccess.size >= VERIFIED_ACCESS_MAX) verifiedAccess.delete(verifiedAccess.keys().next().value!);
+    if (verifiedAccess.size >= VERIFIED_ACCESS_MAX)
+      verifiedAccess.delete(verifiedAccess.keys().next().value!);
     verifiedAccess.set(token, claims);
     return claims;
   }
@@ -135,9 +154,19 @@ export function createAuthService(deps: AuthServiceDeps) {
     const retryAfter = (oldest: string | null) =>
       oldest === null ? deps.lockoutMinutes * 60 : (new Date(oldest).getTime() + windowMs - now) / 1000;
     if (counts.address.count >= deps.maxFailures)
-      throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', undefined, retryAfter(counts.address.oldest));
+      throw new AppError(
+        'RATE_LIMITED',
+        'Too many failed logins; try again later',
+        undefined,
+        retryAfter(counts.address.oldest),
+      );
     if (counts.global.count >= deps.globalMaxFailures)
-      throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', undefined, retryAfter(counts.global.oldest));
+      throw new AppError(
+        'RATE_LIMITED',
+        'Too many failed logins; try again later',
+        undefined,
+        retryAfter(counts.global.oldest),
+      );
   }
 
   async function loginOnce(pin: string, address: string): Promise<TokenPair> {
@@ -196,7 +225,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       const session = await repo.findSession(claims.sessionId);
       if (!session || session.revoked_at !== null) throw unauthorized('Session revoked');
       const next = await sign('refresh', session.id, REFRESH_TTL_SECONDS);
-      const rotated = session.refresh_jti === claims.jti && (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso()));
+      const rotated =
+        session.refresh_jti === claims.jti &&
+        (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso()));
       if (!rotated) {
         // An old refresh token came back: someone holds a copy. End the whole login session.
         await repo.revokeSession(session.id, 'refresh_reuse', nowIso());

@@ -75,44 +75,49 @@ function databaseEnv(s: TestServer): Record<string, string> {
 }
 
 describe('a revoked session loses its sockets', () => {
-  it('npm run reset-pin in another process closes open sockets with 4001 within seconds; a card action after it does nothing', async () => {
-    const s = await start();
-    const ws = await connectWs(s);
-    sockets.push(ws);
-    const card = await pendingDelete(s, ws);
+  it(
+    'npm run reset-pin in another process closes open sockets with 4001 within seconds; a card action after it does nothing',
+    { timeout: 60_000 },
+    async () => {
+      const s = await start();
+      const ws = await connectWs(s);
+      sockets.push(ws);
+      const card = await pendingDelete(s, ws);
 
-    const cli = await runCli('reset-pin', ['246813'], databaseEnv(s));
-    expect(cli.code, cli.output).toBe(0);
-    const revokedAt = Date.now();
-    // Right after the revocation, before the server could have noticed it on its own.
-    ws.send('action_response', {
-      message_id: card.messageId,
-      action: 'confirm_delete',
-      params: { type: 'todo', id: card.todo.id },
-    });
-    const closed = await Promise.race([
-      ws.closed,
-      new Promise<null>((r) => setTimeout(() => r(null), 5_000)),
-    ]);
-    const closedAfterMs = Date.now() - revokedAt;
-    await new Promise((r) => setTimeout(r, 300));
-    const fresh = (await s.request('POST', '/api/auth/login', { pin: '246813' }, { authorization: '' })).json;
-    const res = await s.request('GET', `/api/todos/${card.todo.id}`, undefined, {
-      authorization: `Bearer ${fresh.access_token}`,
-    });
-    expect(res.status, 'the revoked socket deleted the todo').toBe(200);
-    expect(ws.frames.some((f) => f.type === 'module_data_changed' && f.data.action === 'deleted')).toBe(
-      false,
-    );
-    expect(closed?.code).toBe(4001);
-    expect(closedAfterMs).toBeLessThan(5_000);
-    // The old token is refused for REST and for a new socket too.
-    expect((await s.request('GET', '/api/todos')).status).toBe(401);
-    const again = await connectWs(s);
-    expect((await again.closed).code).toBe(4001);
-  });
+      const cli = await runCli('reset-pin', ['246813'], databaseEnv(s));
+      expect(cli.code, cli.output).toBe(0);
+      const revokedAt = Date.now();
+      // Right after the revocation, before the server could have noticed it on its own.
+      ws.send('action_response', {
+        message_id: card.messageId,
+        action: 'confirm_delete',
+        params: { type: 'todo', id: card.todo.id },
+      });
+      const closed = await Promise.race([
+        ws.closed,
+        new Promise<null>((r) => setTimeout(() => r(null), 5_000)),
+      ]);
+      const closedAfterMs = Date.now() - revokedAt;
+      await new Promise((r) => setTimeout(r, 300));
+      const fresh = (await s.request('POST', '/api/auth/login', { pin: '246813' }, { authorization: '' }))
+        .json;
+      const res = await s.request('GET', `/api/todos/${card.todo.id}`, undefined, {
+        authorization: `Bearer ${fresh.access_token}`,
+      });
+      expect(res.status, 'the revoked socket deleted the todo').toBe(200);
+      expect(ws.frames.some((f) => f.type === 'module_data_changed' && f.data.action === 'deleted')).toBe(
+        false,
+      );
+      expect(closed?.code).toBe(4001);
+      expect(closedAfterMs).toBeLessThan(5_000);
+      // The old token is refused for REST and for a new socket too.
+      expect((await s.request('GET', '/api/todos')).status).toBe(401);
+      const again = await connectWs(s);
+      expect((await again.closed).code).toBe(4001);
+    },
+  );
 
-  it('a socket that sends nothing is closed by the periodic check', async () => {
+  it('a socket that sends nothing is closed by the periodic check', { timeout: 60_000 }, async () => {
     const s = await start();
     const ws = await connectWs(s);
     sockets.push(ws);
