@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../db/database.js';
 import { makeTempDir, startTestServer, TEST_PIN, type TestServer } from '../../../test/helpers/server.js';
 
 const servers: TestServer[] = [];
@@ -157,17 +158,27 @@ describe('tokens', () => {
 });
 
 describe('first start without a PIN', () => {
-  it('generates a 6-digit PIN that works, returned once: a restart does not know it any more', async () => {
-    const dataDir = makeTempDir();
-    const s = await start({ login: false, dataDir, env: { PIN: '' } });
-    const pin = s.built.generatedPin;
-    expect(pin).toMatch(/^\d{6}$/);
-    await s.close();
-    servers.splice(servers.indexOf(s), 1);
+  it(
+    'generates a 6-digit PIN that works, returned once: a restart does not know it any more',
+    { timeout: 90_000 },
+    async () => {
+      const dataDir = makeTempDir();
+      const s = await start({ login: false, dataDir, env: { PIN: '' } });
+      const pin = s.built.generatedPin;
+      expect(pin).toMatch(/^\d{6}$/);
+      await s.close();
+      servers.splice(servers.indexOf(s), 1);
 
-    // Only its hash is kept, so there is nothing to show at the next start; it still works.
-    const again = await start({ login: false, dataDir, env: { PIN: '' } });
-    expect(again.built.generatedPin).toBeNull();
-    expect((await login(again, pin!)).status).toBe(200);
-  });
+      // Only its hash is kept, so there is nothing to show at the next start; it still works.
+      const again = await start({ login: false, dataDir, env: { PIN: '' } });
+      expect(again.built.generatedPin).toBeNull();
+      expect((await login(again, pin!)).status).toBe(200);
+      // On either database, no setting holds it in clear.
+      const database = await createDatabase(again.config.database, { migrate: false });
+      const settings = await database.db.selectFrom('settings').selectAll().execute();
+      await database.close();
+      expect(settings.map((r) => r.key)).toContain('auth.pin_hash');
+      expect(JSON.stringify(settings)).not.toContain(pin);
+    },
+  );
 });

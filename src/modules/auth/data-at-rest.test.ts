@@ -64,7 +64,7 @@ const loginAt = (url: string, pin: string) =>
 describe('data at rest (SQLite files)', () => {
   it(
     'keeps the data directory, database, WAL/SHM, JWT secret and backups owner-only, and never stores a PIN',
-    { timeout: 120_000 },
+    { timeout: 240_000 },
     async () => {
       const dataDir = path.join(makeTempDir(), 'data');
       const db = path.join(dataDir, 'clawchat.db');
@@ -148,23 +148,27 @@ describe('a PIN changed in the environment', () => {
     return { DATABASE_URL: url };
   }
 
-  it('revokes every session at the next start: old access and refresh tokens get 401', async () => {
-    const dataDir = makeTempDir();
-    const a = await startTestServer({ dataDir });
-    const old = { access: a.token, refresh: a.refreshToken };
-    expect((await a.request('GET', '/api/todos')).status).toBe(200);
-    await a.close();
+  it(
+    'revokes every session at the next start: old access and refresh tokens get 401',
+    { timeout: 90_000 },
+    async () => {
+      const dataDir = makeTempDir();
+      const a = await startTestServer({ dataDir });
+      const old = { access: a.token, refresh: a.refreshToken };
+      expect((await a.request('GET', '/api/todos')).status).toBe(200);
+      await a.close();
 
-    const b = await startTestServer({ dataDir, login: false, env: { PIN: '24681357' } });
-    servers.push(b);
-    const auth = { authorization: `Bearer ${old.access}` };
-    expect((await b.request('GET', '/api/todos', undefined, auth)).status).toBe(401);
-    expect((await b.request('POST', '/api/auth/refresh', { refresh_token: old.refresh })).status).toBe(401);
-    expect((await b.request('POST', '/api/auth/login', { pin: TEST_PIN })).status).toBe(401);
-    expect((await b.request('POST', '/api/auth/login', { pin: '24681357' })).status).toBe(200);
-  });
+      const b = await startTestServer({ dataDir, login: false, env: { PIN: '24681357' } });
+      servers.push(b);
+      const auth = { authorization: `Bearer ${old.access}` };
+      expect((await b.request('GET', '/api/todos', undefined, auth)).status).toBe(401);
+      expect((await b.request('POST', '/api/auth/refresh', { refresh_token: old.refresh })).status).toBe(401);
+      expect((await b.request('POST', '/api/auth/login', { pin: TEST_PIN })).status).toBe(401);
+      expect((await b.request('POST', '/api/auth/login', { pin: '24681357' })).status).toBe(200);
+    },
+  );
 
-  it('keeps sessions when the PIN is unchanged', async () => {
+  it('keeps sessions when the PIN is unchanged', { timeout: 90_000 }, async () => {
     const dataDir = makeTempDir();
     const a = await startTestServer({ dataDir });
     const old = { access: a.token, refresh: a.refreshToken };
@@ -177,23 +181,27 @@ describe('a PIN changed in the environment', () => {
     expect((await b.request('POST', '/api/auth/refresh', { refresh_token: old.refresh })).status).toBe(200);
   });
 
-  it('closes the sockets another running instance holds (4001 within seconds)', async () => {
-    const a = await startTestServer({ realClock: true });
-    servers.push(a);
-    const ws = await connectWs(a);
-    sockets.push(ws);
-    await ws.settle();
-    const b = await startTestServer({
-      realClock: true,
-      login: false,
-      env: { ...sameDatabase(a), PIN: '24681357' },
-    });
-    servers.push(b);
-    const closed = await Promise.race([
-      ws.closed,
-      new Promise<null>((r) => setTimeout(() => r(null), 5_000)),
-    ]);
-    expect(closed).toEqual({ code: 4001, reason: 'Session revoked' });
-    expect((await a.request('GET', '/api/todos')).status).toBe(401);
-  });
+  it(
+    'closes the sockets another running instance holds (4001 within seconds)',
+    { timeout: 90_000 },
+    async () => {
+      const a = await startTestServer({ realClock: true });
+      servers.push(a);
+      const ws = await connectWs(a);
+      sockets.push(ws);
+      await ws.settle();
+      const b = await startTestServer({
+        realClock: true,
+        login: false,
+        env: { ...sameDatabase(a), PIN: '24681357' },
+      });
+      servers.push(b);
+      const closed = await Promise.race([
+        ws.closed,
+        new Promise<null>((r) => setTimeout(() => r(null), 5_000)),
+      ]);
+      expect(closed).toEqual({ code: 4001, reason: 'Session revoked' });
+      expect((await a.request('GET', '/api/todos')).status).toBe(401);
+    },
+  );
 });
