@@ -3,6 +3,7 @@
  * parsed here once; a bad value stops start-up with a message naming the variable.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 export type AiProvider = 'ollama' | 'openai' | 'none';
@@ -13,7 +14,11 @@ export interface Config {
   port: number;
   logLevel: string;
   dataDir: string;
-  trustProxy: boolean;
+  /**
+   * Which proxies may say who the client is (TRUST_PROXY): false, a hop count (how many
+   * proxies append to X-Forwarded-For in front of us), or their addresses/CIDRs.
+   */
+  trustProxy: false | number | string[];
   bodyLimitBytes: number;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   redisUrl: string | null;
@@ -98,7 +103,8 @@ export function isValidHhMm(value: string): boolean {
 function parseDatabaseUrl(raw: string, cwd: string): Config['database'] {
   if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) return { kind: 'postgres', url: raw };
   if (raw.startsWith('sqlite:////')) return { kind: 'sqlite', file: raw.slice('sqlite:///'.length) };
-  if (raw.startsWith('sqlite:///')) return { kind: 'sqlite', file: path.resolve(cwd, raw.slice('sqlite:///'.length)) };
+  if (raw.startsWith('sqlite:///'))
+    return { kind: 'sqlite', file: path.resolve(cwd, raw.slice('sqlite:///'.length)) };
   throw new ConfigError('DATABASE_URL', `must start with sqlite:/// or postgres://, got "${raw}"`);
 }
 
@@ -143,13 +149,18 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
 
   const redisUrl = str(env, 'REDIS_URL');
   if (redisUrl !== null) {
-    if (!/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', `must start with redis://, got "${redisUrl}"`);
+    if (!/^rediss?:\/\//.test(redisUrl))
+      throw new ConfigError('REDIS_URL', `must start with redis://, got "${redisUrl}"`);
     if (database.kind !== 'postgres')
-      throw new ConfigError('REDIS_URL', 'requires DATABASE_URL=postgres://... (several instances cannot share SQLite)');
+      throw new ConfigError(
+        'REDIS_URL',
+        'requires DATABASE_URL=postgres://... (several instances cannot share SQLite)',
+      );
   }
 
   const timezone = str(env, 'TIMEZONE') ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
-  if (!isValidTimezone(timezone)) throw new ConfigError('TIMEZONE', `must be an IANA zone such as Asia/Seoul, got "${timezone}"`);
+  if (!isValidTimezone(timezone))
+    throw new ConfigError('TIMEZONE', `must be an IANA zone such as Asia/Seoul, got "${timezone}"`);
 
   const providerRaw = (str(env, 'AI_PROVIDER') ?? 'ollama').toLowerCase();
   if (providerRaw !== 'ollama' && providerRaw !== 'openai' && providerRaw !== 'none')
@@ -163,7 +174,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   );
 
   const briefingTime = str(env, 'BRIEFING_TIME') ?? '08:00';
-  if (!isValidHhMm(briefingTime)) throw new ConfigError('BRIEFING_TIME', `must be HH:MM (24h), got "${briefingTime}"`);
+  if (!isValidHhMm(briefingTime))
+    throw new ConfigError('BRIEFING_TIME', `must be HH:MM (24h), got "${briefingTime}"`);
 
   const pin = str(env, 'PIN');
   if (pin !== null && !/^\d{4,12}$/.test(pin)) throw new ConfigError('PIN', 'must be 4 to 12 digits');
@@ -171,7 +183,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   const jwtSecret = str(env, 'JWT_SECRET');
   if (nodeEnv === 'production') {
     if (jwtSecret === null || /change[-_ ]?me|example|secret$/i.test(jwtSecret) || jwtSecret.length < 32)
-      throw new ConfigError('JWT_SECRET', 'must be set to a random value of at least 32 characters in production');
+      throw new ConfigError(
+        'JWT_SECRET',
+        'must be set to a random value of at least 32 characters in production',
+      );
     if (pin === null) throw new ConfigError('PIN', 'must be set in production');
   }
 
@@ -184,7 +199,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     port: int(env, 'PORT', 8000, 0, 65535),
     logLevel: parseLogLevel((str(env, 'LOG_LEVEL') ?? 'info').toLowerCase()),
     dataDir,
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: parseTrustProxy(str(env, 'TRUST_PROXY')),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
     database,
     redisUrl,
@@ -211,14 +226,69 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginLockoutMinutes: int(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60),
     loginGlobalMaxFailures: int(env, 'LOGIN_GLOBAL_MAX_FAILURES', 50, 1, 100_000),
-    corsOrigins: cors === null || cors === '*' ? '*' : cors.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins:
+      cors === null || cors === '*'
+        ? '*'
+        : cors
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
     expoAccessToken: str(env, 'EXPO_ACCESS_TOKEN'),
     expoBaseUrl: expoBase === null ? null : parseUrl('EXPO_BASE_URL', expoBase),
   };
 }
 
+/** proxy-addr's names for address ranges, accepted in a TRUST_PROXY list. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY. `true` trusting every hop would let a client pick its own address (the
+ * leftmost X-Forwarded-For), so `true` means one hop: the address the nearest proxy appended.
+ * A number is that many hops; a comma list names the proxies (addresses, CIDRs, or
+ * loopback/linklocal/uniquelocal) whose word is taken.
+ */
+function parseTrustProxy(raw: string | null): Config['trustProxy'] {
+  if (raw === null) return false;
+  const v = raw.toLowerCase();
+  if (['false', 'no', 'off', '0'].includes(v)) return false;
+  if (['true', 'yes', 'on'].includes(v)) return 1;
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops > 32) throw new ConfigError('TRUST_PROXY', `must be at most 32 hops, got ${hops}`);
+    return hops;
+  }
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    const prefixOk =
+      prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!PROXY_RANGES.includes(entry.toLowerCase()) && (family === 0 || !prefixOk || extra !== undefined))
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must be false, true (one proxy), a hop count, or a comma list of proxy addresses/CIDRs; "${entry}" is none of these`,
+      );
+  }
+  return entries.map((e) => (PROXY_RANGES.includes(e.toLowerCase()) ? e.toLowerCase() : e));
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy`: a hop count becomes "the first n hops from this
+ * server are proxies" (hop 0 is the peer of the socket), a list is passed on as it is.
+ */
+export function trustProxyOption(
+  trust: Config['trustProxy'],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return trust === 0 ? false : (_address, hop) => hop < trust;
+  return trust;
+}
+
 function parseLogLevel(level: string): string {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(level)) throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}, got "${level}"`);
+  if (!levels.includes(level))
+    throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}, got "${level}"`);
   return level;
 }

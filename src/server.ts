@@ -2,9 +2,10 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDatabase } from './db/database.js';
-import { loadJwtSecret } from './lib/secret.js';
+import { ensurePrivateDir, loadJwtSecret, restrictUmask } from './lib/secret.js';
 
 async function main(): Promise<void> {
+  restrictUmask();
   let config: Config;
   try {
     config = loadConfig();
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  ensurePrivateDir(config.dataDir);
   const database = await createDatabase(config.database);
   const { app, generatedPin } = await buildApp({
     config,
@@ -43,10 +45,15 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
-  app.log.info(`ClawChat listening on ${config.host}:${config.port} (database: ${where}, AI: ${config.ai.provider})`);
+  app.log.info(
+    `ClawChat listening on ${config.host}:${config.port} (database: ${where}, AI: ${config.ai.provider})`,
+  );
   if (generatedPin !== null) {
-    // Printed at every start until the first successful login, so the owner can get in.
-    console.log(`\n  No PIN configured. Log in with this generated PIN: ${generatedPin}\n  (set PIN in .env to choose your own)\n`);
+    // Shown this once: only its hash is kept. A lost one is replaced with `npm run reset-pin`.
+    console.log(
+      `\n  No PIN configured. Log in with this generated PIN: ${generatedPin}\n` +
+        '  It is shown only now. Set PIN in .env to choose your own, or run `npm run reset-pin` for a new one.\n',
+    );
   }
 }
 

@@ -2,22 +2,36 @@
  * `npm run backup [file]`: a consistent online copy of the SQLite database (the SQLite backup
  * API; the server may keep running). On PostgreSQL, prints the pg_dump command to use.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/database.js';
+import {
+  ensurePrivateDir,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  restrictUmask,
+  tighten,
+} from '../lib/secret.js';
 
+// A backup holds the whole diary: owner-only, like the database itself.
+restrictUmask();
 const config = loadConfig();
 if (config.database.kind === 'postgres') {
-  console.log(`PostgreSQL: back up with\n  pg_dump --format=custom --file=clawchat.dump "${config.database.url}"`);
+  console.log(
+    `PostgreSQL: back up with\n  pg_dump --format=custom --file=clawchat.dump "${config.database.url}"`,
+  );
   process.exit(0);
 }
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const target = path.resolve(process.argv[2] ?? path.join(config.dataDir, 'backups', `clawchat-${stamp}.db`));
 const database = await createDatabase(config.database, { migrate: false });
 try {
-  const { mkdirSync } = await import('node:fs');
-  mkdirSync(path.dirname(target), { recursive: true });
+  // Our own backups folder is made owner-only; a folder the user named is only created so.
+  if (process.argv[2] === undefined) ensurePrivateDir(path.dirname(target));
+  else mkdirSync(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
   await database.sqlite!.backup(target);
+  tighten(target, PRIVATE_FILE_MODE);
   console.log(`Backup written to ${target}`);
 } finally {
   await database.close();

@@ -1,8 +1,10 @@
 /** `npm run migrate`: applies pending migrations to the configured database and exits. */
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/database.js';
+import { restrictUmask } from '../lib/secret.js';
 import { migrateToLatest } from '../db/migrate.js';
 
+restrictUmask();
 const config = loadConfig();
 const database = await createDatabase(config.database, { migrate: false });
 try {

@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { loadConfig } from '../config.js';
 import { createDatabase } from '../db/database.js';
+import { restrictUmask } from '../lib/secret.js';
 import { systemClock } from '../lib/clock.js';
 import { createAuthRepository } from '../modules/auth/auth.repository.js';
 import { createAuthService } from '../modules/auth/auth.service.js';
@@ -11,6 +12,7 @@ if (!/^\d{4,12}$/.test(pin)) {
   console.error('A PIN is 4 to 12 digits.');
   process.exit(1);
 }
+restrictUmask();
 const config = loadConfig();
 const database = await createDatabase(config.database);
 try {
@@ -26,7 +28,9 @@ try {
   await auth.resetPin(pin);
   console.log(`PIN reset. New PIN: ${pin}\nEvery session was revoked; log in again on each device.`);
   if (config.pin !== null && config.pin !== pin)
-    console.log('Note: PIN is also set in the environment/.env; that value replaces this one at the next start.');
+    console.log(
+      'Note: PIN is also set in the environment/.env; that value replaces this one at the next start.',
+    );
 } finally {
   await database.close();
 }

@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tighten } from '../lib/secret.js';
 import { migrateToLatest } from './migrate.js';
 import { PostgresNulPlugin } from './postgres-nul.js';
 import type { DB } from './schema.js';
@@ -32,8 +33,16 @@ export async function createDatabase(
 }
 
 function openSqlite(file: string): Database {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // The diary is for its owner only. The file is made (or tightened) 0600 before SQLite opens
+  // it: SQLite gives the -wal and -shm it creates later the main file's mode. Ones left by a
+  // crash under an earlier version are tightened too.
+  fs.closeSync(fs.openSync(file, 'a', PRIVATE_FILE_MODE));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) tighten(f, PRIVATE_FILE_MODE);
   const sqlite = new SQLite(file);
+  // Deleted content (a replaced PIN hash, a deleted diary entry) is overwritten with zeros,
+  // not left readable in free pages.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('journal_mode = WAL');
   // FULL: a write answered 2xx is on disk before the answer, surviving kill -9 and power loss.
   sqlite.pragma('synchronous = FULL');

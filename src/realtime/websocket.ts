@@ -3,7 +3,8 @@
  * missing, bad or expired token closes it with 4001 and a reason. A good one is attached to
  * the hub and receives every event of the owner; it also speaks `ping`, `typing`, `resume`
  * and `action_response`. Sockets are pinged at least every 30 s and dropped when they stop
- * answering; a socket closes (4001) when its token expires or its session is revoked.
+ * answering; a socket closes (4001) when its token expires or its session is revoked, however
+ * and wherever that happened (see session-guard.ts).
  * The token never reaches a log line (see `redactToken`).
  */
 import websocket from '@fastify/websocket';
@@ -16,6 +17,7 @@ import { cardOf } from '../modules/chat/chat.mappers.js';
 import type { ChatService } from '../modules/chat/chat.service.js';
 import type { ServerFrame } from './events.js';
 import { CLOSE_UNAUTHORIZED, type Hub, type HubConnection } from './hub.js';
+import { createSessionGuard, type GuardedSocket } from './session-guard.js';
 import type { StreamBuffers } from './stream-buffers.js';
 
 export const DEFAULT_PING_INTERVAL_MS = 25_000;
@@ -66,12 +68,14 @@ export interface WebsocketOptions {
   clock: Clock;
   /** Server ping interval (at most 30 s in production; tests shorten it). */
   pingIntervalMs?: number;
+  /** How often the sessions of open sockets are read back (default 2 s). */
+  sessionCheckIntervalMs?: number;
 }
 
 /** A URL with its `token` query parameter blanked, for logs (names compared decoded). */
 export { redactUrl as redactToken } from '../plugins/redact.js';
 
-interface Socket {
+interface Socket extends GuardedSocket {
   ws: WebSocket;
   alive: boolean;
   expiresAt: number;
@@ -102,6 +106,13 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
   const encoded = new WeakMap<ServerFrame, string>();
 
   await app.register(websocket, { options: { maxPayload: MAX_PAYLOAD_BYTES } });
+  const guard = createSessionGuard({
+    liveSessions: (ids) => auth.liveSessions(ids),
+    isSessionLive: (id) => auth.isSessionLive(id),
+    intervalMs: opts.sessionCheckIntervalMs,
+    log: app.log,
+  });
+  app.addHook('onClose', async () => guard.stop());
 
   function send(ws: WebSocket, frame: ServerFrame): void {
     if (ws.readyState !== ws.OPEN) return;
@@ -145,11 +156,19 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
   heartbeat.unref();
   app.addHook('onClose', async () => clearInterval(heartbeat));
 
-  /** `resume`: the chunks from `from_index`, then the closing frames of a finished reply. */
-  async function resume(s: Socket, data: Record<string, unknown>): Promise<void> {
+  /**
+   * `resume`: the chunks from `from_index`, then the closing frames of a finished reply.
+   * `earlier` holds the live frames that arrived while the session was being checked: they
+   * go out after the replay, never before it.
+   */
+  async function resume(s: Socket, data: Record<string, unknown>, earlier: ServerFrame[]): Promise<void> {
+    const flushEarlier = () => {
+      for (const frame of earlier.splice(0)) send(s.ws, frame);
+    };
     const messageId = data.message_id;
     const from = data.from_index ?? 0;
     if (typeof messageId !== 'string' || typeof from !== 'number' || !Number.isInteger(from) || from < 0) {
+      flushEarlier();
       send(s.ws, errorFrame('VALIDATION_ERROR', 'resume needs message_id and a from_index >= 0'));
       return;
     }
@@ -165,9 +184,13 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       } finally {
         s.held = null;
         for (const frame of replay ?? []) send(s.ws, frame);
+        flushEarlier();
         for (const frame of held) send(s.ws, frame);
       }
-    } else for (const frame of replay) send(s.ws, frame);
+    } else {
+      for (const frame of replay) send(s.ws, frame);
+      flushEarlier();
+    }
     if (replay) return;
     // Not buffered (any more): a finished reply is answered from storage.
     const stored = await chat.getMessage(messageId);
@@ -199,11 +222,30 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       });
   }
 
+  /**
+   * Reads the session back before a frame is acted on; live frames arriving meanwhile are
+   * held (a `resume` must still answer before them) and dropped if the session is revoked.
+   */
+  async function admit(s: Socket): Promise<{ ok: boolean; earlier: ServerFrame[] }> {
+    const earlier: ServerFrame[] = [];
+    s.held = earlier;
+    try {
+      const ok = (await guard.admit(s)) && s.ws.readyState === s.ws.OPEN;
+      return { ok, earlier };
+    } finally {
+      s.held = null;
+    }
+  }
+
   async function onFrame(s: Socket, raw: RawData): Promise<void> {
+    const { ok, earlier } = await admit(s);
+    if (!ok) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(textOf(raw));
+      if ((parsed as { type?: unknown } | null)?.type !== 'resume') for (const frame of earlier.splice(0)) send(s.ws, frame);
     } catch {
+      for (const frame of earlier.splice(0)) send(s.ws, frame);
       send(s.ws, errorFrame('VALIDATION_ERROR', 'Frames must be JSON: {"type": "...", "data": {...}}'));
       return;
     }
@@ -233,7 +275,7 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
         );
         return;
       case 'resume':
-        await resume(s, data);
+        await resume(s, data, earlier);
         return;
       case 'action_response': {
         const messageId = typeof data.message_id === 'string' ? data.message_id : null;
@@ -301,14 +343,31 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       const { claims } = result;
       const connection: HubConnection = {
         sessionId: claims.sessionId,
-        send: (frame) => (s.held ? s.held.push(frame) : send(ws, frame)),
+        send: (frame) => {
+          if (s.revoked) return;
+          if (s.held) s.held.push(frame);
+          else send(ws, frame);
+        },
         close: (code, reason) => {
           if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(code, reason);
         },
       };
-      const s: Socket = { ws, alive: true, expiresAt: claims.expiresAt.getTime(), connection, held: null };
+      const s: Socket = {
+        ws,
+        alive: true,
+        expiresAt: claims.expiresAt.getTime(),
+        connection,
+        held: null,
+        sessionId: claims.sessionId,
+        revoked: false,
+        onRevoked: (reason) => {
+          detach();
+          closeUnauthorized(ws, reason);
+        },
+      };
       sockets.add(s);
       const detach = hub.attach(connection);
+      const untrack = guard.track(s);
 
       let queue = Promise.resolve();
       const allowFrame = frameLimiter();
@@ -355,6 +414,7 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       ws.on('close', () => {
         sockets.delete(s);
         detach();
+        untrack();
         clearTimeout(expiry);
       });
     },

@@ -23,11 +23,29 @@ export function createAuthRepository(db: Kysely<DB>) {
     async createSession(id: string, refreshJti: string, now: string): Promise<void> {
       await db
         .insertInto('sessions')
-        .values({ id, refresh_jti: refreshJti, created_at: now, refreshed_at: now, revoked_at: null, revoked_reason: null })
+        .values({
+          id,
+          refresh_jti: refreshJti,
+          created_at: now,
+          refreshed_at: now,
+          revoked_at: null,
+          revoked_reason: null,
+        })
         .execute();
     },
     async findSession(id: string) {
       return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    /** Which of `ids` name sessions that exist and are not revoked (one query for many sockets). */
+    async liveSessionIds(ids: readonly string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', 'in', ids)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return new Set(rows.map((r) => r.id));
     },
     /** Swaps the refresh jti only if it is still the expected one: two racing refreshes cannot both win. */
     async rotateRefresh(id: string, expectedJti: string, nextJti: string, now: string): Promise<boolean> {
@@ -49,7 +67,11 @@ export function createAuthRepository(db: Kysely<DB>) {
         .execute();
     },
     async revokeAllSessions(reason: string, now: string): Promise<void> {
-      await db.updateTable('sessions').set({ revoked_at: now, revoked_reason: reason }).where('revoked_at', 'is', null).execute();
+      await db
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoked_reason: reason })
+        .where('revoked_at', 'is', null)
+        .execute();
     },
 
     async recordLoginFailure(address: string, at: string): Promise<void> {

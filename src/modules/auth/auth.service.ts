@@ -11,12 +11,20 @@ import { AppError, unauthorized } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { AuthRepository } from './auth.repository.js';
 
-const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: crypto.ScryptOptions,
+) => Promise<Buffer>;
 const SCRYPT = { N: 16384, r: 8, p: 1 };
 const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 const PIN_HASH_KEY = 'auth.pin_hash';
-/** A generated PIN is kept in clear only until the first successful login, so it can be shown at each start. */
-const GENERATED_PIN_KEY = 'auth.generated_pin';
+/**
+ * Earlier versions kept a generated PIN here in clear until the first login. A PIN is never
+ * stored now (only its hash); the row is deleted wherever it is still found.
+ */
+const LEGACY_GENERATED_PIN_KEY = 'auth.generated_pin';
 
 export type TokenType = 'access' | 'refresh';
 
@@ -56,7 +64,11 @@ async function verifyPin(pin: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(pin, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const actual = await scrypt(pin, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
   return crypto.timingSafeEqual(actual, expected);
 }
 
@@ -72,7 +84,11 @@ export function createAuthService(deps: AuthServiceDeps) {
     return run;
   };
 
-  async function sign(type: TokenType, sessionId: string, ttlSeconds: number): Promise<{ token: string; jti: string }> {
+  async function sign(
+    type: TokenType,
+    sessionId: string,
+    ttlSeconds: number,
+  ): Promise<{ token: string; jti: string }> {
     const jti = crypto.randomUUID();
     const iat = Math.floor(clock.now().getTime() / 1000);
     const token = await new SignJWT({ type, sid: sessionId })
@@ -87,7 +103,12 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   async function issuePair(sessionId: string, refresh: { token: string }): Promise<TokenPair> {
     const access = await sign('access', sessionId, deps.accessTtlSeconds);
-    return { access_token: access.token, refresh_token: refresh.token, token_type: 'bearer', expires_in: deps.accessTtlSeconds };
+    return {
+      access_token: access.token,
+      refresh_token: refresh.token,
+      token_type: 'bearer',
+      expires_in: deps.accessTtlSeconds,
+    };
   }
 
   // Every API call presents the same access token until it is refreshed; checking its HMAC
@@ -105,7 +126,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       throw unauthorized('Token expired');
     }
     const claims = await decode(token, 'access');
-    if (verifiedAccess.size >= VERIFIED_ACCESS_MAX) verifiedAccess.delete(verifiedAccess.keys().next().value!);
+    if (verifiedAccess.size >= VERIFIED_ACCESS_MAX)
+      verifiedAccess.delete(verifiedAccess.keys().next().value!);
     verifiedAccess.set(token, claims);
     return claims;
   }
@@ -132,9 +154,19 @@ export function createAuthService(deps: AuthServiceDeps) {
     const retryAfter = (oldest: string | null) =>
       oldest === null ? deps.lockoutMinutes * 60 : (new Date(oldest).getTime() + windowMs - now) / 1000;
     if (counts.address.count >= deps.maxFailures)
-      throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', undefined, retryAfter(counts.address.oldest));
+      throw new AppError(
+        'RATE_LIMITED',
+        'Too many failed logins; try again later',
+        undefined,
+        retryAfter(counts.address.oldest),
+      );
     if (counts.global.count >= deps.globalMaxFailures)
-      throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', undefined, retryAfter(counts.global.oldest));
+      throw new AppError(
+        'RATE_LIMITED',
+        'Too many failed logins; try again later',
+        undefined,
+        retryAfter(counts.global.oldest),
+      );
   }
 
   async function loginOnce(pin: string, address: string): Promise<TokenPair> {
@@ -146,7 +178,6 @@ export function createAuthService(deps: AuthServiceDeps) {
       throw unauthorized('Wrong PIN');
     }
     await repo.clearLoginFailures(address);
-    await repo.deleteSetting(GENERATED_PIN_KEY);
     await repo.pruneLoginFailures(new Date(clock.now().getTime() - 24 * 3600_000).toISOString());
     const sessionId = newId('ses');
     const refresh = await sign('refresh', sessionId, REFRESH_TTL_SECONDS);
@@ -156,27 +187,32 @@ export function createAuthService(deps: AuthServiceDeps) {
 
   return {
     /**
-     * Makes sure a PIN hash exists. With `pin` given (from the environment) it becomes the PIN;
-     * otherwise a random 6-digit PIN is generated once and returned until the first login.
+     * Makes sure a PIN hash exists. With `pin` given (from the environment) it becomes the PIN,
+     * and a PIN different from the stored one revokes every session, as `reset-pin` does.
+     * Without one, a random 6-digit PIN is generated on the very first start and returned that
+     * once (never stored in clear: a lost one is replaced with `npm run reset-pin`).
      */
     async bootstrapPin(pin: string | null): Promise<{ generatedPin: string | null }> {
+      await repo.deleteSetting(LEGACY_GENERATED_PIN_KEY);
       const stored = await repo.getSetting(PIN_HASH_KEY);
       if (pin !== null) {
-        if (stored === null || !(await verifyPin(pin, stored))) await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
-        await repo.deleteSetting(GENERATED_PIN_KEY);
+        if (stored === null) await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
+        else if (!(await verifyPin(pin, stored))) {
+          await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
+          await repo.revokeAllSessions('pin_changed', nowIso());
+        }
         return { generatedPin: null };
       }
-      if (stored !== null) return { generatedPin: await repo.getSetting(GENERATED_PIN_KEY) };
+      if (stored !== null) return { generatedPin: null };
       const generated = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
       await repo.putSetting(PIN_HASH_KEY, await hashPin(generated));
-      await repo.putSetting(GENERATED_PIN_KEY, generated);
       return { generatedPin: generated };
     },
 
     /** Sets a new PIN and revokes every session (`npm run reset-pin`). */
     async resetPin(pin: string): Promise<void> {
       await repo.putSetting(PIN_HASH_KEY, await hashPin(pin));
-      await repo.deleteSetting(GENERATED_PIN_KEY);
+      await repo.deleteSetting(LEGACY_GENERATED_PIN_KEY);
       await repo.revokeAllSessions('pin_reset', nowIso());
     },
 
@@ -189,7 +225,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       const session = await repo.findSession(claims.sessionId);
       if (!session || session.revoked_at !== null) throw unauthorized('Session revoked');
       const next = await sign('refresh', session.id, REFRESH_TTL_SECONDS);
-      const rotated = session.refresh_jti === claims.jti && (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso()));
+      const rotated =
+        session.refresh_jti === claims.jti &&
+        (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso()));
       if (!rotated) {
         // An old refresh token came back: someone holds a copy. End the whole login session.
         await repo.revokeSession(session.id, 'refresh_reuse', nowIso());
@@ -215,6 +253,14 @@ export function createAuthService(deps: AuthServiceDeps) {
     async isSessionLive(sessionId: string): Promise<boolean> {
       const session = await repo.findSession(sessionId);
       return session !== undefined && session.revoked_at === null;
+    },
+
+    /**
+     * The live ones among `sessionIds`. Revocations made by another process (`reset-pin`) or
+     * instance reach open sockets only through the database, so the WebSocket asks this often.
+     */
+    liveSessions(sessionIds: readonly string[]): Promise<Set<string>> {
+      return repo.liveSessionIds(sessionIds);
     },
   };
 }

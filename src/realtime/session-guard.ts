@@ -1,0 +1,82 @@
+/**
+ * Keeps revoked sessions off the WebSocket. Logout and refresh-token reuse on this instance
+ * close sockets at once (hub.closeSession, and Redis carries that to the other instances), but
+ * `npm run reset-pin` runs in another process and an instance without Redis learns nothing:
+ * their revocations exist only in the database. So the sessions of the open sockets are read
+ * back every `intervalMs` (one indexed query for all of them), and every inbound frame asks
+ * again before it is acted on. A socket found revoked is closed with 4001 and sends and
+ * receives nothing more.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+
+export const DEFAULT_SESSION_CHECK_INTERVAL_MS = 2_000;
+
+export interface GuardedSocket {
+  readonly sessionId: string;
+  /** Set once the session is known to be revoked; sends and frames check it. */
+  revoked: boolean;
+  /** Detaches from the hub and closes with 4001. Called once. */
+  onRevoked(reason: string): void;
+}
+
+export interface SessionGuardDeps {
+  liveSessions(sessionIds: readonly string[]): Promise<Set<string>>;
+  isSessionLive(sessionId: string): Promise<boolean>;
+  intervalMs?: number;
+  log: FastifyBaseLogger;
+}
+
+export type SessionGuard = ReturnType<typeof createSessionGuard>;
+
+export function createSessionGuard(deps: SessionGuardDeps) {
+  const sockets = new Set<GuardedSocket>();
+  let checking = false;
+
+  function revoke(socket: GuardedSocket, reason: string): void {
+    if (socket.revoked) return;
+    socket.revoked = true;
+    sockets.delete(socket);
+    socket.onRevoked(reason);
+  }
+
+  async function sweep(): Promise<void> {
+    if (checking || sockets.size === 0) return;
+    checking = true;
+    try {
+      const ids = [...new Set([...sockets].map((s) => s.sessionId))];
+      const live = await deps.liveSessions(ids);
+      for (const socket of [...sockets]) if (!live.has(socket.sessionId)) revoke(socket, 'Session revoked');
+    } catch (err) {
+      // The database is unreachable: keep the sockets (nothing they ask can be done anyway)
+      // and look again at the next tick.
+      deps.log.warn({ err }, 'could not check the sessions of open sockets');
+    } finally {
+      checking = false;
+    }
+  }
+
+  const timer = setInterval(() => void sweep(), deps.intervalMs ?? DEFAULT_SESSION_CHECK_INTERVAL_MS);
+  timer.unref();
+
+  return {
+    /** Watches a socket until the returned function runs (its close). */
+    track(socket: GuardedSocket): () => void {
+      sockets.add(socket);
+      return () => sockets.delete(socket);
+    },
+    /**
+     * Whether an inbound frame of `socket` may be acted on: its session is read from the
+     * database first, so a revocation made a moment ago elsewhere already counts.
+     */
+    async admit(socket: GuardedSocket): Promise<boolean> {
+      if (socket.revoked) return false;
+      if (await deps.isSessionLive(socket.sessionId)) return !socket.revoked;
+      revoke(socket, 'Session revoked');
+      return false;
+    },
+    sweep,
+    stop(): void {
+      clearInterval(timer);
+    },
+  };
+}
