@@ -61,7 +61,10 @@ function isRealWallTime(w: WallTime): boolean {
   return w.day <= DateTime.utc(w.year, w.month, 1).daysInMonth!;
 }
 
-/** Converts a wall-clock time in `zone` to the UTC instant, with the DST rules above. */
+/**
+ * Converts a wall-clock time in `zone` to the UTC instant, with the DST rules above. This is the
+ * project's one wall-clock -> UTC resolver; recurrence expansion calls `wallMsToUtcMs` directly.
+ */
 export function localToUtc(wall: WallTime, zone: string): Date {
   const asUtc = Date.UTC(
     wall.year,
@@ -72,20 +75,87 @@ export function localToUtc(wall: WallTime, zone: string): Date {
     wall.second ?? 0,
     wall.millisecond ?? 0,
   );
-  // The zone's offset a few hours either side covers both sides of any transition.
-  const offsets = new Set([offsetMinutes(asUtc - 3 * 3600_000, zone), offsetMinutes(asUtc + 3 * 3600_000, zone)]);
-  const matches = [...offsets]
-    .map((off) => asUtc - off * 60_000)
-    .filter((candidate) => asUtc - offsetMinutes(candidate, zone) * 60_000 === candidate)
-    .sort((a, b) => a - b);
-  if (matches.length > 0) return new Date(matches[0]!);
-  // In a spring-forward gap: keep the offset from before the gap, which lands after it.
-  const before = offsetMinutes(asUtc - 3 * 3600_000, zone);
-  return new Date(asUtc - before * 60_000);
+  return new Date(wallMsToUtcMs(asUtc, zone));
 }
 
-function offsetMinutes(instant: number, zone: string): number {
-  return DateTime.fromMillis(instant, { zone }).offset;
+/**
+ * `localToUtc` on a wall time given as milliseconds whose UTC fields are the wall time: the
+ * earliest instant showing that wall time; in a spring-forward gap, the offset from before the
+ * gap (which lands after it).
+ */
+export function wallMsToUtcMs(wall: number, zone: string): number {
+  // The zone's offset a few hours either side covers both sides of any transition.
+  const before = offsetMinutesAt(wall - 3 * HOUR_MS, zone);
+  const after = offsetMinutesAt(wall + 3 * HOUR_MS, zone);
+  let best: number | null = null;
+  for (const offset of before === after ? [before] : [before, after]) {
+    const candidate = wall - offset * 60_000;
+    if (wall - offsetMinutesAt(candidate, zone) * 60_000 === candidate && (best === null || candidate < best))
+      best = candidate;
+  }
+  return best ?? wall - before * 60_000;
+}
+
+/** The wall time of an instant in `zone`, as milliseconds whose UTC fields are that wall time. */
+export function utcMsToWallMs(instant: number, zone: string): number {
+  return instant + offsetMinutesAt(instant, zone) * 60_000;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** A zone's UTC offsets through one UTC year: where each offset begins (ms) and its minutes. */
+interface YearOffsets {
+  at: number[];
+  minutes: number[];
+}
+const offsetTables = new Map<string, YearOffsets>();
+
+/**
+ * Scans the year every 6 hours with Luxon and finds each change to the millisecond; cached, so
+ * the hot loops (recurrence expansion) cost a binary search instead of a Luxon call per step.
+ * No zone changes its offset twice within 6 hours.
+ */
+function yearOffsets(zone: string, year: number): YearOffsets {
+  const key = `${zone}|${year}`;
+  const cached = offsetTables.get(key);
+  if (cached) return cached;
+  const luxonOffset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
+  const first = new Date(0);
+  first.setUTCFullYear(year, 0, 1);
+  const begin = first.getTime();
+  first.setUTCFullYear(year + 1, 0, 1);
+  const end = first.getTime();
+  const table: YearOffsets = { at: [begin], minutes: [luxonOffset(begin)] };
+  const step = 6 * HOUR_MS;
+  for (let prev = begin, t = Math.min(begin + step, end); prev < end; prev = t, t = Math.min(t + step, end)) {
+    const offset = luxonOffset(t);
+    if (offset === table.minutes.at(-1)) continue;
+    let lo = prev;
+    let hi = t;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (luxonOffset(mid) === table.minutes.at(-1)) lo = mid;
+      else hi = mid;
+    }
+    table.at.push(hi);
+    table.minutes.push(luxonOffset(hi));
+  }
+  if (offsetTables.size >= 500) offsetTables.clear();
+  offsetTables.set(key, table);
+  return table;
+}
+
+/** The zone's UTC offset in minutes at an instant. */
+function offsetMinutesAt(instant: number, zone: string): number {
+  const { at, minutes } = yearOffsets(zone, new Date(instant).getUTCFullYear());
+  let lo = 0;
+  let hi = at.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (at[mid]! <= instant) lo = mid;
+    else hi = mid - 1;
+  }
+  return minutes[lo]!;
 }
 
 /** Output form: RFC 3339 in UTC with `Z`. */

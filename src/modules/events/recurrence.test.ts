@@ -256,7 +256,9 @@ describe('expandSeries', () => {
 
   it('lists every hourly occurrence of a whole year window', () => {
     const s = series('FREQ=HOURLY', '2026-01-01T00:00:00Z');
-    const occ = quick(3000, () => expandSeries(s, new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')));
+    const occ = quick(3000, () =>
+      expandSeries(s, new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')),
+    );
     expect(occ).toHaveLength(8760);
   });
 
