@@ -44,6 +44,11 @@ export interface EventsServiceDeps {
 
 export type EventsService = ReturnType<typeof createEventsService>;
 
+export interface UpdateOptions {
+  /** A new `start_time` without an `end_time` moves the end along (keeps the length). */
+  keepDuration?: boolean;
+}
+
 export interface EventPage {
   items: EventOccurrence[];
   total: number;
@@ -286,7 +291,17 @@ export function createEventsService(deps: EventsServiceDeps) {
       return toEvent(row);
     },
 
-    async update(id: string, patch: EventPatch, ctx: WriteContext = {}): Promise<Event> {
+    /**
+     * Applies only the fields given (API.md: a new `start_time` alone does not move `end_time`).
+     * `keepDuration` is for callers that mean "move it" (the chat's "move X to 4pm"): a new start
+     * without an end then keeps the event's length on the wall clock.
+     */
+    async update(
+      id: string,
+      patch: EventPatch,
+      ctx: WriteContext = {},
+      opts: UpdateOptions = {},
+    ): Promise<Event> {
       const current = await findRow(id);
       const set: EventUpdate = {};
       if (patch.title !== undefined) set.title = patch.title.trim() || patch.title;
@@ -322,8 +337,8 @@ export function createEventsService(deps: EventsServiceDeps) {
         if (patch.end_time !== undefined)
           end = patch.end_time === null ? null : readEnd(patch.end_time, start, allDay, zone);
         else if (oldEnd === null) end = null;
-        else if (patch.start_time !== undefined) {
-          // A moved event keeps its length on the wall clock (an all-day event its number of days).
+        else if (patch.start_time !== undefined && opts.keepDuration) {
+          // The length is kept on the wall clock (an all-day event keeps its number of days).
           const length =
             toFloating(oldEnd, current.timezone).getTime() - toFloating(oldStart, current.timezone).getTime();
           end = fromFloating(new Date(toFloating(start, zone).getTime() + length), zone);

@@ -118,16 +118,37 @@ describe('events CRUD', () => {
     expect((await s.request('GET', `/api/events/${ev.id}`)).json).toEqual(res.json);
   });
 
-  it('keeps the length of a moved event unless end_time is given', async () => {
+  it('PATCH changes only the fields given: a new start_time alone does not move end_time', async () => {
     const ev = await create({
       title: 'Workshop',
       start_time: '2026-03-04T10:00',
       end_time: '2026-03-04T12:00',
     });
-    const moved = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-06T14:00' });
+    // A calendar resizing the start: the end stays where it was.
+    const resized = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-04T09:00' });
+    expect(resized.status, resized.text).toBe(200);
+    expect(resized.json).toMatchObject({
+      start_time: '2026-03-04T00:00:00.000Z',
+      end_time: '2026-03-04T03:00:00.000Z',
+    });
+    // Past the unchanged end: the result ends before it starts.
+    const backwards = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-06T14:00' });
+    expect(backwards.status).toBe(422);
+    expect(backwards.json.error).toMatchObject({ code: 'UNPROCESSABLE', details: { field: 'end_time' } });
+    expect((await s.request('GET', `/api/events/${ev.id}`)).json).toEqual(resized.json);
+    // Both given: both move.
+    const moved = await s.request('PATCH', `/api/events/${ev.id}`, {
+      start_time: '2026-03-06T14:00',
+      end_time: '2026-03-06T16:00',
+    });
     expect(moved.json).toMatchObject({
       start_time: '2026-03-06T05:00:00.000Z',
       end_time: '2026-03-06T07:00:00.000Z',
+    });
+    const endOnly = await s.request('PATCH', `/api/events/${ev.id}`, { end_time: '2026-03-06T15:00' });
+    expect(endOnly.json).toMatchObject({
+      start_time: '2026-03-06T05:00:00.000Z',
+      end_time: '2026-03-06T06:00:00.000Z',
     });
     const ended = await s.request('PATCH', `/api/events/${ev.id}`, { end_time: null });
     expect(ended.json.end_time).toBeNull();
@@ -141,6 +162,24 @@ describe('events CRUD', () => {
     expect(rule.json.recurrence_rule).toBe('FREQ=MONTHLY');
     const cleared = await s.request('PATCH', `/api/events/${ev.id}`, { recurrence_rule: null });
     expect(cleared.json.recurrence_rule).toBeNull();
+  });
+
+  it('moves an event keeping its length when the caller asks (the chat\'s "move X to 4pm")', async () => {
+    const ev = await create({
+      title: 'Workshop',
+      start_time: '2026-03-04T10:00',
+      end_time: '2026-03-04T12:00',
+    });
+    const events = s.built.services.events;
+    const moved = await events.update(ev.id, { start_time: '2026-03-06T16:00' }, {}, { keepDuration: true });
+    expect(moved).toMatchObject({ start_time: '2026-03-06T07:00:00.000Z', end_time: '2026-03-06T09:00:00.000Z' });
+    // An all-day event keeps its number of days.
+    const trip = await create({ title: 'Trip', start_time: '2026-03-10', end_time: '2026-03-12' });
+    const later = await events.update(trip.id, { start_time: '2026-03-20' }, {}, { keepDuration: true });
+    expect(later).toMatchObject({ start_time: '2026-03-19T15:00:00.000Z', end_time: '2026-03-22T15:00:00.000Z' });
+    // Without the option the same call keeps the end, as PATCH does.
+    const kept = await events.update(ev.id, { start_time: '2026-03-06T15:00' });
+    expect(kept.end_time).toBe('2026-03-06T09:00:00.000Z');
   });
 
   it('deletes the whole series; then every route answers 404', async () => {
