@@ -23,11 +23,16 @@ import { buildCalendar, type IcsEvent } from './ics.js';
 import {
   expandSeries,
   fromFloating,
+  MAX_OCCURRENCES_PER_SERIES,
+  newMeter,
   RecurrenceError,
   toFloating,
   validateSeries,
+  type Meter,
   type Occurrence,
+  type Series,
 } from './recurrence.js';
+import { createReminderHorizon } from './reminder-horizon.js';
 import { createSeriesCache } from './series-cache.js';
 
 /** The longest window GET /api/events expands recurrences over. */
@@ -204,15 +209,16 @@ export function createEventsService(deps: EventsServiceDeps) {
     return field === 'start_after' ? startOfLocalDay(parsed.date, tz) : nextLocalMidnight(parsed.date, tz);
   }
 
-  function slotsOf(row: EventRow, from: Date, to: Date): Slot[] {
-    const series = {
-      rule: row.recurrence_rule!,
-      start: new Date(row.start_time),
-      end: row.end_time === null ? null : new Date(row.end_time),
-      isAllDay: row.is_all_day === 1,
-      timezone: row.timezone,
-    };
-    return expandSeries(series, from, to).map((occurrence) => ({
+  const seriesOf = (row: EventRow): Series => ({
+    rule: row.recurrence_rule!,
+    start: new Date(row.start_time),
+    end: row.end_time === null ? null : new Date(row.end_time),
+    isAllDay: row.is_all_day === 1,
+    timezone: row.timezone,
+  });
+
+  function slotsOf(row: EventRow, from: Date, to: Date, meter?: Meter): Slot[] {
+    return expandSeries(seriesOf(row), from, to, MAX_OCCURRENCES_PER_SERIES, meter).map((occurrence) => ({
       at: occurrence.start.getTime(),
       row,
       occurrence,
@@ -224,6 +230,17 @@ export function createEventsService(deps: EventsServiceDeps) {
     load: () => repo.recurringBefore({}),
     expand: slotsOf,
     order: bySlot,
+  });
+
+  const reminderHorizon = createReminderHorizon<Slot>({
+    generation: () => repo.seriesGeneration(),
+    load: () => repo.recurringWithReminders(),
+    expand(row, from, to) {
+      const meter = newMeter();
+      const slots = slotsOf(row, from, to, meter);
+      return { slots, complete: !meter.exhausted && slots.length < MAX_OCCURRENCES_PER_SERIES };
+    },
+    startOf: (slot) => slot.at,
   });
 
   /** The recurring series' occurrences overlapping [from, to), sorted. */
@@ -419,6 +436,23 @@ export function createEventsService(deps: EventsServiceDeps) {
         recurringBetween({}, from, to),
       ]);
       return mergeSorted(single.map(rowSlot), recurring, Infinity).map(toOccurrence);
+    },
+
+    /**
+     * The occurrences starting in [from, to) whose reminder moment has come by `now`, by start:
+     * for the reminder scheduler. Recurring series are expanded only when they changed or the
+     * tick passed what was expanded before (reminder-horizon.ts).
+     */
+    async reminderCandidates(from: Date, to: Date, now: Date): Promise<EventOccurrence[]> {
+      const [single, recurring] = await Promise.all([
+        repo.oneOffsAll({}, { from: from.toISOString(), to: to.toISOString() }),
+        reminderHorizon.due(from, to, now),
+      ]);
+      const due = (slot: Slot) =>
+        slot.at >= from.getTime() &&
+        slot.at - (slot.row.reminder_minutes ?? Infinity) * 60_000 <= now.getTime();
+      const oneOffs = single.map(rowSlot).filter(due);
+      return mergeSorted(oneOffs, [...recurring].sort(bySlot), Infinity).map(toOccurrence);
     },
 
     /** One event (the whole series) as iCalendar text. */
