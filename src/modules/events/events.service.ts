@@ -439,6 +439,23 @@ export function createEventsService(deps: EventsServiceDeps) {
     },
 
     /**
+     * The first `limit` occurrences overlapping [from, to) by start, and how many there are:
+     * for "today", which shows a glance however dense the day.
+     */
+    async firstOccurrences(
+      from: Date,
+      to: Date,
+      limit: number,
+    ): Promise<{ items: EventOccurrence[]; total: number }> {
+      const [single, recurring] = await Promise.all([
+        repo.oneOffs({}, { from: from.toISOString(), to: to.toISOString() }, limit),
+        recurringBetween({}, from, to),
+      ]);
+      const merged = mergeSorted(single.rows.map(rowSlot), recurring, limit);
+      return { items: merged.map(toOccurrence), total: single.total + recurring.length };
+    },
+
+    /**
      * The occurrences starting in [from, to) whose reminder moment has come by `now`, by start:
      * for the reminder scheduler. Recurring series are expanded only when they changed or the
      * tick passed what was expanded before (reminder-horizon.ts).
