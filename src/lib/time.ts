@@ -62,8 +62,9 @@ function isRealWallTime(w: WallTime): boolean {
 }
 
 /**
- * Converts a wall-clock time in `zone` to the UTC instant, with the DST rules above. This is the
- * project's one wall-clock -> UTC resolver; recurrence expansion calls `wallMsToUtcMs` directly.
+ * Converts a wall-clock time in `zone` to the UTC instant, with the DST rules above. With
+ * `wallMsToUtcMs` (the same rules on cached offsets, for hot loops) this is the project's one
+ * wall-clock -> UTC resolver.
  */
 export function localToUtc(wall: WallTime, zone: string): Date {
   const asUtc = Date.UTC(
@@ -75,59 +76,69 @@ export function localToUtc(wall: WallTime, zone: string): Date {
     wall.second ?? 0,
     wall.millisecond ?? 0,
   );
-  return new Date(wallMsToUtcMs(asUtc, zone));
+  return new Date(resolveWall(asUtc, (instant) => DateTime.fromMillis(instant, { zone }).offset));
 }
 
 /**
- * `localToUtc` on a wall time given as milliseconds whose UTC fields are the wall time: the
- * earliest instant showing that wall time; in a spring-forward gap, the offset from before the
- * gap (which lands after it).
+ * `localToUtc` for a wall time given as milliseconds whose UTC fields are that wall time, on
+ * offsets cached per zone and month: for loops over many times (recurrence expansion).
  */
 export function wallMsToUtcMs(wall: number, zone: string): number {
+  return resolveWall(wall, (instant) => cachedOffset(instant, zone));
+}
+
+/** The wall time of an instant in `zone`, as milliseconds whose UTC fields are that wall time. */
+export function utcMsToWallMs(instant: number, zone: string): number {
+  return instant + cachedOffset(instant, zone) * 60_000;
+}
+
+/**
+ * The rules: the earliest instant showing that wall time (a repeated autumn time takes the
+ * earlier offset); in a spring-forward gap, the offset from before the gap, which lands after it.
+ */
+function resolveWall(wall: number, offsetAt: (instant: number) => number): number {
   // The zone's offset a few hours either side covers both sides of any transition.
-  const before = offsetMinutesAt(wall - 3 * HOUR_MS, zone);
-  const after = offsetMinutesAt(wall + 3 * HOUR_MS, zone);
+  const before = offsetAt(wall - 3 * HOUR_MS);
+  const after = offsetAt(wall + 3 * HOUR_MS);
   let best: number | null = null;
   for (const offset of before === after ? [before] : [before, after]) {
     const candidate = wall - offset * 60_000;
-    if (wall - offsetMinutesAt(candidate, zone) * 60_000 === candidate && (best === null || candidate < best))
+    if (wall - offsetAt(candidate) * 60_000 === candidate && (best === null || candidate < best))
       best = candidate;
   }
   return best ?? wall - before * 60_000;
 }
 
-/** The wall time of an instant in `zone`, as milliseconds whose UTC fields are that wall time. */
-export function utcMsToWallMs(instant: number, zone: string): number {
-  return instant + offsetMinutesAt(instant, zone) * 60_000;
-}
-
 const HOUR_MS = 3_600_000;
+/** Probes per month table: no zone changes its offset twice within this. */
+const PROBE_MS = 12 * HOUR_MS;
 
-/** A zone's UTC offsets through one UTC year: where each offset begins (ms) and its minutes. */
-interface YearOffsets {
+/** A zone's UTC offsets through one UTC month: where each offset begins (ms) and its minutes. */
+interface MonthOffsets {
+  begin: number;
+  end: number;
   at: number[];
   minutes: number[];
 }
-const offsetTables = new Map<string, YearOffsets>();
+const offsetTables = new Map<string, MonthOffsets>();
+/** The table each zone used last: consecutive times mostly fall in the same month. */
+const lastTable = new Map<string, MonthOffsets>();
 
 /**
- * Scans the year every 6 hours with Luxon and finds each change to the millisecond; cached, so
- * the hot loops (recurrence expansion) cost a binary search instead of a Luxon call per step.
- * No zone changes its offset twice within 6 hours.
+ * Probes the month every 12 hours with Luxon and finds each change to the millisecond. A Luxon
+ * offset costs tens of microseconds, so a month costs about a hundred of them once, then a
+ * binary search per lookup.
  */
-function yearOffsets(zone: string, year: number): YearOffsets {
-  const key = `${zone}|${year}`;
+function monthOffsets(zone: string, instant: number): MonthOffsets {
+  const d = new Date(instant);
+  const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const key = `${zone}|${first}`;
   const cached = offsetTables.get(key);
   if (cached) return cached;
   const luxonOffset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
-  const first = new Date(0);
-  first.setUTCFullYear(year, 0, 1);
-  const begin = first.getTime();
-  first.setUTCFullYear(year + 1, 0, 1);
-  const end = first.getTime();
-  const table: YearOffsets = { at: [begin], minutes: [luxonOffset(begin)] };
-  const step = 6 * HOUR_MS;
-  for (let prev = begin, t = Math.min(begin + step, end); prev < end; prev = t, t = Math.min(t + step, end)) {
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const table: MonthOffsets = { begin: first, end, at: [first], minutes: [luxonOffset(first)] };
+  for (let prev = first, t = Math.min(first + PROBE_MS, end); prev < end; prev = t, t = Math.min(t + PROBE_MS, end)) {
     const offset = luxonOffset(t);
     if (offset === table.minutes.at(-1)) continue;
     let lo = prev;
@@ -140,14 +151,19 @@ function yearOffsets(zone: string, year: number): YearOffsets {
     table.at.push(hi);
     table.minutes.push(luxonOffset(hi));
   }
-  if (offsetTables.size >= 500) offsetTables.clear();
+  if (offsetTables.size >= 5000) offsetTables.clear();
   offsetTables.set(key, table);
   return table;
 }
 
-/** The zone's UTC offset in minutes at an instant. */
-function offsetMinutesAt(instant: number, zone: string): number {
-  const { at, minutes } = yearOffsets(zone, new Date(instant).getUTCFullYear());
+/** The zone's UTC offset in minutes at an instant, from the month tables. */
+function cachedOffset(instant: number, zone: string): number {
+  let table = lastTable.get(zone);
+  if (!table || instant < table.begin || instant >= table.end) {
+    table = monthOffsets(zone, instant);
+    lastTable.set(zone, table);
+  }
+  const { at, minutes } = table;
   let lo = 0;
   let hi = at.length - 1;
   while (lo < hi) {

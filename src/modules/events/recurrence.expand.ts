@@ -26,7 +26,7 @@ import {
   walkingRule,
   type Meter,
 } from './recurrence.rrule.js';
-import { checkReachable } from './recurrence.validate.js';
+import { checkDensity, checkReachable } from './recurrence.validate.js';
 
 /** Most occurrences one series contributes to one query. */
 export const MAX_OCCURRENCES_PER_SERIES = 10_000;
@@ -80,6 +80,8 @@ function expandMetered(series: Series, from: Date, to: Date, cap: number, meter:
   }
   const startF = floatingStart(series);
   try {
+    // A rule stored before it was refused (denser than once a minute) counts as unusable too.
+    checkDensity(rule);
     checkReachable(rule, rruleOptions(rule, startF, startF), startF);
   } catch {
     return out;

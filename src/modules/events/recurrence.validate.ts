@@ -26,7 +26,7 @@ import {
 const FIRST_OCCURRENCE_YEARS = 10;
 
 /** A BYSETPOS rule may make rrule build at most this many candidates per period to choose from. */
-export const MAX_PERIOD_CANDIDATES = 10_000;
+export const MAX_PERIOD_CANDIDATES = 1_500;
 
 /**
  * Validates a rule for an event and returns its canonical text. Beyond parseRule: at most one
@@ -84,7 +84,7 @@ export function validateSeries(series: Series): string {
  * BYSECOND values repeat within one minute, whatever else the rule says. Even with a BYSETPOS
  * picking one of them, a calendar has no use for second-level choices.
  */
-function checkDensity(rule: Rule): void {
+export function checkDensity(rule: Rule): void {
   if (rule.bysecond && new Set(rule.bysecond).size > 1)
     throw new RecurrenceError(
       `BYSECOND=${rule.bysecond.join(',')} repeats more than once a minute; events repeat at most once a minute`,
