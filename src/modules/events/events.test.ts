@@ -172,11 +172,17 @@ describe('events CRUD', () => {
     });
     const events = s.built.services.events;
     const moved = await events.update(ev.id, { start_time: '2026-03-06T16:00' }, {}, { keepDuration: true });
-    expect(moved).toMatchObject({ start_time: '2026-03-06T07:00:00.000Z', end_time: '2026-03-06T09:00:00.000Z' });
+    expect(moved).toMatchObject({
+      start_time: '2026-03-06T07:00:00.000Z',
+      end_time: '2026-03-06T09:00:00.000Z',
+    });
     // An all-day event keeps its number of days.
     const trip = await create({ title: 'Trip', start_time: '2026-03-10', end_time: '2026-03-12' });
     const later = await events.update(trip.id, { start_time: '2026-03-20' }, {}, { keepDuration: true });
-    expect(later).toMatchObject({ start_time: '2026-03-19T15:00:00.000Z', end_time: '2026-03-22T15:00:00.000Z' });
+    expect(later).toMatchObject({
+      start_time: '2026-03-19T15:00:00.000Z',
+      end_time: '2026-03-22T15:00:00.000Z',
+    });
     // Without the option the same call keeps the end, as PATCH does.
     const kept = await events.update(ev.id, { start_time: '2026-03-06T15:00' });
     expect(kept.end_time).toBe('2026-03-06T09:00:00.000Z');
@@ -278,6 +284,30 @@ describe('validation', () => {
       expect(
         (await create({ title: 'R', start_time: '2026-03-01T10:00', reminder_minutes })).reminder_minutes,
       ).toBe(reminder_minutes);
+  });
+
+  it('answers 422, with the reason, for a rule that repeats more than once a minute', async () => {
+    const all = (n: number) => Array.from({ length: n }, (_, i) => i).join(',');
+    for (const rule of [`FREQ=HOURLY;BYMINUTE=${all(60)};BYSECOND=${all(60)}`, 'FREQ=DAILY;BYSECOND=0,30']) {
+      const post = await s.request('POST', '/api/events', {
+        title: 'Dense',
+        start_time: '2026-03-01T10:00',
+        recurrence_rule: rule,
+      });
+      expect(post.status).toBe(422);
+      expect(post.json.error).toMatchObject({ code: 'UNPROCESSABLE', details: { field: 'recurrence_rule' } });
+      expect(post.json.error.message).toMatch(/more than once a minute/);
+    }
+    const ev = await create({
+      title: 'Every minute',
+      start_time: '2026-03-01T10:00',
+      recurrence_rule: `FREQ=HOURLY;BYMINUTE=${all(60)}`,
+    });
+    const patch = await s.request('PATCH', `/api/events/${ev.id}`, {
+      recurrence_rule: 'FREQ=HOURLY;BYSECOND=0,1',
+    });
+    expect(patch.status).toBe(422);
+    expect(patch.json.error.message).toMatch(/more than once a minute/);
   });
 
   it('answers 422 for an end before the start', async () => {
