@@ -23,7 +23,7 @@ import { PRIORITY_RANK } from '../src/modules/todos/todos.service.js';
 import { createRandom, log, parseFlags, type Random } from './lib.js';
 
 /** Bump when the generated data changes, so cached datasets are rebuilt. */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 export const ZONE = 'Asia/Seoul';
 const DIST = path.resolve(import.meta.dirname, '..', 'dist');
 
@@ -308,6 +308,13 @@ const RULES: [rule: string, weight: number][] = [
   ['FREQ=DAILY', 1],
 ];
 
+/**
+ * The densest rule the server accepts (more than once a minute is a 422): every minute, 1,440
+ * occurrences a day. One such series, with a reminder, is in every dataset, so the event-loop
+ * measurement (bench/loop.ts) runs with the worst accepted input present.
+ */
+export const DENSEST_RULE = `FREQ=HOURLY;BYMINUTE=${Array.from({ length: 60 }, (_, m) => m).join(',')}`;
+
 function pickRule(rand: Random, allDay: boolean): string {
   const usable = allDay ? RULES.filter(([r]) => !r.includes('DAILY')) : RULES;
   let x = rand.next() * usable.reduce((sum, [, w]) => sum + w, 0);
@@ -534,18 +541,25 @@ export async function generateDataset(opts: GenerateOptions): Promise<Manifest> 
   let events: Omit<EventRow, 'span_ms'>[] = [];
   for (let i = 0; i < n.events; i++) {
     const korean = rand.chance(0.1);
-    const allDay = rand.chance(0.1);
+    let allDay = rand.chance(0.1);
     let start = randomInstant(365, 180);
     start = allDay
       ? startOfLocalDay(start, ZONE)
       : new Date(Math.floor(start.getTime() / 1_800_000) * 1_800_000);
-    const end = allDay
+    let end = allDay
       ? nextLocalMidnight(new Date(start.getTime() + rand.int(0, 2) * DAY), ZONE)
       : rand.chance(0.15)
         ? null
         : new Date(start.getTime() + rand.pick([30, 45, 60, 60, 90, 120]) * 60_000);
     let rule: string | null = null;
-    if (rand.chance(0.1)) {
+    if (i === 0) {
+      // The densest accepted series, started a month ago (see DENSEST_RULE).
+      allDay = false;
+      start = new Date(Math.floor((now.getTime() - 30 * DAY) / 3_600_000) * 3_600_000);
+      end = null;
+      rule = validateSeries({ rule: DENSEST_RULE, start, end, isAllDay: false, timezone: ZONE });
+      recurring += 1;
+    } else if (rand.chance(0.1)) {
       const raw = pickRule(rand, allDay);
       const key = `${raw}|${allDay}`;
       if (!canonical.has(key))
@@ -570,6 +584,7 @@ export async function generateDataset(opts: GenerateOptions): Promise<Manifest> 
       created_at: iso(created),
       updated_at: iso(created),
     };
+    if (i === 0) row.reminder_minutes = 10;
     countDoc(row.title, row.description, row.location);
     events.push(row);
     if (events.length >= BATCH) {

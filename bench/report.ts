@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ChatSection } from './chat.js';
 import type { Manifest } from './generate.js';
 import type { Mode } from './lib.js';
+import { LOOP_DELAY_TARGET_MS, type LoopSection } from './loop.js';
 import type { RestSection } from './rest.js';
 import type { SocketsSection } from './sockets.js';
 import type { SoakSection } from './soak.js';
@@ -29,6 +30,7 @@ export interface Results {
   machine: Machine;
   dataset: Pick<Manifest, 'scale' | 'counts' | 'shape' | 'words' | 'bytes'>;
   rest?: RestSection;
+  loop?: LoopSection;
   chat?: ChatSection;
   sockets?: SocketsSection;
   soak?: SoakSection;
@@ -63,6 +65,13 @@ export function checkTargets(r: Omit<Results, 'targets'>): Target[] {
     }
     add(`${e.name}: errors`, e.errors, '= 0', e.errors === 0);
   }
+  if (r.loop)
+    add(
+      'Event loop: longest block during requests and reminder ticks (densest accepted series present), ms',
+      r.loop.worstMs,
+      `< ${LOOP_DELAY_TARGET_MS}`,
+      r.loop.worstMs < LOOP_DELAY_TARGET_MS,
+    );
   for (const e of r.rest?.at200 ?? [])
     add(`${e.name}: req/s at 200 connections / at 50`, e.of50, '>= 0.80', e.of50 >= 0.8);
   for (const l of r.chat?.levels ?? []) {
@@ -151,6 +160,21 @@ export function renderTables(r: Results): string {
         .map((w) => `"${w.word}" in ${fmt(w.documents, 0)} documents`)
         .join(', '),
   );
+  if (r.loop)
+    parts.push(
+      `Event-loop delay inside the server (perf_hooks), reminder ticks every ${r.loop.reminderIntervalSeconds} s, ` +
+        `densest accepted series present (${r.loop.densestRule.slice(0, 40)}...)\n` +
+        table(
+          ['phase', 'requests', 'max ms', 'p99 ms', 'mean ms'],
+          r.loop.phases.map((p) => [
+            p.name,
+            String(p.requests),
+            fmt(p.maxMs, 1),
+            fmt(p.p99Ms, 1),
+            fmt(p.meanMs, 1),
+          ]),
+        ),
+    );
   if (r.rest) {
     const f = r.rest.floor;
     const row = (label: string, x: typeof f.before, ofFloor: string) => [

@@ -7,7 +7,7 @@
  *   npm run bench -- --quick           every section, short (about 2 minutes once the dataset is
  *                                      cached, longer while the server is slow to drain)
  *   npm run bench:smoke                about 30 s on a tiny dataset: fails if the harness is broken
- *   flags: --only=rest,chat,sockets,soak   --keep-data   --no-build   --cpu-prof
+ *   flags: --only=rest,loop,chat,sockets,soak   --keep-data   --no-build   --cpu-prof
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,12 +18,13 @@ import { generateDataset, readCachedManifest, type Manifest } from './generate.j
 import { log, parseFlags, round, waitIdle, type Mode } from './lib.js';
 import { startProvider } from './provider.js';
 import { checkTargets, renderTables, writeResults, type Results } from './report.js';
+import { runLoop, startLoopServer } from './loop.js';
 import { runRest } from './rest.js';
 import { buildServer, ROOT, startServer, type ServerHandle } from './server.js';
 import { runSockets } from './sockets.js';
 import { runSoak } from './soak.js';
 
-const SECTIONS = ['rest', 'chat', 'sockets', 'soak'] as const;
+const SECTIONS = ['rest', 'loop', 'chat', 'sockets', 'soak'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function commit(): string {
@@ -109,12 +110,22 @@ async function main(): Promise<number> {
       ...server
         .output()
         .split('\n')
-        .filter((l) => l.trim() !== ''),
+        // The loop probe's readings are results, not log lines.
+        .filter((l) => l.trim() !== '' && !l.startsWith('BENCH_LOOP_DELAY ')),
     );
   };
-  async function section(name: Section, run: (server: ServerHandle) => Promise<void>): Promise<void> {
+  async function section(
+    name: Section,
+    run: (server: ServerHandle) => Promise<void>,
+    /** A section that needs its own server set-up (the loop probe) never shares one. */
+    ownLaunch?: () => Promise<ServerHandle>,
+  ): Promise<void> {
     if (!sections.has(name)) return;
-    const server = mode === 'smoke' ? (shared ??= await launch()) : await launch();
+    const server = ownLaunch
+      ? await ownLaunch()
+      : mode === 'smoke'
+        ? (shared ??= await launch())
+        : await launch();
     log(`${name}: server pid ${server.pid} at ${server.url}`);
     try {
       await waitIdle(server.pid, mode === 'smoke' ? 2 : 10);
@@ -129,6 +140,13 @@ async function main(): Promise<number> {
     await section('rest', async (server) => {
       partial.rest = await runRest({ server, manifest, mode, workDir });
     });
+    await section(
+      'loop',
+      async (server) => {
+        partial.loop = await runLoop({ server, mode });
+      },
+      () => startLoopServer({ dbFile: file, dataDir: workDir, aiBaseUrl: provider.url }),
+    );
     await section('chat', async (server) => {
       partial.chat = await runChat({ server, provider, manifest, mode });
     });

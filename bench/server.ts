@@ -52,6 +52,8 @@ export interface StartOptions {
   aiBaseUrl: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Extra environment, over the defaults below (e.g. ENABLE_SCHEDULER for bench/loop.ts). */
+  env?: Record<string, string>;
 }
 
 export async function startServer(opts: StartOptions): Promise<ServerHandle> {
@@ -75,6 +77,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     ENABLE_SCHEDULER: 'false',
     LOG_LEVEL: 'warn',
     TIMEZONE: 'Asia/Seoul',
+    ...opts.env,
   };
   let output = '';
   // cwd: the data dir, so no `.env` of the working tree leaks into the run.

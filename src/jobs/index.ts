@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { BriefingService } from '../modules/briefing/briefing.service.js';
-import type { EventOccurrence } from '../modules/events/events.schemas.js';
+import type { EventsService } from '../modules/events/events.service.js';
 import type { NotificationsService } from '../modules/notifications/notifications.service.js';
 import type { Hub } from '../realtime/hub.js';
 import { runBriefing } from './briefing.job.js';
@@ -24,7 +24,7 @@ export interface JobsDeps {
   db: Kysely<DB>;
   clock: Clock;
   hub: Pick<Hub, 'subscribe'>;
-  events: { occurrencesBetween(from: Date, to: Date): Promise<EventOccurrence[]> };
+  events: Pick<EventsService, 'reminderCandidates'>;
   settings: { get(): { timezone: string; briefing_time: string }; timezone(): string };
   notifications: NotificationsService;
   briefing: Pick<BriefingService, 'sendDaily'>;

@@ -11,6 +11,7 @@ import {
   type TestServer,
   type TestServerOptions,
 } from '../../test/helpers/server.js';
+import { expansionTotals } from '../modules/events/recurrence.js';
 import type { ServerEvents, ServerFrame } from '../realtime/events.js';
 
 let expo: FakeExpo;
@@ -92,6 +93,75 @@ afterEach(async () => {
 afterAll(async () => {
   await shared.s.close();
   await expo.close();
+});
+
+describe('reminder ticks stay cheap', () => {
+  it('a tick that finds nothing changed expands nothing; a write re-expands only its series', async () => {
+    const h = await boot({ now: '2026-04-01T00:00:00Z' });
+    await createEvent(h.s, {
+      title: 'Dense',
+      start_time: '2026-04-01T09:00:00',
+      recurrence_rule: 'FREQ=HOURLY;BYMINUTE=0,15,30,45',
+      reminder_minutes: 5,
+    });
+    const daily = await createEvent(h.s, {
+      title: 'Daily',
+      start_time: '2026-04-01T08:00:00',
+      recurrence_rule: 'FREQ=DAILY',
+      reminder_minutes: 60,
+    });
+    await createEvent(h.s, {
+      title: 'Quiet',
+      start_time: '2026-04-01T07:00:00',
+      recurrence_rule: 'FREQ=DAILY',
+    });
+
+    const expansions = () => expansionTotals().expansions;
+    h.at('2026-04-01T10:00');
+    let before = expansions();
+    await h.tick('reminders');
+    // The two series with a reminder, once each; the one without is never expanded.
+    expect(expansions() - before).toBe(2);
+
+    before = expansions();
+    for (let minute = 1; minute <= 30; minute++) {
+      h.at(`2026-04-01T10:${String(minute).padStart(2, '0')}`);
+      await h.tick('reminders');
+    }
+    expect(expansions()).toBe(before);
+    // ...and still reminds on time: 10:15 at 10:10, 10:30 at 10:25.
+    expect(h.notes().map((n) => [n.title, n.body])).toEqual([
+      ['Dense', 'In 5 minutes, at 10:15'],
+      ['Dense', 'In 5 minutes, at 10:30'],
+    ]);
+
+    // Writes that touch no series expand nothing; a write to one series re-expands that one.
+    await createEvent(h.s, { title: 'One-off', start_time: '2026-04-01T12:00:00', reminder_minutes: 10 });
+    await createTodo(h.s, { title: 'Todo', due_date: '2026-04-01T12:00:00' });
+    h.at('2026-04-01T10:31');
+    await h.tick('reminders');
+    expect(expansions()).toBe(before);
+    expect((await h.s.request('PATCH', `/api/events/${daily.id}`, { title: 'Daily walk' })).status).toBe(200);
+    h.at('2026-04-01T10:32');
+    await h.tick('reminders');
+    expect(expansions()).toBe(before + 1);
+  });
+
+  it('a clock set back finds the occurrences ahead of it again', async () => {
+    const h = await boot({ now: '2026-04-01T00:00:00Z' });
+    await createEvent(h.s, {
+      title: 'Every half hour',
+      start_time: '2026-04-01T09:00:00',
+      recurrence_rule: 'FREQ=HOURLY;BYMINUTE=0,30',
+      reminder_minutes: 10,
+    });
+    h.at('2026-04-01T12:20');
+    await h.tick('reminders');
+    // The clock goes back (an operator fixing it): what lies ahead of it again is found again.
+    h.at('2026-04-01T10:50');
+    await h.tick('reminders');
+    expect(h.notes().map((n) => n.body)).toEqual(['In 10 minutes, at 12:30', 'In 10 minutes, at 11:00']);
+  });
 });
 
 describe('event reminders', () => {

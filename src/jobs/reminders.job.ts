@@ -10,12 +10,13 @@
  */
 import { DateTime } from 'luxon';
 import type { EventOccurrence } from '../modules/events/events.schemas.js';
+import type { EventsService } from '../modules/events/events.service.js';
 import type { NotificationsService } from '../modules/notifications/notifications.service.js';
 import { dueKey, reminderKey, type JobsRepository } from './jobs.repository.js';
 
 export interface RemindersJobDeps {
   repo: JobsRepository;
-  events: { occurrencesBetween(from: Date, to: Date): Promise<EventOccurrence[]> };
+  events: Pick<EventsService, 'reminderCandidates'>;
   notifications: Pick<NotificationsService, 'decide' | 'decidedKeys'>;
   timezone: () => string;
   /** REMINDER_CHECK_INTERVAL in ms: how late a `reminder_minutes: 0` reminder may be. */
@@ -72,7 +73,8 @@ export async function runEventReminders(deps: RemindersJobDeps, now: Date): Prom
   if (maxMinutes === null) return 0;
   const from = new Date(now.getTime() - deps.intervalMs);
   const to = new Date(now.getTime() + maxMinutes * MINUTE + 1);
-  const due = (await deps.events.occurrencesBetween(from, to)).filter(
+  // Only what is due is returned, and series are not expanded again while nothing changed.
+  const due = (await deps.events.reminderCandidates(from, to, now)).filter(
     (o) => Date.parse(o.start_time) >= from.getTime() && isReminderDue(o, now, deps.intervalMs),
   );
   if (due.length === 0) return 0;

@@ -85,7 +85,11 @@ function isRealWallTime(w: WallTime): boolean {
   return w.day <= DateTime.utc(w.year, w.month, 1).daysInMonth!;
 }
 
-/** Converts a wall-clock time in `zone` to the UTC instant, with the DST rules above. */
+/**
+ * Converts a wall-clock time in `zone` to the UTC instant, with the DST rules above. With
+ * `wallMsToUtcMs` (the same rules on cached offsets, for hot loops) this is the project's one
+ * wall-clock -> UTC resolver.
+ */
 export function localToUtc(wall: WallTime, zone: string): Date {
   const asUtc = Date.UTC(
     wall.year,
@@ -96,20 +100,102 @@ export function localToUtc(wall: WallTime, zone: string): Date {
     wall.second ?? 0,
     wall.millisecond ?? 0,
   );
-  // The zone's offset a few hours either side covers both sides of any transition.
-  const offsets = new Set([offsetMinutes(asUtc - 3 * 3600_000, zone), offsetMinutes(asUtc + 3 * 3600_000, zone)]);
-  const matches = [...offsets]
-    .map((off) => asUtc - off * 60_000)
-    .filter((candidate) => asUtc - offsetMinutes(candidate, zone) * 60_000 === candidate)
-    .sort((a, b) => a - b);
-  if (matches.length > 0) return new Date(matches[0]!);
-  // In a spring-forward gap: keep the offset from before the gap, which lands after it.
-  const before = offsetMinutes(asUtc - 3 * 3600_000, zone);
-  return new Date(asUtc - before * 60_000);
+  return new Date(resolveWall(asUtc, (instant) => DateTime.fromMillis(instant, { zone }).offset));
 }
 
-function offsetMinutes(instant: number, zone: string): number {
-  return DateTime.fromMillis(instant, { zone }).offset;
+/**
+ * `localToUtc` for a wall time given as milliseconds whose UTC fields are that wall time, on
+ * offsets cached per zone and month: for loops over many times (recurrence expansion).
+ */
+export function wallMsToUtcMs(wall: number, zone: string): number {
+  return resolveWall(wall, (instant) => cachedOffset(instant, zone));
+}
+
+/** The wall time of an instant in `zone`, as milliseconds whose UTC fields are that wall time. */
+export function utcMsToWallMs(instant: number, zone: string): number {
+  return instant + cachedOffset(instant, zone) * 60_000;
+}
+
+/**
+ * The rules: the earliest instant showing that wall time (a repeated autumn time takes the
+ * earlier offset); in a spring-forward gap, the offset from before the gap, which lands after it.
+ */
+function resolveWall(wall: number, offsetAt: (instant: number) => number): number {
+  // The zone's offset a few hours either side covers both sides of any transition.
+  const before = offsetAt(wall - 3 * HOUR_MS);
+  const after = offsetAt(wall + 3 * HOUR_MS);
+  let best: number | null = null;
+  for (const offset of before === after ? [before] : [before, after]) {
+    const candidate = wall - offset * 60_000;
+    if (wall - offsetAt(candidate) * 60_000 === candidate && (best === null || candidate < best))
+      best = candidate;
+  }
+  return best ?? wall - before * 60_000;
+}
+
+const HOUR_MS = 3_600_000;
+/** Probes per month table: no zone changes its offset twice within this. */
+const PROBE_MS = 12 * HOUR_MS;
+
+/** A zone's UTC offsets through one UTC month: where each offset begins (ms) and its minutes. */
+interface MonthOffsets {
+  begin: number;
+  end: number;
+  at: number[];
+  minutes: number[];
+}
+const offsetTables = new Map<string, MonthOffsets>();
+/** The table each zone used last: consecutive times mostly fall in the same month. */
+const lastTable = new Map<string, MonthOffsets>();
+
+/**
+ * Probes the month every 12 hours with Luxon and finds each change to the millisecond. A Luxon
+ * offset costs tens of microseconds, so a month costs about a hundred of them once, then a
+ * binary search per lookup.
+ */
+function monthOffsets(zone: string, instant: number): MonthOffsets {
+  const d = new Date(instant);
+  const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const key = `${zone}|${first}`;
+  const cached = offsetTables.get(key);
+  if (cached) return cached;
+  const luxonOffset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const table: MonthOffsets = { begin: first, end, at: [first], minutes: [luxonOffset(first)] };
+  for (let prev = first, t = Math.min(first + PROBE_MS, end); prev < end; prev = t, t = Math.min(t + PROBE_MS, end)) {
+    const offset = luxonOffset(t);
+    if (offset === table.minutes.at(-1)) continue;
+    let lo = prev;
+    let hi = t;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (luxonOffset(mid) === table.minutes.at(-1)) lo = mid;
+      else hi = mid;
+    }
+    table.at.push(hi);
+    table.minutes.push(luxonOffset(hi));
+  }
+  if (offsetTables.size >= 5000) offsetTables.clear();
+  offsetTables.set(key, table);
+  return table;
+}
+
+/** The zone's UTC offset in minutes at an instant, from the month tables. */
+function cachedOffset(instant: number, zone: string): number {
+  let table = lastTable.get(zone);
+  if (!table || instant < table.begin || instant >= table.end) {
+    table = monthOffsets(zone, instant);
+    lastTable.set(zone, table);
+  }
+  const { at, minutes } = table;
+  let lo = 0;
+  let hi = at.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (at[mid]! <= instant) lo = mid;
+    else hi = mid - 1;
+  }
+  return minutes[lo]!;
 }
 
 /** Output form: RFC 3339 in UTC with `Z`. */

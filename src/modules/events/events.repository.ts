@@ -112,6 +112,15 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
     async recurringBefore(f: EventFilter, to?: string, trx: Db = db): Promise<EventRow[]> {
       return filtered(trx, f, { to }, true).selectAll().orderBy('start_time').orderBy('id').execute();
     },
+    /** Every recurring series with a reminder, by first start. */
+    async recurringWithReminders(trx: Db = db): Promise<EventRow[]> {
+      return filtered(trx, {}, {}, true)
+        .selectAll()
+        .where('reminder_minutes', 'is not', null)
+        .orderBy('start_time')
+        .orderBy('id')
+        .execute();
+    },
     /** Moves whenever any recurring series is written (triggers of migration 0005). */
     async seriesGeneration(trx: Db = db): Promise<string> {
       const row = await trx

@@ -23,11 +23,16 @@ import { buildCalendar, type IcsEvent } from './ics.js';
 import {
   expandSeries,
   fromFloating,
+  MAX_OCCURRENCES_PER_SERIES,
+  newMeter,
   RecurrenceError,
   toFloating,
   validateSeries,
+  type Meter,
   type Occurrence,
+  type Series,
 } from './recurrence.js';
+import { createReminderHorizon } from './reminder-horizon.js';
 import { createSeriesCache } from './series-cache.js';
 
 /** The longest window GET /api/events expands recurrences over. */
@@ -43,6 +48,11 @@ export interface EventsServiceDeps {
 }
 
 export type EventsService = ReturnType<typeof createEventsService>;
+
+export interface UpdateOptions {
+  /** A new `start_time` without an `end_time` moves the end along (keeps the length). */
+  keepDuration?: boolean;
+}
 
 export interface EventPage {
   items: EventOccurrence[];
@@ -199,15 +209,16 @@ export function createEventsService(deps: EventsServiceDeps) {
     return field === 'start_after' ? startOfLocalDay(parsed.date, tz) : nextLocalMidnight(parsed.date, tz);
   }
 
-  function slotsOf(row: EventRow, from: Date, to: Date): Slot[] {
-    const series = {
-      rule: row.recurrence_rule!,
-      start: new Date(row.start_time),
-      end: row.end_time === null ? null : new Date(row.end_time),
-      isAllDay: row.is_all_day === 1,
-      timezone: row.timezone,
-    };
-    return expandSeries(series, from, to).map((occurrence) => ({
+  const seriesOf = (row: EventRow): Series => ({
+    rule: row.recurrence_rule!,
+    start: new Date(row.start_time),
+    end: row.end_time === null ? null : new Date(row.end_time),
+    isAllDay: row.is_all_day === 1,
+    timezone: row.timezone,
+  });
+
+  function slotsOf(row: EventRow, from: Date, to: Date, meter?: Meter): Slot[] {
+    return expandSeries(seriesOf(row), from, to, MAX_OCCURRENCES_PER_SERIES, meter).map((occurrence) => ({
       at: occurrence.start.getTime(),
       row,
       occurrence,
@@ -219,6 +230,17 @@ export function createEventsService(deps: EventsServiceDeps) {
     load: () => repo.recurringBefore({}),
     expand: slotsOf,
     order: bySlot,
+  });
+
+  const reminderHorizon = createReminderHorizon<Slot>({
+    generation: () => repo.seriesGeneration(),
+    load: () => repo.recurringWithReminders(),
+    expand(row, from, to) {
+      const meter = newMeter();
+      const slots = slotsOf(row, from, to, meter);
+      return { slots, complete: !meter.exhausted && slots.length < MAX_OCCURRENCES_PER_SERIES };
+    },
+    startOf: (slot) => slot.at,
   });
 
   /** The recurring series' occurrences overlapping [from, to), sorted. */
@@ -286,7 +308,17 @@ export function createEventsService(deps: EventsServiceDeps) {
       return toEvent(row);
     },
 
-    async update(id: string, patch: EventPatch, ctx: WriteContext = {}): Promise<Event> {
+    /**
+     * Applies only the fields given (API.md: a new `start_time` alone does not move `end_time`).
+     * `keepDuration` is for callers that mean "move it" (the chat's "move X to 4pm"): a new start
+     * without an end then keeps the event's length on the wall clock.
+     */
+    async update(
+      id: string,
+      patch: EventPatch,
+      ctx: WriteContext = {},
+      opts: UpdateOptions = {},
+    ): Promise<Event> {
       const current = await findRow(id);
       const set: EventUpdate = {};
       if (patch.title !== undefined) set.title = patch.title.trim() || patch.title;
@@ -322,8 +354,8 @@ export function createEventsService(deps: EventsServiceDeps) {
         if (patch.end_time !== undefined)
           end = patch.end_time === null ? null : readEnd(patch.end_time, start, allDay, zone);
         else if (oldEnd === null) end = null;
-        else if (patch.start_time !== undefined) {
-          // A moved event keeps its length on the wall clock (an all-day event its number of days).
+        else if (patch.start_time !== undefined && opts.keepDuration) {
+          // The length is kept on the wall clock (an all-day event keeps its number of days).
           const length =
             toFloating(oldEnd, current.timezone).getTime() - toFloating(oldStart, current.timezone).getTime();
           end = fromFloating(new Date(toFloating(start, zone).getTime() + length), zone);
@@ -404,6 +436,40 @@ export function createEventsService(deps: EventsServiceDeps) {
         recurringBetween({}, from, to),
       ]);
       return mergeSorted(single.map(rowSlot), recurring, Infinity).map(toOccurrence);
+    },
+
+    /**
+     * The first `limit` occurrences overlapping [from, to) by start, and how many there are:
+     * for "today", which shows a glance however dense the day.
+     */
+    async firstOccurrences(
+      from: Date,
+      to: Date,
+      limit: number,
+    ): Promise<{ items: EventOccurrence[]; total: number }> {
+      const [single, recurring] = await Promise.all([
+        repo.oneOffs({}, { from: from.toISOString(), to: to.toISOString() }, limit),
+        recurringBetween({}, from, to),
+      ]);
+      const merged = mergeSorted(single.rows.map(rowSlot), recurring, limit);
+      return { items: merged.map(toOccurrence), total: single.total + recurring.length };
+    },
+
+    /**
+     * The occurrences starting in [from, to) whose reminder moment has come by `now`, by start:
+     * for the reminder scheduler. Recurring series are expanded only when they changed or the
+     * tick passed what was expanded before (reminder-horizon.ts).
+     */
+    async reminderCandidates(from: Date, to: Date, now: Date): Promise<EventOccurrence[]> {
+      const [single, recurring] = await Promise.all([
+        repo.oneOffsAll({}, { from: from.toISOString(), to: to.toISOString() }),
+        reminderHorizon.due(from, to, now),
+      ]);
+      const due = (slot: Slot) =>
+        slot.at >= from.getTime() &&
+        slot.at - (slot.row.reminder_minutes ?? Infinity) * 60_000 <= now.getTime();
+      const oneOffs = single.map(rowSlot).filter(due);
+      return mergeSorted(oneOffs, [...recurring].sort(bySlot), Infinity).map(toOccurrence);
     },
 
     /** One event (the whole series) as iCalendar text. */

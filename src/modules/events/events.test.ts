@@ -118,16 +118,37 @@ describe('events CRUD', () => {
     expect((await s.request('GET', `/api/events/${ev.id}`)).json).toEqual(res.json);
   });
 
-  it('keeps the length of a moved event unless end_time is given', async () => {
+  it('PATCH changes only the fields given: a new start_time alone does not move end_time', async () => {
     const ev = await create({
       title: 'Workshop',
       start_time: '2026-03-04T10:00',
       end_time: '2026-03-04T12:00',
     });
-    const moved = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-06T14:00' });
+    // A calendar resizing the start: the end stays where it was.
+    const resized = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-04T09:00' });
+    expect(resized.status, resized.text).toBe(200);
+    expect(resized.json).toMatchObject({
+      start_time: '2026-03-04T00:00:00.000Z',
+      end_time: '2026-03-04T03:00:00.000Z',
+    });
+    // Past the unchanged end: the result ends before it starts.
+    const backwards = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-06T14:00' });
+    expect(backwards.status).toBe(422);
+    expect(backwards.json.error).toMatchObject({ code: 'UNPROCESSABLE', details: { field: 'end_time' } });
+    expect((await s.request('GET', `/api/events/${ev.id}`)).json).toEqual(resized.json);
+    // Both given: both move.
+    const moved = await s.request('PATCH', `/api/events/${ev.id}`, {
+      start_time: '2026-03-06T14:00',
+      end_time: '2026-03-06T16:00',
+    });
     expect(moved.json).toMatchObject({
       start_time: '2026-03-06T05:00:00.000Z',
       end_time: '2026-03-06T07:00:00.000Z',
+    });
+    const endOnly = await s.request('PATCH', `/api/events/${ev.id}`, { end_time: '2026-03-06T15:00' });
+    expect(endOnly.json).toMatchObject({
+      start_time: '2026-03-06T05:00:00.000Z',
+      end_time: '2026-03-06T06:00:00.000Z',
     });
     const ended = await s.request('PATCH', `/api/events/${ev.id}`, { end_time: null });
     expect(ended.json.end_time).toBeNull();
@@ -141,6 +162,30 @@ describe('events CRUD', () => {
     expect(rule.json.recurrence_rule).toBe('FREQ=MONTHLY');
     const cleared = await s.request('PATCH', `/api/events/${ev.id}`, { recurrence_rule: null });
     expect(cleared.json.recurrence_rule).toBeNull();
+  });
+
+  it('moves an event keeping its length when the caller asks (the chat\'s "move X to 4pm")', async () => {
+    const ev = await create({
+      title: 'Workshop',
+      start_time: '2026-03-04T10:00',
+      end_time: '2026-03-04T12:00',
+    });
+    const events = s.built.services.events;
+    const moved = await events.update(ev.id, { start_time: '2026-03-06T16:00' }, {}, { keepDuration: true });
+    expect(moved).toMatchObject({
+      start_time: '2026-03-06T07:00:00.000Z',
+      end_time: '2026-03-06T09:00:00.000Z',
+    });
+    // An all-day event keeps its number of days.
+    const trip = await create({ title: 'Trip', start_time: '2026-03-10', end_time: '2026-03-12' });
+    const later = await events.update(trip.id, { start_time: '2026-03-20' }, {}, { keepDuration: true });
+    expect(later).toMatchObject({
+      start_time: '2026-03-19T15:00:00.000Z',
+      end_time: '2026-03-22T15:00:00.000Z',
+    });
+    // Without the option the same call keeps the end, as PATCH does.
+    const kept = await events.update(ev.id, { start_time: '2026-03-06T15:00' });
+    expect(kept.end_time).toBe('2026-03-06T09:00:00.000Z');
   });
 
   it('deletes the whole series; then every route answers 404', async () => {
@@ -239,6 +284,30 @@ describe('validation', () => {
       expect(
         (await create({ title: 'R', start_time: '2026-03-01T10:00', reminder_minutes })).reminder_minutes,
       ).toBe(reminder_minutes);
+  });
+
+  it('answers 422, with the reason, for a rule that repeats more than once a minute', async () => {
+    const all = (n: number) => Array.from({ length: n }, (_, i) => i).join(',');
+    for (const rule of [`FREQ=HOURLY;BYMINUTE=${all(60)};BYSECOND=${all(60)}`, 'FREQ=DAILY;BYSECOND=0,30']) {
+      const post = await s.request('POST', '/api/events', {
+        title: 'Dense',
+        start_time: '2026-03-01T10:00',
+        recurrence_rule: rule,
+      });
+      expect(post.status).toBe(422);
+      expect(post.json.error).toMatchObject({ code: 'UNPROCESSABLE', details: { field: 'recurrence_rule' } });
+      expect(post.json.error.message).toMatch(/more than once a minute/);
+    }
+    const ev = await create({
+      title: 'Every minute',
+      start_time: '2026-03-01T10:00',
+      recurrence_rule: `FREQ=HOURLY;BYMINUTE=${all(60)}`,
+    });
+    const patch = await s.request('PATCH', `/api/events/${ev.id}`, {
+      recurrence_rule: 'FREQ=HOURLY;BYSECOND=0,1',
+    });
+    expect(patch.status).toBe(422);
+    expect(patch.json.error.message).toMatch(/more than once a minute/);
   });
 
   it('answers 422 for an end before the start', async () => {

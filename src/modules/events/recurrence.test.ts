@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import rrulePkg from 'rrule';
 import { describe, expect, it } from 'vitest';
 import {
   expandSeries,
+  expansionTotals,
   formatRule,
+  MAX_CANDIDATES,
+  MAX_PERIOD_CANDIDATES,
+  newMeter,
   fromFloating,
   MAX_OCCURRENCES_PER_SERIES,
   parseRule,
@@ -13,6 +18,7 @@ import {
   validateSeries,
   type Series,
 } from './recurrence.js';
+import { rruleOptions, run } from './recurrence.rrule.js';
 
 const { RRule } = rrulePkg;
 const NY = 'America/New_York';
@@ -256,7 +262,9 @@ describe('expandSeries', () => {
 
   it('lists every hourly occurrence of a whole year window', () => {
     const s = series('FREQ=HOURLY', '2026-01-01T00:00:00Z');
-    const occ = quick(3000, () => expandSeries(s, new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')));
+    const occ = quick(3000, () =>
+      expandSeries(s, new Date('2026-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z')),
+    );
     expect(occ).toHaveLength(8760);
   });
 
@@ -374,5 +382,90 @@ describe('ruleForIcs', () => {
     expect(ruleForIcs('FREQ=DAILY;UNTIL=20260310T020000Z', NY, 'date')).toBe('FREQ=DAILY;UNTIL=20260309');
     expect(ruleForIcs('FREQ=WEEKLY;BYDAY=MO', NY, 'date')).toBe('FREQ=WEEKLY;BYDAY=MO');
     expect(ruleForIcs('garbage', NY, 'date')).toBeNull();
+  });
+});
+
+describe('bounds: density, candidates examined, the rrule internal relied on', () => {
+  const start = '2026-01-05T08:00:00+09:00';
+  const every = (n: number, step = 1) => Array.from({ length: n / step }, (_, i) => i * step).join(',');
+  const EVERY_MINUTE = `FREQ=HOURLY;BYMINUTE=${every(60)}`;
+
+  it.each([
+    [`FREQ=HOURLY;BYMINUTE=${every(60)};BYSECOND=${every(60)}`],
+    ['FREQ=DAILY;BYSECOND=0,30'],
+    ['FREQ=YEARLY;BYSECOND=1,2;BYSETPOS=1'],
+  ])('refuses more than one occurrence a minute: %s', (rule) => {
+    expect(() => validateSeries(series(rule, start))).toThrow(/more than once a minute/);
+  });
+
+  it('accepts once a minute, the densest rule', () => {
+    expect(validateSeries(series(EVERY_MINUTE, start))).toBe(EVERY_MINUTE);
+    const rule = `FREQ=DAILY;BYHOUR=${every(24)};BYMINUTE=${every(60)};BYSECOND=30`;
+    expect(validateSeries(series(rule, start))).toBe(rule);
+  });
+
+  it('refuses a BYSETPOS that would choose among too many candidates per period', () => {
+    const rule = `FREQ=MONTHLY;BYHOUR=${every(24)};BYMINUTE=${every(60)};BYSETPOS=1`;
+    expect(() => validateSeries(series(rule, start))).toThrow(/44640 candidate times per period/);
+    expect(validateSeries(series('FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1', start))).toBe(
+      'FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1',
+    );
+  });
+
+  const day: [string, string] = ['2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z'];
+  const year: [string, string] = ['2026-03-01T00:00:00Z', '2027-03-01T00:00:00Z'];
+  it.each([
+    ['the densest accepted rule, a day', EVERY_MINUTE, day],
+    ['the densest accepted rule, a year', EVERY_MINUTE, year],
+    [
+      'a BYSETPOS rule, a year',
+      `FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYHOUR=${every(24)};BYSETPOS=-1`,
+      year,
+    ],
+    // 31 days x 48 times a period, within MAX_PERIOD_CANDIDATES: a year is cut short, within bounds.
+    ['BYSETPOS at its limit, a year', `FREQ=MONTHLY;BYHOUR=${every(24)};BYMINUTE=0,30;BYSETPOS=1`, year],
+    ['a sparse, odd rule, a year', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO', year],
+    ['an odd hourly grid, a year', 'FREQ=HOURLY;INTERVAL=7;BYMINUTE=0,30', year],
+  ] as const)('bounds the candidates examined: %s', (_name, rule, [from, to]) => {
+    const meter = newMeter();
+    const before = expansionTotals();
+    expandSeries(series(rule, '2026-01-01T00:00:00Z'), new Date(from), new Date(to), undefined, meter);
+    // A run stops at the first charge past the limit; one charge is at most a period's candidates.
+    expect(meter.candidates).toBeGreaterThan(0);
+    expect(meter.candidates).toBeLessThanOrEqual(MAX_CANDIDATES + MAX_PERIOD_CANDIDATES);
+    expect(expansionTotals().expansions).toBe(before.expansions + 1);
+    expect(expansionTotals().candidates).toBe(before.candidates + meter.candidates);
+  });
+
+  it('expands a day of the densest rule whole; a stored every-second rule is its first occurrence only', () => {
+    const dense = newMeter();
+    const from = new Date(day[0]);
+    const to = new Date(day[1]);
+    const minutes = expandSeries(series(EVERY_MINUTE, '2026-01-01T00:00:00Z'), from, to, undefined, dense);
+    expect(minutes).toHaveLength(1440);
+    expect(dense.exhausted).toBe(false);
+    const legacy = newMeter();
+    const rule = `FREQ=HOURLY;BYMINUTE=${every(60)};BYSECOND=${every(60)}`;
+    expect(expandSeries(series(rule, day[0]), from, to, undefined, legacy)).toHaveLength(1);
+    expect(legacy.candidates).toBe(0);
+  });
+
+  it('relies on rrule 2.8.1 reading options.interval twice per period (pinned in package.json)', () => {
+    const json = (path: string) =>
+      JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as {
+        version: string;
+        dependencies: Record<string, string>;
+      };
+    expect(json('../../../node_modules/rrule/package.json').version).toBe('2.8.1');
+    expect(json('../../../package.json').dependencies.rrule).toBe('2.8.1');
+    // No occurrence ever: rrule calls back nothing and would walk to the year 9999. The period
+    // budget, counted through that internal, stops it after exactly 10 periods of one day each.
+    const rule = { ...parseRule('FREQ=DAILY;BYMONTH=2'), bymonthday: [30] }; // parseRule refuses it
+    const startF = new Date(Date.UTC(2026, 0, 5, 8));
+    const meter = newMeter();
+    let calls = 0;
+    expect(run(rule, rruleOptions(rule, startF, startF), 10, meter, () => ++calls > 0)).toBe(false);
+    expect(calls).toBe(0);
+    expect(meter.candidates).toBe(10);
   });
 });

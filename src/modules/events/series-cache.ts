@@ -16,6 +16,10 @@ export interface SeriesSource<S> {
   order(a: S, b: S): number;
 }
 
+/** Work between two yields to the event loop while a window is expanded. */
+const SLICE_MS = 10;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Windows remembered per generation (today, this week, the reminder horizon, ...). */
 const MAX_WINDOWS = 32;
 /** A window with more occurrences than this (a year of daily series) is expanded each time. */
@@ -71,9 +75,15 @@ export function createSeriesCache<S>(source: SeriesSource<S>) {
       }
       const end = to.getTime();
       const slots: S[] = [];
+      let sliceStart = performance.now();
       for (const row of s.rows) {
         if (Date.parse(row.start_time) >= end) break; // rows are by first start
         for (const slot of source.expand(row, from, to)) slots.push(slot);
+        // Thousands of series take longer than a request may hold the event loop: let others in.
+        if (performance.now() - sliceStart > SLICE_MS) {
+          await yieldToLoop();
+          sliceStart = performance.now();
+        }
       }
       slots.sort((a, b) => source.order(a, b));
       if (slots.length <= MAX_CACHED_SLOTS) {

@@ -18,6 +18,6 @@ export async function todayRoutes(app: App, opts: { today: TodayService }): Prom
         response: { 200: Today, ...errorResponses(400, 401) },
       },
     },
-    async (req) => opts.today.get(req.query.tz),
+    async (req) => opts.today.get(req.query.tz, req.query.limit),
   );
 }

@@ -8,15 +8,20 @@ import type { Clock } from '../../lib/clock.js';
 import { validationError } from '../../lib/errors.js';
 import { endOfLocalDay, inZone, localDate, nextLocalMidnight, startOfLocalDay } from '../../lib/time.js';
 import type { EventOccurrence } from '../events/events.schemas.js';
+import type { EventsService } from '../events/events.service.js';
 import type { TodosService } from '../todos/todos.service.js';
 import { OPEN_STATUSES } from '../todos/todos.repository.js';
 import type { Todo } from '../todos/todos.schemas.js';
-import type { Greeting } from './today.schemas.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, type Greeting } from './today.schemas.js';
 
 export interface Today {
   today_tasks: Todo[];
   overdue_tasks: Todo[];
   today_events: EventOccurrence[];
+  /** The full counts of the three (capped) lists. */
+  today_tasks_total: number;
+  overdue_total: number;
+  today_events_total: number;
   inbox_count: number;
   greeting: Greeting;
   date: string;
@@ -26,7 +31,7 @@ export interface Today {
 /** What building the day reads: todos and event occurrences. */
 export interface TodaySources {
   todos: Pick<TodosService, 'find' | 'count'>;
-  events: { occurrencesBetween(from: Date, to: Date): Promise<EventOccurrence[]> };
+  events: Pick<EventsService, 'firstOccurrences'>;
 }
 
 export interface TodayDeps extends TodaySources {
@@ -37,9 +42,6 @@ export interface TodayDeps extends TodaySources {
 
 export type TodayService = ReturnType<typeof createTodayService>;
 
-/** Caps on the lists (a day with more open todos than this is shown in part). */
-const MAX_TASKS = 500;
-
 export function greetingFor(localHour: number): Greeting {
   if (localHour < 12) return 'Good morning';
   if (localHour < 18) return 'Good afternoon';
@@ -48,49 +50,45 @@ export function greetingFor(localHour: number): Greeting {
 
 /**
  * The day of `now` in `zone`: what `GET /api/today` answers and the briefing summarises.
- * `maxTasks` caps each todo list (a prompt wants a glance, not hundreds of titles).
+ * `limit` caps each list (a home screen or a prompt wants a glance); the totals count them all.
  */
 export async function buildToday(
   sources: TodaySources,
   now: Date,
   zone: string,
-  maxTasks = MAX_TASKS,
+  limit = MAX_LIMIT,
 ): Promise<Today> {
   const nowIso = now.toISOString();
   const dayStart = startOfLocalDay(now, zone);
   const dayEnd = nextLocalMidnight(now, zone);
 
-  const [dueToday, inProgressUndated, overdue, events, inbox] = await Promise.all([
-    // Due from now to the end of the local day: a bare-date due today (end of day) is here, not overdue.
-    sources.todos.find(
-      { statuses: OPEN_STATUSES, dueAfter: nowIso, dueBefore: endOfLocalDay(now, zone).toISOString() },
-      { column: 'due_date', direction: 'asc' },
-      maxTasks,
-    ),
-    sources.todos.find(
-      { statuses: ['in_progress'], noDueDate: true },
-      { column: 'created_at', direction: 'asc' },
-      maxTasks,
-    ),
-    sources.todos.find(
-      { statuses: OPEN_STATUSES, dueStrictlyBefore: nowIso },
-      { column: 'due_date', direction: 'asc' },
-      maxTasks,
-    ),
-    sources.events.occurrencesBetween(dayStart, dayEnd),
+  // Due from now to the end of the local day: a bare-date due today (end of day) is here, not overdue.
+  const dueTodayFilter = {
+    statuses: OPEN_STATUSES,
+    dueAfter: nowIso,
+    dueBefore: endOfLocalDay(now, zone).toISOString(),
+  };
+  // Disjoint from the above (no due date), so the two counts add up.
+  const undatedFilter = { statuses: ['in_progress'], noDueDate: true };
+  const overdueFilter = { statuses: OPEN_STATUSES, dueStrictlyBefore: nowIso };
+  const byDue = { column: 'due_date', direction: 'asc' } as const;
+  const [dueToday, inProgressUndated, overdue, events, counts, inbox] = await Promise.all([
+    sources.todos.find(dueTodayFilter, byDue, limit),
+    sources.todos.find(undatedFilter, { column: 'created_at', direction: 'asc' }, limit),
+    sources.todos.find(overdueFilter, byDue, limit),
+    sources.events.firstOccurrences(dayStart, dayEnd, limit),
+    Promise.all([dueTodayFilter, undatedFilter, overdueFilter].map((f) => sources.todos.count(f))),
     sources.todos.count({ statuses: ['pending'], noDueDate: true }),
   ]);
-
-  // Each todo once (an in-progress todo could in principle match both reads).
-  const todayTasks = [...new Map([...dueToday, ...inProgressUndated].map((t) => [t.id, t])).values()];
-  const todayEvents = [...events].sort(
-    (a, b) => a.occurrence_start.localeCompare(b.occurrence_start) || a.id.localeCompare(b.id),
-  );
-
+  const [dueTodayTotal, undatedTotal, overdueTotal] = counts as [number, number, number];
   return {
-    today_tasks: todayTasks,
+    today_tasks: [...dueToday, ...inProgressUndated].slice(0, limit),
     overdue_tasks: overdue,
-    today_events: todayEvents,
+    // By start, then id (the events service's order).
+    today_events: events.items,
+    today_tasks_total: dueTodayTotal + undatedTotal,
+    overdue_total: overdueTotal,
+    today_events_total: events.total,
     inbox_count: inbox,
     greeting: greetingFor(inZone(now, zone).hour),
     date: localDate(now, zone),
@@ -105,11 +103,11 @@ function isUsableZone(zone: string): boolean {
 
 export function createTodayService(deps: TodayDeps) {
   return {
-    /** Today in the configured zone, or in `tz` for this call. */
-    async get(tz?: string, maxTasks = MAX_TASKS): Promise<Today> {
+    /** Today in the configured zone, or in `tz` for this call; at most `limit` per list. */
+    async get(tz?: string, limit = DEFAULT_LIMIT): Promise<Today> {
       if (tz !== undefined && !isUsableZone(tz))
         throw validationError('tz', 'tz must be an IANA timezone such as Asia/Seoul', tz);
-      return buildToday(deps, deps.clock.now(), tz ?? deps.timezone(), maxTasks);
+      return buildToday(deps, deps.clock.now(), tz ?? deps.timezone(), limit);
     },
     build: (now: Date, zone: string): Promise<Today> => buildToday(deps, now, zone),
   };

@@ -20,6 +20,9 @@ interface Today {
   today_tasks: Todo[];
   overdue_tasks: Todo[];
   today_events: Occurrence[];
+  today_tasks_total: number;
+  overdue_total: number;
+  today_events_total: number;
   inbox_count: number;
   greeting: string;
   date: string;
@@ -90,6 +93,9 @@ describe('today in Asia/Seoul', () => {
       today_tasks: [],
       overdue_tasks: [],
       today_events: [],
+      today_tasks_total: 0,
+      overdue_total: 0,
+      today_events_total: 0,
       inbox_count: 0,
       greeting: 'Good morning',
       date: '2026-03-02',
@@ -291,12 +297,60 @@ describe('today in Asia/Seoul', () => {
     }
   });
 
+  it('caps each list with limit (default 50) and gives the full counts', async () => {
+    s.clock.set('2026-02-25T00:00:00.000Z');
+    for (let i = 0; i < 3; i++) {
+      await todo(s, `due today ${i}`, { due_date: `2026-03-02T1${i + 5}:00:00+09:00` });
+      await todo(s, `overdue ${i}`, { due_date: `2026-03-01T1${i}:00:00+09:00` });
+    }
+    await todo(s, 'in progress', { status: 'in_progress' });
+    // The densest series accepted: every minute of the day.
+    const minutes = Array.from({ length: 60 }, (_, m) => m).join(',');
+    await event(s, 'every minute', {
+      start_time: '2026-02-25T00:00:00+09:00',
+      recurrence_rule: `FREQ=HOURLY;BYMINUTE=${minutes}`,
+    });
+    await event(s, 'lunch', { start_time: '2026-03-02T12:00:30+09:00' });
+    s.clock.set(MONDAY_10AM);
+
+    const glance = await s.request<Today>('GET', '/api/today?limit=2');
+    expect(glance.status, glance.text).toBe(200);
+    expect(titles(glance.json.today_tasks)).toEqual(['due today 0', 'due today 1']);
+    expect(titles(glance.json.overdue_tasks)).toEqual(['overdue 0', 'overdue 1']);
+    expect(glance.json.today_events.map((e) => e.start_time)).toEqual([
+      '2026-03-01T15:00:00.000Z',
+      '2026-03-01T15:01:00.000Z',
+    ]);
+    expect(glance.json).toMatchObject({ today_tasks_total: 4, overdue_total: 3, today_events_total: 1441 });
+
+    const day = await today(s);
+    expect(day.today_events).toHaveLength(50);
+    expect(day.today_tasks).toHaveLength(4);
+    expect(day).toMatchObject({ today_tasks_total: 4, overdue_total: 3, today_events_total: 1441 });
+    const lunch = await s.request<Today>('GET', '/api/today?limit=500');
+    expect(lunch.json.today_events).toHaveLength(500);
+
+    for (const limit of ['0', '501', 'ten', '-1', '2.5']) {
+      const res = await s.request('GET', `/api/today?limit=${limit}`);
+      expect(res.status, limit).toBe(400);
+      expect(res.json.error.code).toBe('VALIDATION_ERROR');
+    }
+  });
+
   it('needs a token and is in the OpenAPI document', async () => {
     expect((await s.request('GET', '/api/today', undefined, { authorization: '' })).status).toBe(401);
     const doc = await s.request('GET', '/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.json.paths['/api/today'].get.parameters).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'tz' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'tz' }),
+        expect.objectContaining({ name: 'limit' }),
+      ]),
+    );
+    let schema = doc.json.paths['/api/today'].get.responses['200'].content['application/json'].schema;
+    if (schema.$ref) schema = doc.json.components.schemas[String(schema.$ref).split('/').pop()!];
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['today_tasks_total', 'overdue_total', 'today_events_total']),
     );
   });
 });
