@@ -35,6 +35,7 @@ import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
+import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
 import { redactToken, websocketRoutes } from './realtime/websocket.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -160,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(todosRoutes, { todos: services.todos });
     await scope.register(eventsRoutes, { events: services.events });
     await scope.register(memosRoutes, { memos: services.memos });
+    await scope.register(attachmentsRoutes, { attachments: services.attachments });
     await scope.register(searchRoutes, { search: services.search });
     await scope.register(todayRoutes, { today: services.today });
     await scope.register(settingsRoutes, { settings: services.settings });
@@ -172,6 +174,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   if (config.enableScheduler) app.addHook('onReady', async () => services.scheduler.start({ log: app.log }));
   // The agent worker always runs (it is not a scheduled job); it resumes tasks a crash interrupted.
   app.addHook('onReady', async () => services.agentTasks.start());
+  // Files a crash left without a row (or half-received) are removed once, in the background.
+  app.addHook('onReady', async () => {
+    services.attachments.sweep().catch((err: unknown) => app.log.warn({ err }, 'attachment sweep failed'));
+  });
 
   app.addHook('onClose', async () => {
     await services.close();
