@@ -36,6 +36,8 @@ import { notificationsRoutes } from './modules/notifications/notifications.route
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
 import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
+import { briefingRoutes } from './modules/briefing/briefing.routes.js';
+import { tasksCompatRoutes } from './modules/agent-tasks/tasks-compat.routes.js';
 import { redactToken, websocketRoutes } from './realtime/websocket.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -164,10 +166,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(attachmentsRoutes, { attachments: services.attachments });
     await scope.register(searchRoutes, { search: services.search });
     await scope.register(todayRoutes, { today: services.today });
+    await scope.register(briefingRoutes, { briefing: services.briefing });
     await scope.register(settingsRoutes, { settings: services.settings });
     await scope.register(notificationsRoutes, { notifications: services.notifications });
     await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
+    await scope.register(tasksCompatRoutes, { agentTasks: services.agentTasks });
   });
 
   // 7. Background jobs start once the server is ready (ENABLE_SCHEDULER); services.close() stops them.

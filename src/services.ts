@@ -62,6 +62,7 @@ export async function createServices(deps: ServiceDeps) {
 
   const settings = await createSettingsService({
     db,
+    clock,
     defaults: { timezone: config.timezone, briefing_time: config.briefingTime },
   });
   const timezone = settings.timezone;
