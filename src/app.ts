@@ -38,6 +38,9 @@ import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
 import { websocketRoutes } from './realtime/websocket.js';
 import { redactUrl } from './plugins/redact.js';
 import { badTextField, mayHoldBadText } from './plugins/json-text.js';
+import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
+import { briefingRoutes } from './modules/briefing/briefing.routes.js';
+import { tasksCompatRoutes } from './modules/agent-tasks/tasks-compat.routes.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -163,18 +166,25 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(todosRoutes, { todos: services.todos });
     await scope.register(eventsRoutes, { events: services.events });
     await scope.register(memosRoutes, { memos: services.memos });
+    await scope.register(attachmentsRoutes, { attachments: services.attachments });
     await scope.register(searchRoutes, { search: services.search });
     await scope.register(todayRoutes, { today: services.today });
+    await scope.register(briefingRoutes, { briefing: services.briefing });
     await scope.register(settingsRoutes, { settings: services.settings });
     await scope.register(notificationsRoutes, { notifications: services.notifications });
     await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
+    await scope.register(tasksCompatRoutes, { agentTasks: services.agentTasks });
   });
 
   // 7. Background jobs start once the server is ready (ENABLE_SCHEDULER); services.close() stops them.
   if (config.enableScheduler) app.addHook('onReady', async () => services.scheduler.start({ log: app.log }));
   // The agent worker always runs (it is not a scheduled job); it resumes tasks a crash interrupted.
   app.addHook('onReady', async () => services.agentTasks.start());
+  // Files a crash left without a row (or half-received) are removed once, in the background.
+  app.addHook('onReady', async () => {
+    services.attachments.sweep().catch((err: unknown) => app.log.warn({ err }, 'attachment sweep failed'));
+  });
 
   app.addHook('onClose', async () => {
     await services.close();

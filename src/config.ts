@@ -50,6 +50,10 @@ export interface Config {
   corsOrigins: string[] | '*';
   expoAccessToken: string | null;
   expoBaseUrl: string | null;
+  /** Largest accepted attachment (MAX_UPLOAD_SIZE_MB), in bytes. */
+  maxUploadBytes: number;
+  /** Where attachment files live (ATTACHMENTS_DIR, default DATA_DIR/attachments); shared storage when scaled out. */
+  attachmentsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -235,6 +239,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
             .filter(Boolean),
     expoAccessToken: str(env, 'EXPO_ACCESS_TOKEN'),
     expoBaseUrl: expoBase === null ? null : parseUrl('EXPO_BASE_URL', expoBase),
+    maxUploadBytes: int(env, 'MAX_UPLOAD_SIZE_MB', 25, 1, 10_240) * 1_048_576,
+    attachmentsDir: path.resolve(cwd, str(env, 'ATTACHMENTS_DIR') ?? path.join(dataDir, 'attachments')),
   };
 }
 

@@ -35,6 +35,9 @@ import { createTitler } from './modules/chat/titles.js';
 import { createStreamBuffers } from './realtime/stream-buffers.js';
 import { createRedisBus } from './realtime/redis-bus.js';
 import { createAgentTasksService } from './modules/agent-tasks/agent-tasks.service.js';
+import { createAttachmentsRepository } from './modules/attachments/attachments.repository.js';
+import { createAttachmentsService } from './modules/attachments/attachments.service.js';
+import { createFileStore } from './modules/attachments/storage.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -59,6 +62,7 @@ export async function createServices(deps: ServiceDeps) {
 
   const settings = await createSettingsService({
     db,
+    clock,
     defaults: { timezone: config.timezone, briefing_time: config.briefingTime },
   });
   const timezone = settings.timezone;
@@ -77,9 +81,16 @@ export async function createServices(deps: ServiceDeps) {
 
   // One matcher for search and the `q` filters of todos, events and memos.
   const searchRepo = createSearchRepository(database);
-  const todos = createTodosService({ repo: createTodosRepository(db, database.dialect, searchRepo.textMatch), clock, timezone, publish });
+  // Files on memos and todos; deleting either removes its files (COMPAT.md "Attachments").
+  const attachments = createAttachmentsService({
+    repo: createAttachmentsRepository(db),
+    store: createFileStore(config.attachmentsDir),
+    clock,
+    maxBytes: config.maxUploadBytes,
+  });
+  const todos = createTodosService({ repo: createTodosRepository(db, database.dialect, searchRepo.textMatch), clock, timezone, publish, attachments });
   const events = createEventsService({ repo: createEventsRepository(db, searchRepo.textMatch), clock, timezone, publish });
-  const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish });
+  const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish, attachments });
   const search = createSearchService({ repo: searchRepo });
   const today = createTodayService({ todos, events, clock, timezone });
 
@@ -190,6 +201,7 @@ export async function createServices(deps: ServiceDeps) {
     todos,
     events,
     memos,
+    attachments,
     search,
     today,
     aiHealth: () => aiProvider.health(),

@@ -176,6 +176,18 @@ export interface SeriesGenerationTable {
   n: number | string;
 }
 
+/** A file on a memo or a todo (exactly one owner); the bytes live on disk, named by id. */
+export interface AttachmentsTable {
+  id: string;
+  filename: string;
+  content_type: string;
+  /** A bigint: PostgreSQL hands it back as a string. */
+  size_bytes: number | string;
+  memo_id: string | null;
+  todo_id: string | null;
+  created_at: string;
+}
+
 export interface DB {
   settings: SettingsTable;
   sessions: SessionsTable;
@@ -193,6 +205,7 @@ export interface DB {
   job_state: JobStateTable;
   notification_keys: NotificationKeysTable;
   series_generation: SeriesGenerationTable;
+  attachments: AttachmentsTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;
@@ -208,3 +221,5 @@ export type ConversationRow = Selectable<ConversationsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type AgentTaskRow = Selectable<AgentTasksTable>;
+
+export type AttachmentRow = Selectable<AttachmentsTable>;

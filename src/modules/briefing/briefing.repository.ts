@@ -17,6 +17,18 @@ export function createBriefingRepository(db: Kysely<DB>) {
     async touchConversation(id: string, updatedAt: string, trx: Db = db): Promise<void> {
       await trx.updateTable('conversations').set({ updated_at: updatedAt }).where('id', '=', id).execute();
     },
+    /** The newest briefings posted in a conversation (their metadata names their local date). */
+    async latestBriefings(conversationId: string, limit = 3) {
+      return db
+        .selectFrom('messages')
+        .select(['content', 'metadata', 'created_at'])
+        .where('conversation_id', '=', conversationId)
+        .where('intent', '=', 'daily_briefing')
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+    },
     async runningAgentTasks(limit = 20) {
       return db
         .selectFrom('agent_tasks')

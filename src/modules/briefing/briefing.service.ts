@@ -190,6 +190,22 @@ export function createBriefingService(deps: BriefingServiceDeps) {
     },
 
     /**
+     * Today's briefing for `GET /api/today/briefing` (COMPAT.md): the one stored today if the
+     * scheduler already wrote it, else written now (LLM or template) without storing it.
+     */
+    async ofToday(now: Date = clock.now()): Promise<{ briefing: string; date: string }> {
+      const date = localDate(now, deps.timezone());
+      const conversation = await repo.conversationByTitle(BRIEFING_TITLE);
+      for (const row of conversation ? await repo.latestBriefings(conversation.id) : []) {
+        const meta = row.metadata ? (JSON.parse(row.metadata) as { briefing?: { date?: string } }) : null;
+        if (meta?.briefing?.date === date) return { briefing: row.content, date };
+      }
+      const { day, agents } = await gather(now);
+      const written = await write(day, agents, now);
+      return { briefing: written.text, date: written.date };
+    },
+
+    /**
      * Builds and stores the briefing of `now`'s local date unless it was already sent: returns
      * the stored message, or null. The LLM is called before, never inside, the transaction.
      */

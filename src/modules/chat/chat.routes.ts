@@ -30,6 +30,7 @@ import {
   SendAccepted,
   SendBody,
   StopAccepted,
+  readSendBody,
 } from './chat.schemas.js';
 import type { ChatService } from './chat.service.js';
 
@@ -189,7 +190,7 @@ export async function chatRoutes(
         replayed: _replayed,
         start,
         ...accepted
-      } = await chat.send(req.body, { deferStart: true });
+      } = await chat.send(readSendBody(req.body), { deferStart: true });
       startAfterResponse(reply.raw, start);
       return reply.code(202).send(accepted);
     },
@@ -219,7 +220,7 @@ export async function chatRoutes(
       const unsubscribe = hub.subscribe((frame) => (forward ? forward(frame) : early.push(frame)));
       let sent: Awaited<ReturnType<ChatService['send']>>;
       try {
-        sent = await chat.send(req.body);
+        sent = await chat.send(readSendBody(req.body));
       } catch (err) {
         unsubscribe();
         throw err;

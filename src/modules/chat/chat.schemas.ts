@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { validationError } from '../../lib/errors.js';
 import { MAX_PAGE, Nullable, Page, PageQuery, StringEnum, Timestamp } from '../common/schemas.js';
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
@@ -100,8 +101,24 @@ export const SendBody = Type.Object({
   conversation_id: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
   content: Type.String({ minLength: 1, maxLength: 32_000 }),
   client_message_id: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  idempotency_key: Type.Optional(
+    Nullable(Type.String({ minLength: 1, maxLength: 200, description: 'Another name for client_message_id (the apps send it)' })),
+  ),
 });
 export type SendBody = Static<typeof SendBody>;
+
+/**
+ * `idempotency_key` is the apps' name for `client_message_id` (COMPAT.md): one key either way,
+ * and both given must agree. The result names it only as `client_message_id`, so the same send
+ * under either name is the same body.
+ */
+export function readSendBody(body: SendBody): Omit<SendBody, 'idempotency_key'> {
+  const { idempotency_key: alias, ...rest } = body;
+  if (alias === undefined || alias === null) return rest;
+  if (rest.client_message_id != null && rest.client_message_id !== alias)
+    throw validationError('idempotency_key', 'idempotency_key and client_message_id differ; send one of them');
+  return { ...rest, client_message_id: alias };
+}
 
 export const SendAccepted = Type.Object({
   message_id: Type.String({ description: 'The assistant reply that will stream' }),

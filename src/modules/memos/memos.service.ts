@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import { notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventSink } from '../../realtime/events.js';
+import type { AttachmentsService } from '../attachments/attachments.service.js';
 import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
 import type { MemoFilter, MemosRepository } from './memos.repository.js';
 import type { Memo, MemoCreate, MemoListQuery, MemoPatch } from './memos.schemas.js';
@@ -35,7 +36,13 @@ export function deriveTitle(content: string): string {
   return `${(space > 40 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-export function createMemosService(deps: { repo: MemosRepository; clock: Clock; publish: EventSink }) {
+export function createMemosService(deps: {
+  repo: MemosRepository;
+  clock: Clock;
+  publish: EventSink;
+  /** A memo's files go with it. */
+  attachments: Pick<AttachmentsService, 'deleteOwner'>;
+}) {
   const { repo, clock } = deps;
   const titleFor = (title: string | null | undefined, content: string) =>
     title && title.trim() ? [...title.trim()].slice(0, TITLE_MAX).join('') : deriveTitle(content);
@@ -83,7 +90,7 @@ export function createMemosService(deps: { repo: MemosRepository; clock: Clock; 
 
     async remove(id: string, ctx: WriteContext = {}): Promise<Memo> {
       const current = await repo.find(id);
-      if (!current || !(await repo.delete(id))) throw notFound('Memo', id);
+      if (!current || !(await deps.attachments.deleteOwner({ memo_id: id }, () => repo.delete(id)))) throw notFound('Memo', id);
       (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'deleted', id });
       return toMemo(current);
     },

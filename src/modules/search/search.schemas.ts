@@ -19,6 +19,8 @@ export const SearchHit = Type.Object(
     }),
     created_at: Timestamp,
     conversation_id: Nullable(Type.String({ description: 'Set for message hits' })),
+    preview: Type.String({ description: 'Same as snippet (the name the ClawChat apps read)' }),
+    rank: Type.Number({ description: 'Same as score (the name the ClawChat apps read)' }),
   },
   { $id: 'SearchHit' },
 );

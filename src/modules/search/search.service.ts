@@ -63,7 +63,8 @@ export function createSearchService(deps: { repo: SearchRepository }) {
       const terms = parseSearchText(input.q);
       if (isEmpty(terms)) return { items: [], total: 0, page, limit };
       const { rows, total } = await deps.repo.page(terms, types, limit, (page - 1) * limit);
-      return { items: rows, total, page, limit };
+      // The apps read the same values as `preview` and `rank` (COMPAT.md).
+      return { items: rows.map((hit) => ({ ...hit, preview: hit.snippet, rank: hit.score })), total, page, limit };
     },
   };
 }

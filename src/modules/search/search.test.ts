@@ -258,6 +258,8 @@ describe('search', () => {
       score: expect.any(Number),
       created_at: title.created_at,
       conversation_id: null,
+      preview: top.snippet,
+      rank: top.score,
     });
     expect(page.items.find((h) => h.id === event.id)).toMatchObject({ type: 'event', title: 'Museum visit' });
     expect(page.items.find((h) => h.id === event.id)!.snippet).toContain('**zeppelin**');
@@ -343,6 +345,8 @@ describe('search', () => {
       score: expect.any(Number),
       created_at: expect.any(String),
       conversation_id: conv.id,
+      preview: hit.snippet,
+      rank: hit.score,
     });
     expect(page.items.find((h) => h.conversation_id === untitled.id)?.title).toBe('');
 

@@ -1,9 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../app.js';
 import { errorResponses } from '../common/schemas.js';
+import { Preferences, PreferencesPut } from './preferences.js';
 import type { SettingsService } from './settings.service.js';
 
-const Settings = Type.Object({ timezone: Type.String(), briefing_time: Type.String() });
+const Settings = Type.Object({
+  timezone: Type.String(),
+  briefing_time: Type.String(),
+  settings: Preferences,
+  updated_at: Type.String({ description: 'When the preferences were last saved (ISO), or "" when never' }),
+});
 
 export async function settingsRoutes(app: App, opts: { settings: SettingsService }): Promise<void> {
   app.get(
@@ -25,5 +31,17 @@ export async function settingsRoutes(app: App, opts: { settings: SettingsService
       },
     },
     async (req) => opts.settings.update(req.body),
+  );
+  app.put(
+    '/api/settings',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "Merge the apps' preferences (non-null known keys; others are ignored)",
+        body: PreferencesPut,
+        response: { 200: Settings, ...errorResponses(400, 401) },
+      },
+    },
+    async (req) => opts.settings.putPreferences(req.body),
   );
 }

@@ -6,38 +6,72 @@
 import type { Kysely } from 'kysely';
 import { isValidHhMm, isValidTimezone } from '../../config.js';
 import type { DB } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
 import { validationError } from '../../lib/errors.js';
+import { mergePreferences, readPreferences, type Preferences } from './preferences.js';
 
 export interface Settings {
   timezone: string;
   briefing_time: string;
 }
 
+/** What GET /api/settings answers: API.md's two fields and the apps' preferences (COMPAT.md). */
+export interface SettingsView extends Settings {
+  settings: Preferences;
+  /** When the preferences were last saved (ISO), or "" when never. */
+  updated_at: string;
+}
+
 export type SettingsService = Awaited<ReturnType<typeof createSettingsService>>;
 
-const KEYS = { timezone: 'owner.timezone', briefing_time: 'owner.briefing_time' } as const;
+const KEYS = {
+  timezone: 'owner.timezone',
+  briefing_time: 'owner.briefing_time',
+  preferences: 'app.preferences',
+  preferences_at: 'app.preferences_updated_at',
+} as const;
 
-export async function createSettingsService(deps: { db: Kysely<DB>; defaults: Settings }) {
+export async function createSettingsService(deps: { db: Kysely<DB>; clock: Clock; defaults: Settings }) {
   const { db } = deps;
-  let current: Settings = { ...deps.defaults };
+  let current: SettingsView = { ...deps.defaults, settings: {}, updated_at: '' };
 
-  async function reload(): Promise<Settings> {
+  async function reload(): Promise<SettingsView> {
     const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', Object.values(KEYS)).execute();
     const stored = new Map(rows.map((r) => [r.key, r.value]));
     current = {
       timezone: stored.get(KEYS.timezone) ?? deps.defaults.timezone,
       briefing_time: stored.get(KEYS.briefing_time) ?? deps.defaults.briefing_time,
+      settings: readPreferences(stored.get(KEYS.preferences)),
+      updated_at: stored.get(KEYS.preferences_at) ?? '',
     };
     return current;
   }
   await reload();
 
+  async function put(trx: Kysely<DB>, key: string, value: string): Promise<void> {
+    await trx
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
   return {
     /** The owner's IANA zone: where "today" and "tomorrow at 3 PM" are computed. */
     timezone: (): string => current.timezone,
-    get: (): Settings => ({ ...current }),
+    get: (): SettingsView => ({ ...current, settings: { ...current.settings } }),
     reload,
-    async update(patch: Partial<Settings>): Promise<Settings> {
+    /** PUT /api/settings: merges the apps' preferences (read, merge and write in one transaction). */
+    async putPreferences(body: Record<string, unknown>): Promise<SettingsView> {
+      await db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('settings').select('value').where('key', '=', KEYS.preferences).executeTakeFirst();
+        const merged = mergePreferences(readPreferences(row?.value), body);
+        await put(trx, KEYS.preferences, JSON.stringify(merged));
+        await put(trx, KEYS.preferences_at, deps.clock.now().toISOString());
+      });
+      return reload();
+    },
+    async update(patch: Partial<Settings>): Promise<SettingsView> {
       if (patch.timezone !== undefined && !isValidTimezone(patch.timezone))
         throw validationError('timezone', 'timezone must be an IANA zone such as Asia/Seoul', patch.timezone);
       if (patch.briefing_time !== undefined && !isValidHhMm(patch.briefing_time))
@@ -45,12 +79,7 @@ export async function createSettingsService(deps: { db: Kysely<DB>; defaults: Se
       await db.transaction().execute(async (trx) => {
         for (const field of ['timezone', 'briefing_time'] as const) {
           const value = patch[field];
-          if (value === undefined) continue;
-          await trx
-            .insertInto('settings')
-            .values({ key: KEYS[field], value })
-            .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-            .execute();
+          if (value !== undefined) await put(trx, KEYS[field], value);
         }
       });
       return reload();

@@ -5,9 +5,9 @@ describe('settings', () => {
   it('starts from TIMEZONE/BRIEFING_TIME, persists changes across a restart, validates', async () => {
     const dataDir = makeTempDir();
     const s = await startTestServer({ dataDir, timezone: 'Europe/Berlin' });
-    expect((await s.request('GET', '/api/settings')).json).toEqual({ timezone: 'Europe/Berlin', briefing_time: '08:00' });
+    expect((await s.request('GET', '/api/settings')).json).toMatchObject({ timezone: 'Europe/Berlin', briefing_time: '08:00' });
     const patched = await s.request('PATCH', '/api/settings', { timezone: 'Asia/Seoul', briefing_time: '07:30' });
-    expect(patched.json).toEqual({ timezone: 'Asia/Seoul', briefing_time: '07:30' });
+    expect(patched.json).toMatchObject({ timezone: 'Asia/Seoul', briefing_time: '07:30' });
     for (const body of [{ timezone: 'Mars/Olympus' }, { briefing_time: '25:00' }, { briefing_time: '7:30' }, { timezone: 5 }]) {
       const bad = await s.request('PATCH', '/api/settings', body);
       expect(bad.status, JSON.stringify(body)).toBe(400);
@@ -19,7 +19,7 @@ describe('settings', () => {
     await s.close();
 
     const again = await startTestServer({ dataDir, timezone: 'Europe/Berlin' });
-    expect((await again.request('GET', '/api/settings')).json).toEqual({ timezone: 'Asia/Seoul', briefing_time: '07:30' });
+    expect((await again.request('GET', '/api/settings')).json).toMatchObject({ timezone: 'Asia/Seoul', briefing_time: '07:30' });
     await again.close();
   });
 });

@@ -7,6 +7,7 @@ import type { Clock } from '../../lib/clock.js';
 import { notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { endOfLocalDay, parseTimeInput, startOfLocalDay } from '../../lib/time.js';
+import type { AttachmentsService } from '../attachments/attachments.service.js';
 import type { EventSink } from '../../realtime/events.js';
 import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
 import type { TodoFilter, TodoOrder, TodosRepository } from './todos.repository.js';
@@ -20,6 +21,8 @@ export interface TodosServiceDeps {
   clock: Clock;
   timezone: () => string;
   publish: EventSink;
+  /** A todo's files go with it. */
+  attachments: Pick<AttachmentsService, 'deleteOwner'>;
 }
 
 export type TodosService = ReturnType<typeof createTodosService>;
@@ -131,7 +134,7 @@ export function createTodosService(deps: TodosServiceDeps) {
 
     async remove(id: string, ctx: WriteContext = {}): Promise<Todo> {
       const current = await repo.find(id);
-      if (!current || !(await repo.delete(id))) throw notFound('Todo', id);
+      if (!current || !(await deps.attachments.deleteOwner({ todo_id: id }, () => repo.delete(id)))) throw notFound('Todo', id);
       (ctx.publish ?? deps.publish)('module_data_changed', { module: 'todos', action: 'deleted', id });
       return toTodo(current);
     },

@@ -1,0 +1,37 @@
+/**
+ * Files attached to memos and todos (COMPAT.md "Attachments"). The rows follow their owner
+ * (cascade); the files on disk are removed by the attachments service, and any a crash left
+ * behind by the start-up sweep.
+ */
+import type { Kysely, Migration } from 'kysely';
+import type { Dialect } from '../database.js';
+
+export function attachments(_dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('attachments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('filename', 'text', (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('size_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('memo_id', 'text', (c) => c.references('memos.id').onDelete('cascade'))
+        .addColumn('todo_id', 'text', (c) => c.references('todos.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('attachments_memo')
+        .on('attachments')
+        .columns(['memo_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('attachments_todo')
+        .on('attachments')
+        .columns(['todo_id', 'created_at'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('attachments').ifExists().execute();
+    },
+  };
+}
