@@ -35,6 +35,7 @@ import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
+import { adminRoutes } from './modules/admin/admin.routes.js';
 import { redactToken, websocketRoutes } from './realtime/websocket.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -127,6 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret, logger: app.log });
   const { generatedPin } = await services.auth.bootstrapPin(config.pin);
+  // The error handler (registered above) records 5xx answers in the owner's activity log.
+  app.decorate('activity', services.activity);
 
   // 4. Docs: OpenAPI from the route schemas, Swagger UI at /docs, ReDoc at /redoc.
   await app.register(docsPlugin, { version: VERSION });
@@ -166,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(notificationsRoutes, { notifications: services.notifications });
     await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
+    await scope.register(adminRoutes, { admin: services.admin });
   });
 
   // 7. Background jobs start once the server is ready (ENABLE_SCHEDULER); services.close() stops them.

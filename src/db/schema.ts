@@ -21,6 +21,8 @@ export interface SessionsTable {
   refreshed_at: string;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** The login request's User-Agent (migration 0010), so the owner's console can name the device. */
+  user_agent: string | null;
 }
 
 export interface LoginFailuresTable {
@@ -176,6 +178,16 @@ export interface SeriesGenerationTable {
   n: number | string;
 }
 
+/** Notable events for the owner's console (migration 0010), pruned to the newest ~1,000. */
+export interface ActivityTable {
+  id: Generated<number>;
+  kind: string;
+  message: string;
+  /** JSON object text, or null. */
+  detail: string | null;
+  created_at: string;
+}
+
 export interface DB {
   settings: SettingsTable;
   sessions: SessionsTable;
@@ -193,6 +205,7 @@ export interface DB {
   job_state: JobStateTable;
   notification_keys: NotificationKeysTable;
   series_generation: SeriesGenerationTable;
+  activity: ActivityTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;

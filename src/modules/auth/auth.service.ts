@@ -42,6 +42,8 @@ export interface AuthServiceDeps {
   lockoutMinutes: number;
   /** Told when a session is revoked, so its sockets close. */
   onSessionRevoked?: (sessionId: string) => void;
+  /** Told after each PIN check (the owner's activity log); must not throw. */
+  onLogin?: (e: { ok: boolean; address: string; sessionId?: string; userAgent?: string }) => Promise<void>;
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
@@ -137,12 +139,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       throw new AppError('RATE_LIMITED', 'Too many failed logins; try again later', undefined, retryAfter(counts.global.oldest));
   }
 
-  async function loginOnce(pin: string, address: string): Promise<TokenPair> {
+  async function loginOnce(pin: string, address: string, userAgent?: string): Promise<TokenPair> {
     await throttleCheck(address);
     const stored = await repo.getSetting(PIN_HASH_KEY);
     const ok = stored !== null && (await verifyPin(pin, stored));
     if (!ok) {
       await repo.recordLoginFailure(address, nowIso());
+      await deps.onLogin?.({ ok: false, address, userAgent });
       throw unauthorized('Wrong PIN');
     }
     await repo.clearLoginFailures(address);
@@ -151,6 +154,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const sessionId = newId('ses');
     const refresh = await sign('refresh', sessionId, REFRESH_TTL_SECONDS);
     await repo.createSession(sessionId, refresh.jti, nowIso());
+    await deps.onLogin?.({ ok: true, address, sessionId, userAgent });
     return issuePair(sessionId, refresh);
   }
 
@@ -180,8 +184,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       await repo.revokeAllSessions('pin_reset', nowIso());
     },
 
-    login(pin: string, address: string): Promise<TokenPair> {
-      return serially(() => loginOnce(pin, address));
+    login(pin: string, address: string, userAgent?: string): Promise<TokenPair> {
+      return serially(() => loginOnce(pin, address, userAgent));
     },
 
     async refresh(refreshToken: string): Promise<TokenPair> {
@@ -199,8 +203,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       return issuePair(session.id, next);
     },
 
-    async logout(sessionId: string): Promise<void> {
-      await repo.revokeSession(sessionId, 'logout', nowIso());
+    async logout(sessionId: string, reason = 'logout'): Promise<void> {
+      await repo.revokeSession(sessionId, reason, nowIso());
       deps.onSessionRevoked?.(sessionId);
     },
 
