@@ -190,7 +190,7 @@ export async function createServices(deps: ServiceDeps) {
     briefing,
     reminderCheckIntervalSeconds: config.reminderCheckIntervalSeconds,
     enableBriefing: config.enableBriefing,
-    onRun: activity.jobRun,
+    onRun: (job, outcome) => activity.jobRun(job, outcome),
   });
   const admin = createAdminService({
     config,

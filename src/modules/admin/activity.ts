@@ -83,11 +83,12 @@ export function createActivityLog(deps: {
     },
     async jobRun(job, outcome) {
       if (outcome.error !== undefined) {
-        const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+        const message =
+          outcome.error instanceof Error ? outcome.error.message : JSON.stringify(outcome.error);
         return record('job_failed', `Job ${job} failed: ${message}`, { job });
       }
       if (!didSomething(outcome.result)) return;
-      return record('job', `Job ${job} ran`, { job, result: outcome.result as unknown });
+      return record('job', `Job ${job} ran`, { job, result: outcome.result });
     },
     async latest(limit) {
       const rows = await repo.latest(limit);
