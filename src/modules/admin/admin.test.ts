@@ -74,7 +74,7 @@ describe('owner console', () => {
       expect(res.status, `${method} ${route}`).toBe(401);
       expect(res.json.error.code).toBe('UNAUTHORIZED');
     }
-    const doc = (await s.request('GET', '/docs/json')).json;
+    const doc = (await s.request('GET', '/openapi.json')).json;
     for (const [method, route] of ROUTES) {
       const key = route.replace('ses_x', '{id}');
       expect(doc.paths[key]?.[method.toLowerCase()], `${method} ${key}`).toBeTruthy();
