@@ -41,6 +41,7 @@ import { badTextField, mayHoldBadText } from './plugins/json-text.js';
 import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
 import { briefingRoutes } from './modules/briefing/briefing.routes.js';
 import { tasksCompatRoutes } from './modules/agent-tasks/tasks-compat.routes.js';
+import { adminRoutes } from './modules/admin/admin.routes.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -132,6 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret, logger: app.log });
   const { generatedPin } = await services.auth.bootstrapPin(config.pin);
+  // The error handler (registered above) records 5xx answers in the owner's activity log.
+  app.decorate('activity', services.activity);
 
   // 4. Docs: OpenAPI from the route schemas, Swagger UI at /docs, ReDoc at /redoc.
   await app.register(docsPlugin, { version: VERSION });
@@ -175,6 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
     await scope.register(tasksCompatRoutes, { agentTasks: services.agentTasks });
+    await scope.register(adminRoutes, { admin: services.admin });
   });
 
   // 7. Background jobs start once the server is ready (ENABLE_SCHEDULER); services.close() stops them.

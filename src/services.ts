@@ -38,6 +38,9 @@ import { createAgentTasksService } from './modules/agent-tasks/agent-tasks.servi
 import { createAttachmentsRepository } from './modules/attachments/attachments.repository.js';
 import { createAttachmentsService } from './modules/attachments/attachments.service.js';
 import { createFileStore } from './modules/attachments/storage.js';
+import { createActivityLog } from './modules/admin/activity.js';
+import { createActivityRepository, createAdminRepository } from './modules/admin/admin.repository.js';
+import { createAdminService } from './modules/admin/admin.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -66,6 +69,8 @@ export async function createServices(deps: ServiceDeps) {
     defaults: { timezone: config.timezone, briefing_time: config.briefingTime },
   });
   const timezone = settings.timezone;
+  // The owner's console's activity log: logins, revoked sessions, job runs, 5xx errors.
+  const activity = createActivityLog({ repo: createActivityRepository(db), clock, log: deps.logger });
 
   const auth = createAuthService({
     repo: createAuthRepository(db),
@@ -76,7 +81,11 @@ export async function createServices(deps: ServiceDeps) {
     globalMaxFailures: config.loginGlobalMaxFailures,
     lockoutMinutes: config.loginLockoutMinutes,
     // Logout and refresh-token reuse close that session's sockets.
-    onSessionRevoked: (sessionId) => hub.closeSession(sessionId, 'Session revoked'),
+    onSessionRevoked: (sessionId) => {
+      hub.closeSession(sessionId, 'Session revoked');
+      void activity.sessionRevoked(sessionId);
+    },
+    onLogin: (e) => admin.recordLogin(e),
   });
 
   // One matcher for search and the `q` filters of todos, events and memos.
@@ -192,6 +201,19 @@ export async function createServices(deps: ServiceDeps) {
     briefing,
     reminderCheckIntervalSeconds: config.reminderCheckIntervalSeconds,
     enableBriefing: config.enableBriefing,
+    onRun: (job, outcome) => activity.jobRun(job, outcome),
+  });
+  const admin = createAdminService({
+    config,
+    dialect: database.dialect,
+    repo: createAdminRepository(database, config.database.kind === 'sqlite' ? config.database.file : null),
+    activity,
+    clock,
+    hub,
+    auth,
+    ai: aiProvider,
+    settings,
+    scheduler,
   });
 
   return {
@@ -210,6 +232,8 @@ export async function createServices(deps: ServiceDeps) {
     scheduler,
     agentTasks,
     aiProvider,
+    activity,
+    admin,
     chat,
     streamBuffers,
     servicesUp: async (): Promise<boolean> => bus?.healthy() ?? true,

@@ -21,6 +21,8 @@ export interface SessionsTable {
   refreshed_at: string;
   revoked_at: string | null;
   revoked_reason: string | null;
+  /** The login request's User-Agent (migration 0010), so the owner's console can name the device. */
+  user_agent: string | null;
 }
 
 export interface LoginFailuresTable {
@@ -188,6 +190,16 @@ export interface AttachmentsTable {
   created_at: string;
 }
 
+/** Notable events for the owner's console (migration 0010), pruned to the newest ~1,000. */
+export interface ActivityTable {
+  id: Generated<number>;
+  kind: string;
+  message: string;
+  /** JSON object text, or null. */
+  detail: string | null;
+  created_at: string;
+}
+
 export interface DB {
   settings: SettingsTable;
   sessions: SessionsTable;
@@ -206,6 +218,7 @@ export interface DB {
   notification_keys: NotificationKeysTable;
   series_generation: SeriesGenerationTable;
   attachments: AttachmentsTable;
+  activity: ActivityTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;

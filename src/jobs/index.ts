@@ -15,7 +15,7 @@ import { runOutbox } from './outbox.job.js';
 import { runOverdue } from './overdue.job.js';
 import { runPushReceipts } from './push-receipts.job.js';
 import { runReminders } from './reminders.job.js';
-import { createScheduler, type Scheduler } from './scheduler.js';
+import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.js';
 
 export const JOB_NAMES = ['reminders', 'overdue', 'briefing', 'outbox', 'push-receipts'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
@@ -33,6 +33,8 @@ export interface JobsDeps {
   enableBriefing: boolean;
   /** The one-scheduler-per-deployment seam (a database lock with several instances). */
   shouldRun?: () => Promise<boolean> | boolean;
+  /** Told after each job run (the owner's activity log). */
+  onRun?: SchedulerOptions['onRun'];
 }
 
 /** Receipts are read in batches, some minutes after sending. */
@@ -49,6 +51,7 @@ export function createJobScheduler(deps: JobsDeps): Scheduler {
     intervalMs,
     db: deps.db,
     shouldRun: deps.shouldRun,
+    onRun: deps.onRun,
     jobs: [
       { name: 'reminders', run: (now) => runReminders(reminderDeps, now) },
       {

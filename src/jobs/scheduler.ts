@@ -33,6 +33,8 @@ export interface SchedulerOptions {
   /** Where each job's last successful run is recorded (`job_state`); optional. */
   db?: Kysely<DB>;
   log?: JobLogger;
+  /** Told after each run (the owner's activity log); must not throw. */
+  onRun?: (job: string, outcome: { result?: unknown; error?: unknown }) => unknown;
 }
 
 export interface Scheduler {
@@ -69,6 +71,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         .onConflict((oc) => oc.column('name').doUpdateSet({ last_run_at }))
         .execute();
     }
+    void opts.onRun?.(job.name, { result });
     return result;
   }
 
@@ -89,7 +92,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const timer = setTimeout(() => {
       triggered.delete(job.name);
       enqueue(job)
-        .catch((err: unknown) => log?.error({ err, job: job.name }, 'scheduled job failed'))
+        .catch((err: unknown) => {
+          log?.error({ err, job: job.name }, 'scheduled job failed');
+          void opts.onRun?.(job.name, { error: err });
+        })
         .finally(() => schedule(job, job.intervalMs ?? opts.intervalMs));
     }, delayMs);
     // Timers never keep the process alive on their own; shutdown stops them anyway.

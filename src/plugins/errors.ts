@@ -154,6 +154,10 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: mapped.body.error.code }, mapped.body.error.message);
     if (mapped.status === 413) await drainBody(request.raw, drainBytes);
+    if (mapped.status >= 500) {
+      const where = `${request.method} ${request.routeOptions.url ?? ''}`;
+      void request.server.activity?.record('error', `${where}: ${error.message}`, { request_id: request.id });
+    }
     return sendError(reply, error);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -29,7 +29,8 @@ export interface Hub {
   relay(frame: ServerFrame, from: HubConnection): void;
   /** Closes every socket of a session (logout, refresh-token reuse). */
   closeSession(sessionId: string, reason: string): void;
-  connectionCount(): number;
+  /** Open sockets on this instance: all of them, or one session's. */
+  connectionCount(sessionId?: string): number;
   close(): Promise<void>;
 }
 
@@ -79,7 +80,10 @@ export function createLocalHub(): Hub {
         }
       }
     },
-    connectionCount: () => connections.size,
+    connectionCount: (sessionId) =>
+      sessionId === undefined
+        ? connections.size
+        : [...connections].filter((c) => c.sessionId === sessionId).length,
     async close() {
       listeners.clear();
       for (const connection of connections) {

@@ -198,7 +198,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
       local.closeSession(sessionId, reason);
       send({ o: instanceId, t: 'close_session', s: sessionId, r: reason });
     },
-    connectionCount: () => local.connectionCount(),
+    connectionCount: (sessionId) => local.connectionCount(sessionId),
     close: () => local.close(),
   };
 

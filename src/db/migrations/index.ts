@@ -14,6 +14,7 @@ import { searchSpeed } from './0006_search_speed.js';
 import { openTodos } from './0007_open_todos.js';
 import { quietStreaming } from './0008_quiet_streaming.js';
 import { attachments } from './0009_attachments.js';
+import { activityLog } from './0010_activity.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -26,5 +27,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007_open_todos': openTodos(dialect),
     '0008_quiet_streaming': quietStreaming(dialect),
     '0009_attachments': attachments(dialect),
+    '0010_activity': activityLog(dialect),
   };
 }

@@ -23,7 +23,7 @@ export async function authPublicRoutes(app: App, opts: { auth: AuthService }): P
         response: { 200: TokenPair, ...errorResponses(400, 401, 429) },
       },
     },
-    async (req) => opts.auth.login(req.body.pin, req.ip),
+    async (req) => opts.auth.login(req.body.pin, req.ip, req.headers['user-agent']),
   );
 
   app.post(

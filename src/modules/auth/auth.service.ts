@@ -50,6 +50,8 @@ export interface AuthServiceDeps {
   lockoutMinutes: number;
   /** Told when a session is revoked, so its sockets close. */
   onSessionRevoked?: (sessionId: string) => void;
+  /** Told after each PIN check (the owner's activity log); must not throw. */
+  onLogin?: (e: { ok: boolean; address: string; sessionId?: string; userAgent?: string }) => Promise<void>;
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
@@ -169,12 +171,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       );
   }
 
-  async function loginOnce(pin: string, address: string): Promise<TokenPair> {
+  async function loginOnce(pin: string, address: string, userAgent?: string): Promise<TokenPair> {
     await throttleCheck(address);
     const stored = await repo.getSetting(PIN_HASH_KEY);
     const ok = stored !== null && (await verifyPin(pin, stored));
     if (!ok) {
       await repo.recordLoginFailure(address, nowIso());
+      await deps.onLogin?.({ ok: false, address, userAgent });
       throw unauthorized('Wrong PIN');
     }
     await repo.clearLoginFailures(address);
@@ -182,6 +185,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     const sessionId = newId('ses');
     const refresh = await sign('refresh', sessionId, REFRESH_TTL_SECONDS);
     await repo.createSession(sessionId, refresh.jti, nowIso());
+    await deps.onLogin?.({ ok: true, address, sessionId, userAgent });
     return issuePair(sessionId, refresh);
   }
 
@@ -216,8 +220,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       await repo.revokeAllSessions('pin_reset', nowIso());
     },
 
-    login(pin: string, address: string): Promise<TokenPair> {
-      return serially(() => loginOnce(pin, address));
+    login(pin: string, address: string, userAgent?: string): Promise<TokenPair> {
+      return serially(() => loginOnce(pin, address, userAgent));
     },
 
     async refresh(refreshToken: string): Promise<TokenPair> {
@@ -237,8 +241,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       return issuePair(session.id, next);
     },
 
-    async logout(sessionId: string): Promise<void> {
-      await repo.revokeSession(sessionId, 'logout', nowIso());
+    async logout(sessionId: string, reason = 'logout'): Promise<void> {
+      await repo.revokeSession(sessionId, reason, nowIso());
       deps.onSessionRevoked?.(sessionId);
     },
 
