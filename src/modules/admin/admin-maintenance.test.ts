@@ -97,7 +97,7 @@ describe('owner console: data and database maintenance', () => {
     expect(items[0].message).toBe('Purged 2 messages older than 30 days');
   });
 
-  it('data: rows and storage per table, attachments (none on this branch)', async () => {
+  it('data: rows and storage per table, attachments', async () => {
     const res = await s.request('GET', '/api/admin/data');
     expect(res.status).toBe(200);
     const byName = new Map(res.json.tables.map((t: any) => [t.table, t]));
@@ -108,7 +108,7 @@ describe('owner console: data and database maintenance', () => {
     expect((byName.get('todos') as any).bytes).toBeGreaterThan(0);
     // FTS5 shadow tables are folded into their index.
     expect(byName.has('search_fts_data')).toBe(false);
-    expect(res.json.attachments).toEqual({ available: false, count: 0, total_bytes: 0 });
+    expect(res.json.attachments).toEqual({ available: true, count: 0, total_bytes: 0 });
   });
 
   it('backup: a consistent copy in DATA_DIR/backups, readable by the owner only (SQLite); pg_dump on PostgreSQL', async () => {

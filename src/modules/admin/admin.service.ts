@@ -246,6 +246,12 @@ export function createAdminService(deps: AdminServiceDeps) {
         throw err;
       }
       const size = fs.statSync(path.join(dir, file)).size;
+      // Attachment files beside it, as `npm run backup` does (after the database: extra, never missing).
+      if (fs.existsSync(config.attachmentsDir))
+        fs.cpSync(config.attachmentsDir, path.join(dir, `${file}.attachments`), {
+          recursive: true,
+          filter: (src) => !path.basename(src).startsWith('.part-'),
+        });
       await activity.record('admin', `Backup written: ${file}`, { file, size_bytes: size });
       return { file, size_bytes: size, created_at: now.toISOString() };
     },
