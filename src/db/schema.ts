@@ -44,6 +44,19 @@ export interface TodosTable {
   message_id: string | null;
   created_at: string;
   updated_at: string;
+  /** The parent todo (subtasks, any depth, no cycles); deleting it deletes this one (migration 0011). */
+  parent_id: string | null;
+  /** Manual order the apps set; 0 unless given. */
+  sort_order: Generated<number>;
+}
+
+/** A typed link between two todos, removed with either of them (migration 0011). */
+export interface TaskRelationshipsTable {
+  id: string;
+  source_todo_id: string;
+  target_todo_id: string;
+  relationship_type: string;
+  created_at: string;
 }
 
 export interface EventsTable {
@@ -193,11 +206,13 @@ export interface DB {
   job_state: JobStateTable;
   notification_keys: NotificationKeysTable;
   series_generation: SeriesGenerationTable;
+  task_relationships: TaskRelationshipsTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;
 export type NewTodoRow = Insertable<TodosTable>;
 export type TodoUpdate = Updateable<TodosTable>;
+export type TaskRelationshipRow = Selectable<TaskRelationshipsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type NewEventRow = Insertable<EventsTable>;
 export type EventUpdate = Updateable<EventsTable>;

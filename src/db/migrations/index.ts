@@ -13,6 +13,7 @@ import { eventReads } from './0005_event_reads.js';
 import { searchSpeed } from './0006_search_speed.js';
 import { openTodos } from './0007_open_todos.js';
 import { quietStreaming } from './0008_quiet_streaming.js';
+import { todoTree } from './0011_todo_tree.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -24,5 +25,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006_search_speed': searchSpeed(dialect),
     '0007_open_todos': openTodos(dialect),
     '0008_quiet_streaming': quietStreaming(dialect),
+    '0011_todo_tree': todoTree(dialect),
   };
 }
