@@ -36,6 +36,8 @@ import { notificationsRoutes } from './modules/notifications/notifications.route
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
 import { redactToken, websocketRoutes } from './realtime/websocket.js';
+import { taskRelationshipsRoutes } from './modules/task-relationships/task-relationships.routes.js';
+import { tagsRoutes } from './modules/tags/tags.routes.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -158,6 +160,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     scope.addHook('onRequest', authenticate(services.auth));
     await scope.register(authProtectedRoutes, { auth: services.auth });
     await scope.register(todosRoutes, { todos: services.todos });
+    await scope.register(taskRelationshipsRoutes, { relationships: services.taskRelationships });
+    await scope.register(tagsRoutes, { tags: services.tags });
     await scope.register(eventsRoutes, { events: services.events });
     await scope.register(memosRoutes, { memos: services.memos });
     await scope.register(searchRoutes, { search: services.search });

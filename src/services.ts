@@ -35,6 +35,10 @@ import { createTitler } from './modules/chat/titles.js';
 import { createStreamBuffers } from './realtime/stream-buffers.js';
 import { createRedisBus } from './realtime/redis-bus.js';
 import { createAgentTasksService } from './modules/agent-tasks/agent-tasks.service.js';
+import { createTaskRelationshipsRepository } from './modules/task-relationships/task-relationships.repository.js';
+import { createTaskRelationshipsService } from './modules/task-relationships/task-relationships.service.js';
+import { createTagsRepository } from './modules/tags/tags.repository.js';
+import { createTagsService } from './modules/tags/tags.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -81,6 +85,8 @@ export async function createServices(deps: ServiceDeps) {
   const events = createEventsService({ repo: createEventsRepository(db, searchRepo.textMatch), clock, timezone, publish });
   const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish });
   const search = createSearchService({ repo: searchRepo });
+  const taskRelationships = createTaskRelationshipsService({ repo: createTaskRelationshipsRepository(db), clock, publish });
+  const tags = createTagsService({ repo: createTagsRepository(db, database.dialect) });
   const today = createTodayService({ todos, events, clock, timezone });
 
   // Chat: the turn runner and the orchestrator, which reads the chat history back (hence the late binding).
@@ -192,6 +198,8 @@ export async function createServices(deps: ServiceDeps) {
     memos,
     search,
     today,
+    taskRelationships,
+    tags,
     aiHealth: () => aiProvider.health(),
     notifications,
     briefing,
