@@ -143,6 +143,8 @@ export async function copySqliteToPostgres(
         report.tables.push({ table, rows: copied });
         log(`${table}: ${copied} row${copied === 1 ? '' : 's'}`);
       }
+      // The deferred checks run now: ALTER TABLE refuses a table with checks still pending.
+      await sql`set constraints all immediate`.execute(trx);
       for (const table of SEARCH_SOURCES)
         await sql`alter table ${sql.table(table)} enable trigger user`.execute(trx);
       log('rebuilding the search index...');
