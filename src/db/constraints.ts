@@ -3,7 +3,8 @@
  * extended result codes, PostgreSQL's SQLSTATE), so services can answer 404/409 when a
  * concurrent write beat their checks instead of a 500.
  */
-const codeOf = (err: unknown): unknown => (typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined);
+const codeOf = (err: unknown): unknown =>
+  typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
 
 /** A row points at one that does not exist (any more). */
 export const isForeignKeyViolation = (err: unknown): boolean =>
@@ -11,4 +12,6 @@ export const isForeignKeyViolation = (err: unknown): boolean =>
 
 /** A unique index already holds this key. */
 export const isUniqueViolation = (err: unknown): boolean =>
-  codeOf(err) === 'SQLITE_CONSTRAINT_UNIQUE' || codeOf(err) === 'SQLITE_CONSTRAINT_PRIMARYKEY' || codeOf(err) === '23505';
+  codeOf(err) === 'SQLITE_CONSTRAINT_UNIQUE' ||
+  codeOf(err) === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+  codeOf(err) === '23505';

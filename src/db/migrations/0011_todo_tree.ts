@@ -23,7 +23,11 @@ export function todoTree(_dialect: Dialect): Migration {
         .alterTable('todos')
         .addColumn('sort_order', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
-      await db.schema.createIndex('todos_parent').on('todos').columns(['parent_id', 'sort_order', 'id']).execute();
+      await db.schema
+        .createIndex('todos_parent')
+        .on('todos')
+        .columns(['parent_id', 'sort_order', 'id'])
+        .execute();
       await db.schema.createIndex('todos_sort_order').on('todos').columns(['sort_order', 'id']).execute();
       await db.schema.createIndex('todos_updated').on('todos').columns(['updated_at', 'id']).execute();
       await db.schema.createIndex('todos_priority').on('todos').columns(['priority_rank', 'id']).execute();

@@ -24,7 +24,9 @@ export function createTagsRepository(db: Kysely<DB>, dialect: Dialect) {
 
   return {
     async distinct(): Promise<string[]> {
-      const { rows } = await sql<{ tag: string }>`${sql.join(TAGGED.map(perTable), sql` union `)}`.execute(db);
+      const { rows } = await sql<{ tag: string }>`${sql.join(TAGGED.map(perTable), sql` union `)}`.execute(
+        db,
+      );
       return rows.map((r) => r.tag);
     },
   };

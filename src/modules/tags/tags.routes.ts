@@ -10,7 +10,13 @@ const TagList = Type.Object({
 export async function tagsRoutes(app: App, opts: { tags: TagsService }): Promise<void> {
   app.get(
     '/api/tags',
-    { schema: { tags: ['tags'], summary: 'Every tag in use', response: { 200: TagList, ...errorResponses(401) } } },
+    {
+      schema: {
+        tags: ['tags'],
+        summary: 'Every tag in use',
+        response: { 200: TagList, ...errorResponses(401) },
+      },
+    },
     async () => opts.tags.list(),
   );
 }

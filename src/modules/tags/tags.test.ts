@@ -21,9 +21,15 @@ describe('GET /api/tags', () => {
   it('merges the tags of todos, events and memos, sorted, without duplicates', async () => {
     await s.request('POST', '/api/todos', { title: 't1', tags: ['work', '#Urgent'] });
     await s.request('POST', '/api/todos', { title: 't2', tags: ['work', 'home'] });
-    await s.request('POST', '/api/events', { title: 'e', start_time: '2026-03-11T10:00:00Z', tags: ['home', 'Travel'] });
+    await s.request('POST', '/api/events', {
+      title: 'e',
+      start_time: '2026-03-11T10:00:00Z',
+      tags: ['home', 'Travel'],
+    });
     await s.request('POST', '/api/memos', { content: 'm', tags: ['ideas', '회의', 'a b'] });
-    expect((await s.request('GET', '/api/tags')).json).toEqual({ tags: ['a b', 'home', 'ideas', 'travel', 'urgent', 'work', '회의'] });
+    expect((await s.request('GET', '/api/tags')).json).toEqual({
+      tags: ['a b', 'home', 'ideas', 'travel', 'urgent', 'work', '회의'],
+    });
   });
 
   it('follows changes and deletions', async () => {

@@ -1,10 +1,17 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../app.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
-import { TaskRelationship, TaskRelationshipCreate, TaskRelationshipQuery } from './task-relationships.schemas.js';
+import {
+  TaskRelationship,
+  TaskRelationshipCreate,
+  TaskRelationshipQuery,
+} from './task-relationships.schemas.js';
 import type { TaskRelationshipsService } from './task-relationships.service.js';
 
-export async function taskRelationshipsRoutes(app: App, opts: { relationships: TaskRelationshipsService }): Promise<void> {
+export async function taskRelationshipsRoutes(
+  app: App,
+  opts: { relationships: TaskRelationshipsService },
+): Promise<void> {
   const { relationships } = opts;
   app.addSchema(TaskRelationship);
 

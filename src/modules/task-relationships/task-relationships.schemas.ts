@@ -30,5 +30,9 @@ export const TaskRelationshipCreate = Type.Object({
 export type TaskRelationshipCreate = Static<typeof TaskRelationshipCreate>;
 
 export const TaskRelationshipQuery = Type.Object({
-  todo_id: Type.String({ minLength: 1, maxLength: 100, description: 'Links where this todo is the source or the target' }),
+  todo_id: Type.String({
+    minLength: 1,
+    maxLength: 100,
+    description: 'Links where this todo is the source or the target',
+  }),
 });

@@ -48,7 +48,10 @@ export function createTaskRelationshipsService(deps: TaskRelationshipsServiceDep
     async create(input: TaskRelationshipCreate): Promise<TaskRelationship> {
       const type = input.relationship_type;
       if (!(RELATIONSHIP_TYPES as readonly string[]).includes(type))
-        throw unprocessable('relationship_type', `relationship_type must be one of ${RELATIONSHIP_TYPES.join(', ')}`);
+        throw unprocessable(
+          'relationship_type',
+          `relationship_type must be one of ${RELATIONSHIP_TYPES.join(', ')}`,
+        );
       if (input.source_todo_id === input.target_todo_id)
         throw unprocessable('target_todo_id', 'A todo cannot be linked to itself');
       const known = await repo.existingTodos([input.source_todo_id, input.target_todo_id]);

@@ -14,9 +14,14 @@ afterAll(async () => {
   await s.close();
 });
 
-const todo = async (title: string): Promise<string> => (await s.request('POST', '/api/todos', { title })).json.id;
+const todo = async (title: string): Promise<string> =>
+  (await s.request('POST', '/api/todos', { title })).json.id;
 const link = (source: string, target: string, type: string) =>
-  s.request('POST', '/api/task-relationships', { source_todo_id: source, target_todo_id: target, relationship_type: type });
+  s.request('POST', '/api/task-relationships', {
+    source_todo_id: source,
+    target_todo_id: target,
+    relationship_type: type,
+  });
 
 describe('task relationships', () => {
   it('creates each type, lists a todo as source or target, oldest first', async () => {
@@ -55,7 +60,10 @@ describe('task relationships', () => {
     expect(self.json.error.code).toBe('UNPROCESSABLE');
     const badType = await link(a, b, 'parent_of');
     expect(badType.status).toBe(422);
-    expect(badType.json.error).toMatchObject({ code: 'UNPROCESSABLE', details: { field: 'relationship_type' } });
+    expect(badType.json.error).toMatchObject({
+      code: 'UNPROCESSABLE',
+      details: { field: 'relationship_type' },
+    });
     expect((await link(a, 'todo_nope', 'blocks')).status).toBe(404);
     expect((await link('todo_nope', b, 'blocks')).json.error.code).toBe('NOT_FOUND');
     expect((await link(a, b, 'blocks')).status).toBe(201);
@@ -67,7 +75,11 @@ describe('task relationships', () => {
     expect((await link(b, a, 'blocks')).status).toBe(201);
     expect((await s.request('GET', `/api/task-relationships?todo_id=${a}`)).json).toHaveLength(3);
     // Malformed requests are 400s.
-    for (const body of [{}, { source_todo_id: a, target_todo_id: b }, { source_todo_id: a, target_todo_id: 5, relationship_type: 'blocks' }])
+    for (const body of [
+      {},
+      { source_todo_id: a, target_todo_id: b },
+      { source_todo_id: a, target_todo_id: 5, relationship_type: 'blocks' },
+    ])
       expect((await s.request('POST', '/api/task-relationships', body)).status).toBe(400);
     expect((await s.request('GET', '/api/task-relationships')).status).toBe(400);
     expect((await s.request('GET', '/api/task-relationships?todo_id=todo_nope')).status).toBe(404);
@@ -98,7 +110,9 @@ describe('task relationships', () => {
     const ab = (await link(a, b, 'blocks')).json;
     await link(b, sub, 'related');
     expect((await s.request('DELETE', `/api/todos/${a}`)).status).toBe(204);
-    expect((await s.request('GET', `/api/task-relationships?todo_id=${b}`)).json.map((r: any) => r.id)).not.toContain(ab.id);
+    expect(
+      (await s.request('GET', `/api/task-relationships?todo_id=${b}`)).json.map((r: any) => r.id),
+    ).not.toContain(ab.id);
     expect((await s.request('DELETE', `/api/todos/${c}`)).status).toBe(204);
     expect((await s.request('GET', `/api/task-relationships?todo_id=${b}`)).json).toEqual([]);
     // The link can be made again between todos that exist.

@@ -59,17 +59,28 @@ describe('PATCH /api/todos/bulk', () => {
       { action: 'updated', id: b.id },
     ]);
     const gotA = (await s.request('GET', `/api/todos/${a.id}`)).json;
-    expect(gotA).toMatchObject({ status: 'completed', completed_at: now, priority: 'urgent', tags: ['work', 'home'], updated_at: now });
+    expect(gotA).toMatchObject({
+      status: 'completed',
+      completed_at: now,
+      priority: 'urgent',
+      tags: ['work', 'home'],
+      updated_at: now,
+    });
     // Already completed: completed_at is kept, as a single PATCH keeps it.
     const gotB = (await s.request('GET', `/api/todos/${b.id}`)).json;
     expect(gotB.completed_at).toBe(b.completed_at);
     // Priority sorts by its rank afterwards, so the rank changed with it.
-    const urgent = (await s.request('GET', '/api/todos?sort=priority&limit=2')).json.items.map((t: any) => t.id);
+    const urgent = (await s.request('GET', '/api/todos?sort=priority&limit=2')).json.items.map(
+      (t: any) => t.id,
+    );
     expect(urgent.sort()).toEqual([a.id, b.id].sort());
 
     const reopened = await s.request('PATCH', '/api/todos/bulk', { ids: [a.id], status: 'pending' });
     expect(reopened.json).toEqual({ updated: 1, deleted: 0, errors: [] });
-    expect((await s.request('GET', `/api/todos/${a.id}`)).json).toMatchObject({ status: 'pending', completed_at: null });
+    expect((await s.request('GET', `/api/todos/${a.id}`)).json).toMatchObject({
+      status: 'pending',
+      completed_at: null,
+    });
   });
 
   it('deletes the todos with their subtasks, publishing each deletion', async () => {
@@ -81,12 +92,17 @@ describe('PATCH /api/todos/bulk', () => {
     let res: any;
     const seen = await changes(async () => {
       // The parent and its own subtask both asked for: each counted once.
-      res = await s.request('PATCH', '/api/todos/bulk', { ids: [kid.id, p.id, other.id, 'todo_gone'], delete: true, status: 'completed' });
+      res = await s.request('PATCH', '/api/todos/bulk', {
+        ids: [kid.id, p.id, other.id, 'todo_gone'],
+        delete: true,
+        status: 'completed',
+      });
     });
     expect(res.json).toEqual({ updated: 0, deleted: 3, errors: ['Todo todo_gone not found'] });
     expect(seen.every((c) => c.action === 'deleted')).toBe(true);
     expect(seen.map((c) => c.id).sort()).toEqual([p.id, kid.id, grandkid.id, other.id].sort());
-    for (const t of [p, kid, grandkid, other]) expect((await s.request('GET', `/api/todos/${t.id}`)).status).toBe(404);
+    for (const t of [p, kid, grandkid, other])
+      expect((await s.request('GET', `/api/todos/${t.id}`)).status).toBe(404);
     expect((await s.request('GET', `/api/todos/${keep.id}`)).json.status).toBe('pending');
   });
 
@@ -143,24 +159,32 @@ describe('PATCH /api/todos/bulk', () => {
     try {
       if (side.dialect === 'sqlite')
         await sql
-          .raw(`create trigger refuse_delete before delete on todos when old.id = '${p.id}'
-                begin select raise(abort, 'refused'); end`)
+          .raw(
+            `create trigger refuse_delete before delete on todos when old.id = '${p.id}'
+                begin select raise(abort, 'refused'); end`,
+          )
           .execute(side.db);
       else {
         await sql
-          .raw(`create function refuse_delete() returns trigger language plpgsql as
-                $$ begin raise exception 'refused'; end $$`)
+          .raw(
+            `create function refuse_delete() returns trigger language plpgsql as
+                $$ begin raise exception 'refused'; end $$`,
+          )
           .execute(side.db);
         await sql
-          .raw(`create trigger refuse_delete before delete on todos for each row
-                when (old.id = '${p.id}') execute function refuse_delete()`)
+          .raw(
+            `create trigger refuse_delete before delete on todos for each row
+                when (old.id = '${p.id}') execute function refuse_delete()`,
+          )
           .execute(side.db);
       }
       const res = await s.request('PATCH', '/api/todos/bulk', { ids: [p.id], delete: true });
       expect(res.status).toBe(500);
       expect(res.json.error.code).toBe('INTERNAL_ERROR');
       expect((await s.request('GET', `/api/todos/${kid.id}`)).status).toBe(200);
-      await sql.raw('drop trigger refuse_delete' + (side.dialect === 'sqlite' ? '' : ' on todos')).execute(side.db);
+      await sql
+        .raw('drop trigger refuse_delete' + (side.dialect === 'sqlite' ? '' : ' on todos'))
+        .execute(side.db);
     } finally {
       await side.close();
     }

@@ -21,8 +21,6 @@ async function todo(body: Record<string, unknown>): Promise<any> {
   return res.json;
 }
 
-const ids = (res: { json: { items: Array<{ id: string }> } }) => res.json.items.map((t) => t.id);
-
 describe('parent_id and sort_order', () => {
   it('are in every todo answer, null and 0 unless given', async () => {
     const plain = await todo({ title: 'plain' });
@@ -71,7 +69,14 @@ describe('parent_id and sort_order', () => {
   });
 
   it('validates sort_order and parent_id types', async () => {
-    for (const body of [{ sort_order: 1.5 }, { sort_order: '1' }, { sort_order: 2 ** 31 }, { parent_id: 5 }, { parent_id: '' }, { sort_order: null }]) {
+    for (const body of [
+      { sort_order: 1.5 },
+      { sort_order: '1' },
+      { sort_order: 2 ** 31 },
+      { parent_id: 5 },
+      { parent_id: '' },
+      { sort_order: null },
+    ]) {
       const res = await s.request('POST', '/api/todos', { title: 'x', ...body });
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error.code).toBe('VALIDATION_ERROR');
@@ -89,7 +94,8 @@ describe('parent_id and sort_order', () => {
       await ws.settle();
       const before = ws.frames.length;
       expect((await s.request('DELETE', `/api/todos/${root.id}`)).status).toBe(204);
-      for (const t of [root, kid, grandkid, great]) expect((await s.request('GET', `/api/todos/${t.id}`)).status).toBe(404);
+      for (const t of [root, kid, grandkid, great])
+        expect((await s.request('GET', `/api/todos/${t.id}`)).status).toBe(404);
       expect((await s.request('GET', `/api/todos/${sibling.id}`)).status).toBe(200);
       // Gone from search too (its index follows deletes made by the cascade as well).
       expect((await s.request('GET', '/api/search?q=grandkid')).json.total).toBe(0);
@@ -98,7 +104,9 @@ describe('parent_id and sort_order', () => {
         .slice(before)
         .filter((f) => f.type === 'module_data_changed')
         .map((f) => f.data);
-      expect(deleted).toEqual([root, kid, grandkid, great].map((t) => ({ module: 'todos', action: 'deleted', id: t.id })));
+      expect(deleted).toEqual(
+        [root, kid, grandkid, great].map((t) => ({ module: 'todos', action: 'deleted', id: t.id })),
+      );
     } finally {
       await ws.close();
     }
@@ -129,9 +137,25 @@ describe('the list: parent_id, root_only, order_by, order_dir, limit', () => {
     };
     parent = await post({ title: 'parent', priority: 'low' });
     kids = [];
-    kids.push(await post({ title: 'k2', parent_id: parent.id, sort_order: 2, priority: 'urgent', due_date: '2026-03-20' }));
+    kids.push(
+      await post({
+        title: 'k2',
+        parent_id: parent.id,
+        sort_order: 2,
+        priority: 'urgent',
+        due_date: '2026-03-20',
+      }),
+    );
     kids.push(await post({ title: 'k0', parent_id: parent.id, sort_order: 0, priority: 'low' }));
-    kids.push(await post({ title: 'k1a', parent_id: parent.id, sort_order: 1, priority: 'high', due_date: '2026-03-12' }));
+    kids.push(
+      await post({
+        title: 'k1a',
+        parent_id: parent.id,
+        sort_order: 1,
+        priority: 'high',
+        due_date: '2026-03-12',
+      }),
+    );
     kids.push(await post({ title: 'k1b', parent_id: parent.id, sort_order: 1, priority: 'medium' }));
     await post({ title: 'other root', sort_order: -1 });
     await post({ title: 'grandchild', parent_id: kids[0].id });
@@ -139,19 +163,33 @@ describe('the list: parent_id, root_only, order_by, order_dir, limit', () => {
   afterAll(async () => {
     await fresh.close();
   });
-  const titles = async (q: string) => (await fresh.request('GET', `/api/todos${q}`)).json.items.map((t: any) => t.title);
+  const titles = async (q: string) =>
+    (await fresh.request('GET', `/api/todos${q}`)).json.items.map((t: any) => t.title);
 
   it('parent_id lists direct subtasks only; root_only lists todos without a parent', async () => {
-    expect(await titles(`?parent_id=${parent.id}&order_by=sort_order&order_dir=asc`)).toEqual(['k0', 'k1a', 'k1b', 'k2']);
+    expect(await titles(`?parent_id=${parent.id}&order_by=sort_order&order_dir=asc`)).toEqual([
+      'k0',
+      'k1a',
+      'k1b',
+      'k2',
+    ]);
     const roots = await fresh.request('GET', '/api/todos?root_only=true');
     expect(roots.json.total).toBe(2);
     expect(roots.json.items.map((t: any) => t.title)).toEqual(['parent', 'other root']);
     expect((await fresh.request('GET', '/api/todos?root_only=false')).json.total).toBe(7);
-    expect((await fresh.request('GET', '/api/todos?parent_id=todo_unknown')).json).toMatchObject({ items: [], total: 0 });
+    expect((await fresh.request('GET', '/api/todos?parent_id=todo_unknown')).json).toMatchObject({
+      items: [],
+      total: 0,
+    });
     // Both: a parent's subtasks that have no parent, i.e. none.
-    expect((await fresh.request('GET', `/api/todos?parent_id=${parent.id}&root_only=true`)).json.total).toBe(0);
+    expect((await fresh.request('GET', `/api/todos?parent_id=${parent.id}&root_only=true`)).json.total).toBe(
+      0,
+    );
     // With the other filters.
-    expect(await titles(`?parent_id=${parent.id}&priority=high,urgent&sort=created_at`)).toEqual(['k2', 'k1a']);
+    expect(await titles(`?parent_id=${parent.id}&priority=high,urgent&sort=created_at`)).toEqual([
+      'k2',
+      'k1a',
+    ]);
   });
 
   it('orders by each order_by in both directions, ties by id', async () => {
@@ -169,7 +207,12 @@ describe('the list: parent_id, root_only, order_by, order_dir, limit', () => {
     expect((await titles(`${q}&order_by=updated_at&order_dir=desc`))[0]).toBe('k0 edited');
     // order_dir alone turns `sort`; order_by wins over sort.
     expect(await titles(`${q}&sort=sort_order&order_dir=asc`)).toEqual(['k0 edited', 'k1a', 'k1b', 'k2']);
-    expect(await titles(`${q}&sort=-created_at&order_by=sort_order&order_dir=asc`)).toEqual(['k0 edited', 'k1a', 'k1b', 'k2']);
+    expect(await titles(`${q}&sort=-created_at&order_by=sort_order&order_dir=asc`)).toEqual([
+      'k0 edited',
+      'k1a',
+      'k1b',
+      'k2',
+    ]);
     // The old `sort` alone is unchanged: ascending unless prefixed.
     expect(await titles(`${q}&sort=created_at`)).toEqual(['k2', 'k0 edited', 'k1a', 'k1b']);
   });
@@ -177,7 +220,9 @@ describe('the list: parent_id, root_only, order_by, order_dir, limit', () => {
   it('pages in a stable order with equal keys', async () => {
     const seen: string[] = [];
     for (let page = 1; page <= 4; page++)
-      seen.push(...(await titles(`?parent_id=${parent.id}&order_by=sort_order&order_dir=asc&limit=1&page=${page}`)));
+      seen.push(
+        ...(await titles(`?parent_id=${parent.id}&order_by=sort_order&order_dir=asc&limit=1&page=${page}`)),
+      );
     expect(seen).toEqual(['k0 edited', 'k1a', 'k1b', 'k2']);
   });
 
@@ -196,7 +241,9 @@ describe('the list: parent_id, root_only, order_by, order_dir, limit', () => {
     expect(todo).toContain('sort_order');
     const params = doc.paths['/api/todos'].get.parameters.map((p: any) => p.name);
     expect(params).toEqual(expect.arrayContaining(['parent_id', 'root_only', 'order_by', 'order_dir']));
-    expect(doc.paths['/api/todos'].get.parameters.find((p: any) => p.name === 'limit').schema.maximum).toBe(1000);
+    expect(doc.paths['/api/todos'].get.parameters.find((p: any) => p.name === 'limit').schema.maximum).toBe(
+      1000,
+    );
     expect(doc.paths['/api/todos/bulk'].patch).toBeDefined();
     expect(doc.paths['/api/task-relationships'].post).toBeDefined();
     expect(doc.paths['/api/tags'].get).toBeDefined();
