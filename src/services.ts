@@ -86,7 +86,7 @@ export async function createServices(deps: ServiceDeps) {
   const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish });
   const search = createSearchService({ repo: searchRepo });
   const taskRelationships = createTaskRelationshipsService({ repo: createTaskRelationshipsRepository(db), clock, publish });
-  const tags = createTagsService({ repo: createTagsRepository(db, database.dialect) });
+  const tags = createTagsService({ repo: createTagsRepository(db) });
   const today = createTodayService({ todos, events, clock, timezone });
 
   // Chat: the turn runner and the orchestrator, which reads the chat history back (hence the late binding).

@@ -59,6 +59,12 @@ export interface TaskRelationshipsTable {
   created_at: string;
 }
 
+/** How many todos, events and memos carry each tag; kept by triggers (migration 0011). */
+export interface TagCountsTable {
+  tag: string;
+  n: number;
+}
+
 export interface EventsTable {
   id: string;
   title: string;
@@ -207,6 +213,7 @@ export interface DB {
   notification_keys: NotificationKeysTable;
   series_generation: SeriesGenerationTable;
   task_relationships: TaskRelationshipsTable;
+  tag_counts: TagCountsTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;

@@ -6,12 +6,107 @@
  *   offers that had none (sort_order, updated_at, priority), each ending in id for stable pages;
  * - `task_relationships`: typed links between two todos, unique per (source, target, type),
  *   removed with either todo.
- * Plain DDL both dialects accept; nothing here is imported from other migrations.
+ * - `tag_counts`: how many todos, events and memos carry each tag, kept by triggers, so the
+ *   tag list (`GET /api/tags`) reads a few hundred rows instead of unnesting every item's JSON.
+ * Nothing here is imported from other migrations.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 
-export function todoTree(_dialect: Dialect): Migration {
+/** The tables whose `tags` (a JSON array of strings, as text) the counts follow. */
+const TAGGED = ['todos', 'events', 'memos'];
+
+/**
+ * SQLite: one trigger per table and write. An upsert adds a row's tags; a removal lowers the
+ * counts and drops the tags no longer used. Rows without tags (`[]`) skip the work.
+ */
+function sqliteTagTriggers(table: string): string[] {
+  const add = (row: string) =>
+    `insert into tag_counts (tag, n)
+       select value, count(*) from json_each(${row}.tags) where type = 'text' group by value
+       on conflict (tag) do update set n = n + excluded.n;`;
+  const remove = (row: string) =>
+    `update tag_counts set n = n - (select count(*) from json_each(${row}.tags) j
+        where j.type = 'text' and j.value = tag_counts.tag)
+       where tag in (select value from json_each(${row}.tags) where type = 'text');
+     delete from tag_counts where n <= 0 and tag in (select value from json_each(${row}.tags));`;
+  return [
+    `create trigger ${table}_tags_insert after insert on ${table} when new.tags <> '[]' begin ${add('new')} end`,
+    `create trigger ${table}_tags_update after update of tags on ${table} when new.tags is not old.tags
+       begin ${remove('old')} ${add('new')} end`,
+    `create trigger ${table}_tags_delete after delete on ${table} when old.tags <> '[]' begin ${remove('old')} end`,
+  ];
+}
+
+/** PostgreSQL: one trigger function for every table, run per row after each write. */
+const POSTGRES_TAG_FUNCTION = `
+  create function clawchat_tag_counts() returns trigger language plpgsql as $fn$
+  begin
+    if tg_op in ('UPDATE', 'DELETE') and old.tags <> '[]' then
+      update tag_counts c set n = c.n - d.k
+        from (select t as tag, count(*) as k from jsonb_array_elements_text(old.tags::jsonb) t group by t) d
+        where c.tag = d.tag;
+      delete from tag_counts
+        where n <= 0 and tag in (select jsonb_array_elements_text(old.tags::jsonb));
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and new.tags <> '[]' then
+      insert into tag_counts (tag, n)
+        select t, count(*) from jsonb_array_elements_text(new.tags::jsonb) t group by t
+        on conflict (tag) do update set n = tag_counts.n + excluded.n;
+    end if;
+    return null;
+  end $fn$`;
+
+async function tagCountsUp(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  await db.schema
+    .createTable('tag_counts')
+    .addColumn('tag', 'text', (c) => c.primaryKey())
+    .addColumn('n', 'integer', (c) => c.notNull())
+    .execute();
+  // What is tagged already.
+  const unnest = (table: string) =>
+    dialect === 'sqlite'
+      ? `select j.value as tag from ${table} x, json_each(x.tags) j where x.tags <> '[]' and j.type = 'text'`
+      : `select jsonb_array_elements_text(x.tags::jsonb) as tag from ${table} x where x.tags <> '[]'`;
+  await sql
+    .raw(
+      `insert into tag_counts (tag, n) select tag, count(*) from (${TAGGED.map(unnest).join(' union all ')}) t group by tag`,
+    )
+    .execute(db);
+  if (dialect === 'sqlite') {
+    for (const table of TAGGED) for (const ddl of sqliteTagTriggers(table)) await sql.raw(ddl).execute(db);
+    return;
+  }
+  await sql.raw(POSTGRES_TAG_FUNCTION).execute(db);
+  for (const table of TAGGED) {
+    await sql
+      .raw(
+        `create trigger ${table}_tags_write after insert or delete on ${table}
+              for each row execute function clawchat_tag_counts()`,
+      )
+      .execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_tags_update after update of tags on ${table}
+              for each row when (old.tags is distinct from new.tags) execute function clawchat_tag_counts()`,
+      )
+      .execute(db);
+  }
+}
+
+async function tagCountsDown(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  for (const table of TAGGED) {
+    const names = dialect === 'sqlite' ? ['insert', 'update', 'delete'] : ['write', 'update'];
+    for (const op of names)
+      await sql
+        .raw(`drop trigger if exists ${table}_tags_${op}${dialect === 'sqlite' ? '' : ` on ${table}`}`)
+        .execute(db);
+  }
+  if (dialect === 'postgres') await sql`drop function if exists clawchat_tag_counts()`.execute(db);
+  await db.schema.dropTable('tag_counts').execute();
+}
+
+export function todoTree(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<any>) {
       // SQLite can add a column with a REFERENCES clause as long as its default is null.
@@ -52,8 +147,11 @@ export function todoTree(_dialect: Dialect): Migration {
         .on('task_relationships')
         .columns(['target_todo_id'])
         .execute();
+
+      await tagCountsUp(db, dialect);
     },
     async down(db: Kysely<any>) {
+      await tagCountsDown(db, dialect);
       await db.schema.dropTable('task_relationships').execute();
       for (const index of ['todos_parent', 'todos_sort_order', 'todos_updated', 'todos_priority'])
         await db.schema.dropIndex(index).execute();
