@@ -74,6 +74,15 @@ function openCondition(dialect: Dialect) {
   return dialect === 'sqlite' ? sql<boolean>`likelihood(${open}, 0.9)` : open;
 }
 
+/**
+ * No parent. Most todos are roots; told so, SQLite walks the list's order index and skips
+ * subtasks rather than sorting every root found through `todos_parent` (as `openCondition`).
+ */
+function rootCondition(dialect: Dialect) {
+  const root = sql<boolean>`parent_id is null`;
+  return dialect === 'sqlite' ? sql<boolean>`likelihood(${root}, 0.9)` : root;
+}
+
 /** `textMatch` is the search index's matcher, so `q` means the same as in search. */
 export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatch: TextMatcher) {
   function filtered(conn: Db, f: TodoFilter) {
@@ -90,7 +99,7 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
     if (f.q !== undefined) conds.push(textMatch('todo', f.q));
     if (f.parentId !== undefined) conds.push(eb('parent_id', '=', f.parentId));
-    if (f.rootOnly) conds.push(eb('parent_id', 'is', null));
+    if (f.rootOnly) conds.push(rootCondition(dialect));
     return whereAll(conn.selectFrom('todos'), conds);
   }
 
