@@ -524,6 +524,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<Manifest> 
       ...link(),
       created_at: iso(created),
       updated_at: iso(updated),
+      parent_id: null,
+      sort_order: 0,
     };
     countDoc(row.title, row.description, row.tags);
     if (todoIds.length < 2_000 && rand.chance(0.05)) todoIds.push(row.id);

@@ -42,6 +42,8 @@ import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
 import { briefingRoutes } from './modules/briefing/briefing.routes.js';
 import { tasksCompatRoutes } from './modules/agent-tasks/tasks-compat.routes.js';
 import { adminRoutes } from './modules/admin/admin.routes.js';
+import { taskRelationshipsRoutes } from './modules/task-relationships/task-relationships.routes.js';
+import { tagsRoutes } from './modules/tags/tags.routes.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -167,6 +169,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     scope.addHook('onRequest', authenticate(services.auth));
     await scope.register(authProtectedRoutes, { auth: services.auth });
     await scope.register(todosRoutes, { todos: services.todos });
+    await scope.register(taskRelationshipsRoutes, { relationships: services.taskRelationships });
+    await scope.register(tagsRoutes, { tags: services.tags });
     await scope.register(eventsRoutes, { events: services.events });
     await scope.register(memosRoutes, { memos: services.memos });
     await scope.register(attachmentsRoutes, { attachments: services.attachments });

@@ -41,6 +41,10 @@ import { createFileStore } from './modules/attachments/storage.js';
 import { createActivityLog } from './modules/admin/activity.js';
 import { createActivityRepository, createAdminRepository } from './modules/admin/admin.repository.js';
 import { createAdminService } from './modules/admin/admin.service.js';
+import { createTaskRelationshipsRepository } from './modules/task-relationships/task-relationships.repository.js';
+import { createTaskRelationshipsService } from './modules/task-relationships/task-relationships.service.js';
+import { createTagsRepository } from './modules/tags/tags.repository.js';
+import { createTagsService } from './modules/tags/tags.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -101,6 +105,8 @@ export async function createServices(deps: ServiceDeps) {
   const events = createEventsService({ repo: createEventsRepository(db, searchRepo.textMatch), clock, timezone, publish });
   const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish, attachments });
   const search = createSearchService({ repo: searchRepo });
+  const taskRelationships = createTaskRelationshipsService({ repo: createTaskRelationshipsRepository(db), clock, publish });
+  const tags = createTagsService({ repo: createTagsRepository(db) });
   const today = createTodayService({ todos, events, clock, timezone });
 
   // Chat: the turn runner and the orchestrator, which reads the chat history back (hence the late binding).
@@ -226,6 +232,8 @@ export async function createServices(deps: ServiceDeps) {
     attachments,
     search,
     today,
+    taskRelationships,
+    tags,
     aiHealth: () => aiProvider.health(),
     notifications,
     briefing,

@@ -16,6 +16,7 @@ const NOW = '2026-03-02T09:00:00.000Z';
 /** Reads whose answers must not change with the database. */
 const READS = [
   '/api/todos?limit=100',
+  '/api/todos?root_only=true&order_by=sort_order',
   '/api/todos?q=report',
   '/api/events?limit=100',
   '/api/memos?limit=100',
@@ -52,6 +53,11 @@ describe.skipIf(missing !== null)('SQLite to PostgreSQL', () => {
       due_date: '2026-03-05T15:00:00+09:00',
     });
     await post('/api/todos', { title: '주간회의록 정리', priority: 'high' });
+    // A todo moved under one made after it: the copy meets the subtask before its parent.
+    const older = await post('/api/todos', { title: 'Collect receipts' });
+    const newer = await post('/api/todos', { title: 'Tax return' });
+    expect((await before.request('PATCH', `/api/todos/${older.id}`, { parent_id: newer.id })).status).toBe(200);
+    await post('/api/task-relationships', { source_todo_id: newer.id, target_todo_id: older.id, relationship_type: 'blocked_by' });
     await post('/api/events', {
       title: 'Report review',
       start_time: '2026-03-04T10:00:00+09:00',
@@ -89,9 +95,10 @@ describe.skipIf(missing !== null)('SQLite to PostgreSQL', () => {
       lines.push(l),
     );
     const rows = Object.fromEntries(report.tables.map((t) => [t.table, t.rows]));
-    // Three todos: two posted, one made by the chat turn.
+    // Five todos: four posted, one made by the chat turn.
     expect(rows).toMatchObject({
-      todos: 3,
+      todos: 5,
+      task_relationships: 1,
       events: 1,
       memos: 1,
       conversations: 1,

@@ -117,6 +117,8 @@ export async function copySqliteToPostgres(
     await target.db.transaction().execute(async (trx) => {
       // Tables by name, as the catalog lists them.
       const untyped: Kysely<any> = trx;
+      // Links within a table (a subtask moved under a newer todo) are checked at commit.
+      await sql`set constraints all deferred`.execute(trx);
       for (const table of SEARCH_SOURCES)
         await sql`alter table ${sql.table(table)} disable trigger user`.execute(trx);
       for (const table of tables) {
@@ -141,6 +143,8 @@ export async function copySqliteToPostgres(
         report.tables.push({ table, rows: copied });
         log(`${table}: ${copied} row${copied === 1 ? '' : 's'}`);
       }
+      // The deferred checks run now: ALTER TABLE refuses a table with checks still pending.
+      await sql`set constraints all immediate`.execute(trx);
       for (const table of SEARCH_SOURCES)
         await sql`alter table ${sql.table(table)} enable trigger user`.execute(trx);
       log('rebuilding the search index...');

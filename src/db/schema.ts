@@ -46,6 +46,25 @@ export interface TodosTable {
   message_id: string | null;
   created_at: string;
   updated_at: string;
+  /** The parent todo (subtasks, any depth, no cycles); deleting it deletes this one (migration 0011). */
+  parent_id: string | null;
+  /** Manual order the apps set; 0 unless given. */
+  sort_order: Generated<number>;
+}
+
+/** A typed link between two todos, removed with either of them (migration 0011). */
+export interface TaskRelationshipsTable {
+  id: string;
+  source_todo_id: string;
+  target_todo_id: string;
+  relationship_type: string;
+  created_at: string;
+}
+
+/** How many todos, events and memos carry each tag; kept by triggers (migration 0011). */
+export interface TagCountsTable {
+  tag: string;
+  n: number;
 }
 
 export interface EventsTable {
@@ -219,11 +238,14 @@ export interface DB {
   series_generation: SeriesGenerationTable;
   attachments: AttachmentsTable;
   activity: ActivityTable;
+  task_relationships: TaskRelationshipsTable;
+  tag_counts: TagCountsTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;
 export type NewTodoRow = Insertable<TodosTable>;
 export type TodoUpdate = Updateable<TodosTable>;
+export type TaskRelationshipRow = Selectable<TaskRelationshipsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type NewEventRow = Insertable<EventsTable>;
 export type EventUpdate = Updateable<EventsTable>;

@@ -1,6 +1,6 @@
 import { monotonicFactory } from 'ulid';
 
-export type IdPrefix = 'conv' | 'msg' | 'todo' | 'evt' | 'memo' | 'task' | 'dev' | 'ses' | 'ntf' | 'att';
+export type IdPrefix = 'conv' | 'msg' | 'todo' | 'evt' | 'memo' | 'task' | 'dev' | 'ses' | 'ntf' | 'att' | 'trel';
 
 // Monotonic within a process, so ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory();

@@ -1,7 +1,7 @@
 /**
- * Files attached to memos and todos (COMPAT.md "Attachments"). The rows follow their owner
- * (cascade); the files on disk are removed by the attachments service, and any a crash left
- * behind by the start-up sweep.
+ * Files attached to memos and todos (COMPAT.md "Attachments"). Deleting an owner, by whatever
+ * path (a subtree, a bulk change, a purge), leaves its attachments' rows with no owner; the
+ * attachments service removes those rows and their files (at once, and at every start-up).
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
@@ -15,8 +15,8 @@ export function attachments(_dialect: Dialect): Migration {
         .addColumn('filename', 'text', (c) => c.notNull())
         .addColumn('content_type', 'text', (c) => c.notNull())
         .addColumn('size_bytes', 'bigint', (c) => c.notNull())
-        .addColumn('memo_id', 'text', (c) => c.references('memos.id').onDelete('cascade'))
-        .addColumn('todo_id', 'text', (c) => c.references('todos.id').onDelete('cascade'))
+        .addColumn('memo_id', 'text', (c) => c.references('memos.id').onDelete('set null'))
+        .addColumn('todo_id', 'text', (c) => c.references('todos.id').onDelete('set null'))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema

@@ -15,6 +15,7 @@ import { openTodos } from './0007_open_todos.js';
 import { quietStreaming } from './0008_quiet_streaming.js';
 import { attachments } from './0009_attachments.js';
 import { activityLog } from './0010_activity.js';
+import { todoTree } from './0011_todo_tree.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -28,5 +29,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0008_quiet_streaming': quietStreaming(dialect),
     '0009_attachments': attachments(dialect),
     '0010_activity': activityLog(dialect),
+    '0011_todo_tree': todoTree(dialect),
   };
 }

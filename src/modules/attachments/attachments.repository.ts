@@ -27,6 +27,16 @@ export function createAttachmentsRepository(db: Kysely<DB>) {
       const res = await db.deleteFrom('attachments').where('id', '=', id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     },
+    /** Rows whose memo or todo was deleted (the foreign keys set both to null). */
+    async orphans(): Promise<string[]> {
+      const rows = await db
+        .selectFrom('attachments')
+        .select('id')
+        .where('memo_id', 'is', null)
+        .where('todo_id', 'is', null)
+        .execute();
+      return rows.map((r) => r.id);
+    },
     async ownerExists(owner: AttachmentOwner): Promise<boolean> {
       const row =
         'memo_id' in owner

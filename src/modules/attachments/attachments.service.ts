@@ -1,7 +1,7 @@
 /**
- * Attachments (COMPAT.md): files on memos and todos. The row and the file are written in that
- * order only once the whole upload is on disk; deleting an owner removes its rows (cascade) and
- * then its files. What a crash leaves between the two, the start-up sweep removes.
+ * Attachments (COMPAT.md): files on memos and todos. The row is written only once the whole
+ * upload is on disk; deleting an owner leaves its attachments without one, and those are then
+ * removed with their files. What a crash leaves between the two, the start-up sweep removes.
  */
 import type { Readable } from 'node:stream';
 import type { AttachmentRow } from '../../db/schema.js';
@@ -145,18 +145,22 @@ export function createAttachmentsService(deps: {
     },
 
     /**
-     * Deletes an owner through `removeOwner` and then the files its attachments had (their rows
-     * went with the owner, by cascade). Memos and todos call this from their own delete.
+     * Removes the attachments whose memo or todo is gone (their rows lost the owner when it was
+     * deleted, by any path), files first: a crash in between leaves a row the next call finds.
+     * Memos and todos call it after a delete; the start-up sweep calls it too.
      */
-    async deleteOwner(owner: AttachmentOwner, removeOwner: () => Promise<boolean>): Promise<boolean> {
-      const rows = await repo.listFor(owner);
-      const removed = await removeOwner();
-      if (removed) await Promise.all(rows.map((r) => store.remove(r.id)));
-      return removed;
+    async collectOrphans(): Promise<number> {
+      const ids = await repo.orphans();
+      for (const id of ids) {
+        await store.remove(id);
+        await repo.delete(id);
+      }
+      return ids.length;
     },
 
     /** Removes files with no row and abandoned partial uploads (older than an hour). */
     async sweep(): Promise<{ files: number; temps: number }> {
+      await this.collectOrphans();
       const { ids, temps } = await store.listOld(SWEEP_GRACE_MS, clock.now().getTime());
       const kept = await repo.existing(ids);
       const orphans = ids.filter((id) => !kept.has(id));

@@ -177,6 +177,23 @@ describe('attachments', () => {
     expect(fs.existsSync(file(onTodo))).toBe(false);
   });
 
+  it("deletes a subtask's files with its parent, and a bulk deletion's", async () => {
+    const parent = (await server.request('POST', '/api/todos', { title: 'move house' })).json.id;
+    const child = (await server.request('POST', '/api/todos', { title: 'book the van', parent_id: parent })).json.id;
+    const other = (await server.request('POST', '/api/todos', { title: 'cancel the gym' })).json.id;
+    const onChild = (await upload(server, `todo_id=${child}`, form('quote', 'quote.pdf', 'application/pdf'))).json.id;
+    const onOther = (await upload(server, `todo_id=${other}`, form('letter', 'letter.txt'))).json.id;
+    const file = (id: string) => path.join(server.dataDir, 'attachments', id);
+
+    expect((await server.request('DELETE', `/api/todos/${parent}`)).status).toBe(204);
+    expect(fs.existsSync(file(onChild))).toBe(false);
+    expect((await server.request('GET', `/api/attachments/${onChild}/download`)).status).toBe(404);
+
+    const bulk = await server.request('PATCH', '/api/todos/bulk', { ids: [other], delete: true });
+    expect(bulk.json.deleted).toBe(1);
+    expect(fs.existsSync(file(onOther))).toBe(false);
+  });
+
   it('is carried by `npm run backup` and restores with the database', async () => {
     const memo = (await server.request('POST', '/api/memos', { content: 'keep me' })).json.id;
     const att = (await upload(server, `memo_id=${memo}`, form('precious bytes', 'p.txt', 'text/plain'))).json

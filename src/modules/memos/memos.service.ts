@@ -41,7 +41,7 @@ export function createMemosService(deps: {
   clock: Clock;
   publish: EventSink;
   /** A memo's files go with it. */
-  attachments: Pick<AttachmentsService, 'deleteOwner'>;
+  attachments: Pick<AttachmentsService, 'collectOrphans'>;
 }) {
   const { repo, clock } = deps;
   const titleFor = (title: string | null | undefined, content: string) =>
@@ -90,7 +90,9 @@ export function createMemosService(deps: {
 
     async remove(id: string, ctx: WriteContext = {}): Promise<Memo> {
       const current = await repo.find(id);
-      if (!current || !(await deps.attachments.deleteOwner({ memo_id: id }, () => repo.delete(id)))) throw notFound('Memo', id);
+      if (!current || !(await repo.delete(id))) throw notFound('Memo', id);
+      // Its attachments' rows lost their owner: remove them and their files.
+      await deps.attachments.collectOrphans();
       (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'deleted', id });
       return toMemo(current);
     },

@@ -23,10 +23,14 @@ export interface TodoFilter {
   dueStrictlyBefore?: string;
   noDueDate?: boolean;
   ids?: string[];
+  /** Only the direct subtasks of this todo. */
+  parentId?: string;
+  /** Only todos without a parent. */
+  rootOnly?: boolean;
 }
 
 export interface TodoOrder {
-  column: 'created_at' | 'due_date' | 'priority_rank' | 'updated_at';
+  column: 'created_at' | 'due_date' | 'priority_rank' | 'updated_at' | 'sort_order';
   direction: 'asc' | 'desc';
 }
 
@@ -70,6 +74,15 @@ function openCondition(dialect: Dialect) {
   return dialect === 'sqlite' ? sql<boolean>`likelihood(${open}, 0.9)` : open;
 }
 
+/**
+ * No parent. Most todos are roots; told so, SQLite walks the list's order index and skips
+ * subtasks rather than sorting every root found through `todos_parent` (as `openCondition`).
+ */
+function rootCondition(dialect: Dialect) {
+  const root = sql<boolean>`parent_id is null`;
+  return dialect === 'sqlite' ? sql<boolean>`likelihood(${root}, 0.9)` : root;
+}
+
 /** `textMatch` is the search index's matcher, so `q` means the same as in search. */
 export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatch: TextMatcher) {
   function filtered(conn: Db, f: TodoFilter) {
@@ -85,7 +98,14 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     if (f.ids) conds.push(f.ids.length ? eb('id', 'in', f.ids) : eb.val(false));
     if (f.tag !== undefined) conds.push(hasTag(eb, 'tags', f.tag));
     if (f.q !== undefined) conds.push(textMatch('todo', f.q));
+    if (f.parentId !== undefined) conds.push(eb('parent_id', '=', f.parentId));
+    if (f.rootOnly) conds.push(rootCondition(dialect));
     return whereAll(conn.selectFrom('todos'), conds);
+  }
+
+  /** `fn` in one transaction (a given one is joined). */
+  async function transaction<T>(fn: (trx: Transaction<DB>) => Promise<T>, trx: Db = db): Promise<T> {
+    return trx.isTransaction ? fn(trx as Transaction<DB>) : trx.transaction().execute(fn);
   }
 
   return {
@@ -121,5 +141,95 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     async all(f: TodoFilter, order: TodoOrder, max: number, trx: Db = db): Promise<TodoRow[]> {
       return ordered(filtered(trx, f).selectAll(), order, f).limit(max).execute();
     },
+
+    transaction,
+
+    /**
+     * Serialises moves within the todo tree until the transaction ends, so two concurrent moves
+     * cannot each pass the cycle check and together close a loop. SQLite needs nothing: its one
+     * connection already runs transactions one at a time.
+     */
+    async lockTree(trx: Transaction<DB>): Promise<void> {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${TREE_LOCK}::bigint)`.execute(trx);
+    },
+
+    /** Whether `id` is `from` or one of its ancestors (walking up parent links). */
+    async isSelfOrAncestor(id: string, from: string, trx: Db = db): Promise<boolean> {
+      // `union`, not `union all`: a loop in the data would end the walk instead of spinning.
+      const { rows } = await sql<{ id: string }>`
+        with recursive up (id) as (
+          select ${from}
+          union
+          select t.parent_id from todos t join up on t.id = up.id where t.parent_id is not null
+        )
+        select id from up where id = ${id} limit 1`.execute(trx);
+      return rows.length > 0;
+    },
+
+    /** Which of `ids` exist. */
+    async existing(ids: readonly string[], trx: Db = db): Promise<TodoRow[]> {
+      if (!ids.length) return [];
+      return trx.selectFrom('todos').selectAll().where('id', 'in', ids).execute();
+    },
+
+    /** The same change on every todo of `ids`; a status change keeps or sets `completed_at` as a single PATCH does. */
+    async updateMany(ids: readonly string[], patch: TodoUpdate, now: string, trx: Db = db): Promise<void> {
+      // Every SET expression reads the row as it was, so `status` here is the old status.
+      const completedAt =
+        patch.status === undefined
+          ? {}
+          : {
+              completed_at: sql<string | null>`case when status = ${patch.status} then completed_at else ${
+                patch.status === 'completed' ? sql`coalesce(completed_at, ${now})` : null
+              } end`,
+            };
+      const set = { ...patch, ...completedAt };
+      for (const chunk of chunks(ids)) await trx.updateTable('todos').set(set).where('id', 'in', chunk).execute();
+    },
+
+    /**
+     * Deletes the todos of `ids` with all their subtasks, deepest first so that no deleted row
+     * still has children (the cascade never has to recurse). Answers the ids deleted, roots
+     * before their subtasks.
+     */
+    async deleteTrees(ids: readonly string[], trx: Db = db): Promise<string[]> {
+      if (!ids.length) return [];
+      return transaction(async (t) => {
+        const tree: Array<{ id: string; depth: number }> = [];
+        for (const chunk of chunks(ids)) {
+          const { rows } = await sql<{ id: string; depth: number }>`
+            with recursive tree (id, depth) as (
+              select id, 0 from todos where id in (${sql.join(chunk)})
+              union all
+              select t.id, tree.depth + 1 from todos t join tree on t.parent_id = tree.id
+              where tree.depth < ${MAX_DEPTH}
+            )
+            select id, max(depth) as depth from tree group by id`.execute(t);
+          tree.push(...rows);
+        }
+        const depthOf = new Map<string, number>();
+        for (const r of tree) depthOf.set(r.id, Math.max(Number(r.depth), depthOf.get(r.id) ?? 0));
+        const byDepth = [...depthOf].sort((a, b) => b[1] - a[1]);
+        for (let i = 0; i < byDepth.length; ) {
+          const depth = byDepth[i]![1];
+          const level: string[] = [];
+          for (; i < byDepth.length && byDepth[i]![1] === depth; i++) level.push(byDepth[i]![0]);
+          for (const chunk of chunks(level)) await t.deleteFrom('todos').where('id', 'in', chunk).execute();
+        }
+        return byDepth.reverse().map(([id]) => id);
+      }, trx);
+    },
   };
+}
+
+/** The advisory lock key of moves in the todo tree (any constant no other lock uses). */
+const TREE_LOCK = 7_117_101;
+/** A walk down the tree stops here; deeper subtasks still go, through the foreign key's cascade. */
+const MAX_DEPTH = 10_000;
+
+/** Bound parameter lists: SQLite and PostgreSQL both cap the variables of one statement. */
+function chunks<T>(items: readonly T[], size = 1000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

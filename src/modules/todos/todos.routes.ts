@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../app.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
-import { Todo, TodoCreate, TodoListQuery, TodoPage, TodoPatch } from './todos.schemas.js';
+import { Todo, TodoBulk, TodoBulkResult, TodoCreate, TodoListQuery, TodoPage, TodoPatch } from './todos.schemas.js';
 import type { TodosService } from './todos.service.js';
 
 export async function todosRoutes(app: App, opts: { todos: TodosService }): Promise<void> {
@@ -28,10 +28,24 @@ export async function todosRoutes(app: App, opts: { todos: TodosService }): Prom
         tags: ['todos'],
         summary: 'Create a todo',
         body: TodoCreate,
-        response: { 201: Type.Ref(Todo), ...errorResponses(400, 401) },
+        response: { 201: Type.Ref(Todo), ...errorResponses(400, 401, 404) },
       },
     },
     async (req, reply) => reply.code(201).send(await todos.create(req.body)),
+  );
+
+  // A static path: the router tries it before `/api/todos/:id`, whatever the order here.
+  app.patch(
+    '/api/todos/bulk',
+    {
+      schema: {
+        tags: ['todos'],
+        summary: 'Change or delete many todos in one transaction',
+        body: TodoBulk,
+        response: { 200: TodoBulkResult, ...errorResponses(400, 401) },
+      },
+    },
+    async (req) => todos.bulk(req.body),
   );
 
   app.get(
@@ -50,7 +64,7 @@ export async function todosRoutes(app: App, opts: { todos: TodosService }): Prom
         summary: 'Change a todo',
         params: IdParams,
         body: TodoPatch,
-        response: { 200: Type.Ref(Todo), ...errorResponses(400, 401, 404) },
+        response: { 200: Type.Ref(Todo), ...errorResponses(400, 401, 404, 422) },
       },
     },
     async (req) => todos.update(req.params.id, req.body),

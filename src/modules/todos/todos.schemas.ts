@@ -20,6 +20,8 @@ export const Todo = Type.Object(
     message_id: Nullable(Type.String()),
     created_at: Timestamp,
     updated_at: Timestamp,
+    parent_id: Nullable(Type.String({ description: 'The parent todo of a subtask, else null' })),
+    sort_order: Type.Integer({ description: 'Manual order the apps set (0 unless given)' }),
   },
   { $id: 'Todo' },
 );
@@ -27,6 +29,9 @@ export type Todo = Static<typeof Todo>;
 
 const Title = Type.String({ minLength: 1, maxLength: 500 });
 const Description = Type.String({ maxLength: 10_000 });
+const ParentId = Type.String({ minLength: 1, maxLength: 100, description: 'Another todo: this one becomes its subtask' });
+/** A 32-bit integer, as the column stores it on both databases. */
+const SortOrder = Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 });
 
 export const TodoCreate = Type.Object({
   title: Title,
@@ -35,10 +40,12 @@ export const TodoCreate = Type.Object({
   priority: Type.Optional(Priority),
   due_date: Type.Optional(Nullable(TimeInput)),
   tags: Type.Optional(Tags),
+  parent_id: Type.Optional(Nullable(ParentId)),
+  sort_order: Type.Optional(SortOrder),
 });
 export type TodoCreate = Static<typeof TodoCreate>;
 
-/** `title`, `status`, `priority` and `tags` cannot be null; the rest can be cleared with null. */
+/** `title`, `status`, `priority`, `tags` and `sort_order` cannot be null; the rest can be cleared with null. */
 export const TodoPatch = Type.Object({
   title: Type.Optional(Title),
   description: Type.Optional(Nullable(Description)),
@@ -46,10 +53,12 @@ export const TodoPatch = Type.Object({
   priority: Type.Optional(Priority),
   due_date: Type.Optional(Nullable(TimeInput)),
   tags: Type.Optional(Tags),
+  parent_id: Type.Optional(Nullable(ParentId)),
+  sort_order: Type.Optional(SortOrder),
 });
 export type TodoPatch = Static<typeof TodoPatch>;
 
-export const TODO_SORTS = ['created_at', 'due_date', 'priority', 'updated_at'] as const;
+export const TODO_SORTS = ['created_at', 'due_date', 'priority', 'updated_at', 'sort_order'] as const;
 
 export const TodoListQuery = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 200, description: 'One status or a comma list' })),
@@ -59,8 +68,32 @@ export const TodoListQuery = Type.Object({
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   q: Type.Optional(Type.String({ maxLength: 500 })),
   sort: Type.Optional(StringEnum([...TODO_SORTS, ...TODO_SORTS.map((s) => `-${s}` as const)], { default: 'created_at' })),
-  ...PageQuery(20, 100),
+  parent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only the direct subtasks of this todo' })),
+  root_only: Type.Optional(Type.Boolean({ description: 'Only todos without a parent' })),
+  order_by: Type.Optional(
+    StringEnum(TODO_SORTS, { description: 'The apps\' name for `sort`; wins over it when given (priority asc = urgent first)' }),
+  ),
+  order_dir: Type.Optional(StringEnum(['asc', 'desc'] as const, { description: 'With order_by or sort: desc unless given' })),
+  // The apps ask for up to 1000 at once (COMPAT.md); other lists keep API.md's bounds.
+  ...PageQuery(20, 1000),
 });
 export type TodoListQuery = Static<typeof TodoListQuery>;
 
 export const TodoPage = Page(Type.Ref(Todo));
+
+/** `PATCH /api/todos/bulk`: one change applied to many todos, or their deletion. */
+export const TodoBulk = Type.Object({
+  ids: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 500 }),
+  status: Type.Optional(TodoStatus),
+  priority: Type.Optional(Priority),
+  tags: Type.Optional(Tags),
+  delete: Type.Optional(Type.Boolean({ description: 'Delete the todos (and their subtasks) instead; other fields are then ignored' })),
+});
+export type TodoBulk = Static<typeof TodoBulk>;
+
+export const TodoBulkResult = Type.Object({
+  updated: Type.Integer({ description: 'Todos found and changed' }),
+  deleted: Type.Integer({ description: 'Todos of `ids` deleted (their subtasks went with them, uncounted)' }),
+  errors: Type.Array(Type.String(), { description: '"Todo <id> not found" per unknown id' }),
+});
+export type TodoBulkResult = Static<typeof TodoBulkResult>;

@@ -2,16 +2,26 @@
  * Todos: the rules behind `/api/todos` and the chat intents that touch todos. Bare-date due
  * dates are due at the end of their local day (`due_has_time: false`).
  */
-import type { TodoRow, TodoUpdate } from '../../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { DB, TodoRow, TodoUpdate } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { notFound, validationError } from '../../lib/errors.js';
+import { isForeignKeyViolation } from '../../db/constraints.js';
+import { notFound, unprocessable, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { endOfLocalDay, parseTimeInput, startOfLocalDay } from '../../lib/time.js';
 import type { AttachmentsService } from '../attachments/attachments.service.js';
 import type { EventSink } from '../../realtime/events.js';
 import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
 import type { TodoFilter, TodoOrder, TodosRepository } from './todos.repository.js';
-import { TODO_SORTS, type Todo, type TodoCreate, type TodoListQuery, type TodoPatch } from './todos.schemas.js';
+import {
+  TODO_SORTS,
+  type Todo,
+  type TodoBulk,
+  type TodoBulkResult,
+  type TodoCreate,
+  type TodoListQuery,
+  type TodoPatch,
+} from './todos.schemas.js';
 import { PRIORITIES, TODO_STATUSES } from '../../ai/intents.js';
 
 export const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
@@ -22,7 +32,7 @@ export interface TodosServiceDeps {
   timezone: () => string;
   publish: EventSink;
   /** A todo's files go with it. */
-  attachments: Pick<AttachmentsService, 'deleteOwner'>;
+  attachments: Pick<AttachmentsService, 'collectOrphans'>;
 }
 
 export type TodosService = ReturnType<typeof createTodosService>;
@@ -42,6 +52,8 @@ export function toTodo(row: TodoRow): Todo {
     message_id: row.message_id,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    parent_id: row.parent_id,
+    sort_order: row.sort_order,
   };
 }
 
@@ -73,6 +85,23 @@ export function createTodosService(deps: TodosServiceDeps) {
     return (field === 'due_after' ? startOfLocalDay(parsed.date, tz) : endOfLocalDay(parsed.date, tz)).toISOString();
   }
 
+  /** `parent` must exist, and must not be `id` itself or below it (that would close a loop). */
+  async function checkParent(parent: string, id: string | null, trx?: Transaction<DB>): Promise<void> {
+    if (!(await repo.find(parent, trx))) throw notFound('Parent todo', parent);
+    if (id !== null && (await repo.isSelfOrAncestor(id, parent, trx)))
+      throw unprocessable('parent_id', 'parent_id would make the todo a subtask of itself');
+  }
+
+  /** A write that links to a parent a concurrent delete removed answers 404, not 500. */
+  async function linking<T>(parent: string | null | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (parent && isForeignKeyViolation(err)) throw notFound('Parent todo', parent);
+      throw err;
+    }
+  }
+
   async function get(id: string): Promise<Todo> {
     const row = await repo.find(id);
     if (!row) throw notFound('Todo', id);
@@ -101,8 +130,11 @@ export function createTodosService(deps: TodosServiceDeps) {
         message_id: ctx.messageId ?? null,
         created_at: now,
         updated_at: now,
+        parent_id: input.parent_id ?? null,
+        sort_order: input.sort_order ?? 0,
       };
-      await repo.insert(row);
+      if (row.parent_id !== null) await checkParent(row.parent_id, null);
+      await linking(row.parent_id, () => repo.insert(row));
       (ctx.publish ?? deps.publish)('module_data_changed', { module: 'todos', action: 'created', id: row.id });
       return toTodo(row);
     },
@@ -125,17 +157,33 @@ export function createTodosService(deps: TodosServiceDeps) {
         // completed_at is set once, when the todo becomes completed; any other status clears it.
         set.completed_at = patch.status === 'completed' ? (current.completed_at ?? now) : null;
       }
+      if (patch.sort_order !== undefined && patch.sort_order !== current.sort_order) set.sort_order = patch.sort_order;
+      const parent = patch.parent_id;
+      if (parent !== undefined && parent !== current.parent_id) set.parent_id = parent;
       if (Object.keys(set).length === 0) return toTodo(current);
       set.updated_at = now;
-      await repo.update(id, set);
+      if (set.parent_id)
+        // A move: checked and written under the tree lock, so no concurrent move closes a loop.
+        await linking(set.parent_id, () =>
+          repo.transaction(async (trx) => {
+            await repo.lockTree(trx);
+            await checkParent(parent!, id, trx);
+            await repo.update(id, set, trx);
+          }),
+        );
+      else await repo.update(id, set);
       (ctx.publish ?? deps.publish)('module_data_changed', { module: 'todos', action: 'updated', id });
       return toTodo({ ...current, ...set });
     },
 
     async remove(id: string, ctx: WriteContext = {}): Promise<Todo> {
       const current = await repo.find(id);
-      if (!current || !(await deps.attachments.deleteOwner({ todo_id: id }, () => repo.delete(id)))) throw notFound('Todo', id);
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'todos', action: 'deleted', id });
+      // The todo and every subtask below it, the todo first.
+      const deleted = current ? await repo.deleteTrees([id]) : [];
+      if (!current || !deleted.length) throw notFound('Todo', id);
+      for (const gone of deleted) (ctx.publish ?? deps.publish)('module_data_changed', { module: 'todos', action: 'deleted', id: gone });
+      // Their attachments' rows lost their owner: remove them and their files.
+      await deps.attachments.collectOrphans();
       return toTodo(current);
     },
 
@@ -149,9 +197,44 @@ export function createTodosService(deps: TodosServiceDeps) {
         dueBefore: query.due_before === undefined ? undefined : readBound(query.due_before, 'due_before'),
         tag: query.tag,
         q: query.q?.trim() ? query.q : undefined,
+        parentId: query.parent_id,
+        rootOnly: query.root_only === true,
       };
-      const { rows, total } = await repo.list(filter, readSort(query.sort), page, limit);
+      const { rows, total } = await repo.list(filter, readOrder(query), page, limit);
       return { items: rows.map(toTodo), total, page, limit };
+    },
+
+    /**
+     * One change to many todos, or their deletion, in one transaction; unknown ids are reported,
+     * not fatal. Each todo changed or deleted (subtasks included) is published as a single
+     * change would be, once committed.
+     */
+    async bulk(input: TodoBulk, ctx: WriteContext = {}): Promise<TodoBulkResult> {
+      const ids = [...new Set(input.ids)];
+      const now = clock.now().toISOString();
+      const set: TodoUpdate = {};
+      if (input.status !== undefined) set.status = input.status;
+      if (input.priority !== undefined) Object.assign(set, { priority: input.priority, priority_rank: PRIORITY_RANK[input.priority]! });
+      if (input.tags !== undefined) set.tags = JSON.stringify(normaliseTags(input.tags));
+      const { found, deleted } = await repo.transaction(async (trx) => {
+        const rows = await repo.existing(ids, trx);
+        const known = new Set(rows.map((r) => r.id));
+        const found = ids.filter((id) => known.has(id));
+        if (input.delete) return { found, deleted: await repo.deleteTrees(found, trx) };
+        if (Object.keys(set).length && found.length) await repo.updateMany(found, { ...set, updated_at: now }, now, trx);
+        return { found, deleted: [] };
+      });
+      const hit = new Set(found);
+      const publish = ctx.publish ?? deps.publish;
+      const changed = !input.delete && Object.keys(set).length > 0;
+      if (changed) for (const id of found) publish('module_data_changed', { module: 'todos', action: 'updated', id });
+      for (const id of deleted) publish('module_data_changed', { module: 'todos', action: 'deleted', id });
+      if (deleted.length) await deps.attachments.collectOrphans();
+      return {
+        updated: changed ? found.length : 0,
+        deleted: input.delete ? found.length : 0,
+        errors: ids.filter((id) => !hit.has(id)).map((id) => `Todo ${id} not found`),
+      };
     },
 
     /** For the orchestrator and today: unpaged reads with a cap. */
@@ -162,13 +245,20 @@ export function createTodosService(deps: TodosServiceDeps) {
   };
 }
 
-function readSort(sort: string | undefined): TodoOrder {
-  const raw = sort ?? 'created_at';
+/**
+ * `sort` (API.md), or the apps' `order_by` / `order_dir` (COMPAT.md), which win when given:
+ * `order_by` names the column (else `sort`'s), `order_dir` the direction (desc unless given,
+ * as the apps' first server did).
+ */
+function readOrder(query: Pick<TodoListQuery, 'sort' | 'order_by' | 'order_dir'>): TodoOrder {
+  const raw = query.sort ?? 'created_at';
   const desc = raw.startsWith('-');
-  const key = (desc ? raw.slice(1) : raw) as (typeof TODO_SORTS)[number];
-  // Priority sorts by rank: `priority` puts urgent first, `-priority` low first.
-  const column = key === 'priority' ? 'priority_rank' : key;
-  return { column, direction: desc ? 'desc' : 'asc' };
+  const sortKey = (desc ? raw.slice(1) : raw) as (typeof TODO_SORTS)[number];
+  const apps = query.order_by !== undefined || query.order_dir !== undefined;
+  const key = query.order_by ?? sortKey;
+  const direction = apps ? (query.order_dir ?? 'desc') : desc ? 'desc' : 'asc';
+  // Priority sorts by rank: ascending puts urgent first, descending low first.
+  return { column: key === 'priority' ? 'priority_rank' : key, direction };
 }
 
 function readTitle(title: string): string {

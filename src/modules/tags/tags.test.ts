@@ -1,0 +1,145 @@
+/** `GET /api/tags` (COMPAT.md "Todos"): every tag of todos, events and memos, sorted, each once. */
+import path from 'node:path';
+import { Migrator } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { createTestDatabase, missingServices } from '../../../test/helpers/services.js';
+import { createDatabase, type Database } from '../../db/database.js';
+import { migrations } from '../../db/migrations/index.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ now: '2026-03-10T01:00:00Z' });
+});
+afterAll(async () => {
+  await s.close();
+});
+
+describe('GET /api/tags', () => {
+  it('answers [] before anything is tagged', async () => {
+    await s.request('POST', '/api/todos', { title: 'untagged' });
+    const res = await s.request('GET', '/api/tags');
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ tags: [] });
+  });
+
+  it('merges the tags of todos, events and memos, sorted, without duplicates', async () => {
+    await s.request('POST', '/api/todos', { title: 't1', tags: ['work', '#Urgent'] });
+    await s.request('POST', '/api/todos', { title: 't2', tags: ['work', 'home'] });
+    await s.request('POST', '/api/events', {
+      title: 'e',
+      start_time: '2026-03-11T10:00:00Z',
+      tags: ['home', 'Travel'],
+    });
+    await s.request('POST', '/api/memos', { content: 'm', tags: ['ideas', '회의', 'a b'] });
+    expect((await s.request('GET', '/api/tags')).json).toEqual({
+      tags: ['a b', 'home', 'ideas', 'travel', 'urgent', 'work', '회의'],
+    });
+  });
+
+  it('follows changes and deletions', async () => {
+    const memo = (await s.request('POST', '/api/memos', { content: 'zz', tags: ['zebra'] })).json;
+    expect((await s.request('GET', '/api/tags')).json.tags).toContain('zebra');
+    await s.request('PATCH', `/api/memos/${memo.id}`, { tags: ['yak'] });
+    let tags = (await s.request('GET', '/api/tags')).json.tags;
+    expect(tags).toContain('yak');
+    expect(tags).not.toContain('zebra');
+    await s.request('DELETE', `/api/memos/${memo.id}`);
+    tags = (await s.request('GET', '/api/tags')).json.tags;
+    expect(tags).not.toContain('yak');
+  });
+
+  it('follows bulk changes and subtasks deleted with their parent', async () => {
+    const parent = (await s.request('POST', '/api/todos', { title: 'p', tags: ['alpha'] })).json;
+    await s.request('POST', '/api/todos', { title: 'c', parent_id: parent.id, tags: ['beta', 'alpha'] });
+    const other = (await s.request('POST', '/api/todos', { title: 'o', tags: ['gamma'] })).json;
+    expect((await s.request('GET', '/api/tags')).json.tags).toEqual(
+      expect.arrayContaining(['alpha', 'beta', 'gamma']),
+    );
+    await s.request('PATCH', '/api/todos/bulk', { ids: [other.id], tags: ['delta'] });
+    await s.request('DELETE', `/api/todos/${parent.id}`);
+    const tags = (await s.request('GET', '/api/tags')).json.tags;
+    expect(tags).toContain('delta');
+    for (const gone of ['alpha', 'beta', 'gamma']) expect(tags).not.toContain(gone);
+  });
+
+  it('needs a token', async () => {
+    const res = await s.request('GET', '/api/tags', undefined, { authorization: '' });
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe('UNAUTHORIZED');
+  });
+});
+
+/** Items written before migration 0011 are counted when it runs. */
+async function taggedBeforeTheCounts(database: Database): Promise<void> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: async () => migrations(database.dialect) },
+  });
+  expect((await migrator.migrateTo('0008_quiet_streaming')).error).toBeUndefined();
+  const at = '2026-01-05T00:00:00.000Z';
+  const item = { conversation_id: null, message_id: null, created_at: at, updated_at: at };
+  const todo = {
+    description: null,
+    status: 'pending',
+    priority: 'medium',
+    priority_rank: 2,
+    due_date: null,
+    due_has_time: 0,
+    completed_at: null,
+  };
+  await database.db
+    .insertInto('todos')
+    .values([
+      { id: 'todo_a', title: 'a', tags: '["legacy","shared"]', ...todo, ...item },
+      { id: 'todo_b', title: 'b', tags: '["shared"]', ...todo, ...item },
+    ] as never)
+    .execute();
+  await database.db
+    .insertInto('memos')
+    .values({ id: 'memo_a', title: 'm', content: 'm', tags: '["메모"]', ...item })
+    .execute();
+}
+
+async function expectCounted(server: TestServer): Promise<void> {
+  expect((await server.request('GET', '/api/tags')).json).toEqual({ tags: ['legacy', 'shared', '메모'] });
+  // Still counted per item: one of the two todos with `shared` goes, the tag stays.
+  await server.request('DELETE', '/api/todos/todo_b');
+  expect((await server.request('GET', '/api/tags')).json.tags).toContain('shared');
+  await server.request('DELETE', '/api/todos/todo_a');
+  expect((await server.request('GET', '/api/tags')).json).toEqual({ tags: ['메모'] });
+}
+
+const missing = await missingServices(['postgres'], 'tag counts on PostgreSQL');
+
+describe('migration 0011 counts existing tags', () => {
+  it('on SQLite', async () => {
+    const dataDir = makeTempDir();
+    const old = await createDatabase(
+      { kind: 'sqlite', file: path.join(dataDir, 'clawchat.db') },
+      { migrate: false },
+    );
+    await taggedBeforeTheCounts(old);
+    await old.close();
+    const server = await startTestServer({ dataDir, database: 'sqlite' });
+    try {
+      await expectCounted(server);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.skipIf(missing !== null)('on PostgreSQL', async () => {
+    const fresh = await createTestDatabase({ migrate: false });
+    const old = await createDatabase({ kind: 'postgres', url: fresh.url }, { migrate: false });
+    await taggedBeforeTheCounts(old);
+    await old.close();
+    const server = await startTestServer({ env: { DATABASE_URL: fresh.url } });
+    try {
+      await expectCounted(server);
+    } finally {
+      await server.close();
+      await fresh.drop();
+    }
+  });
+});
