@@ -278,5 +278,5 @@ describe('attachment uploads stream', () => {
     } finally {
       await proc.stop();
     }
-  });
+  }, 120_000);
 });
