@@ -15,8 +15,13 @@ export interface SettingsTable {
 
 export interface SessionsTable {
   id: string;
-  /** The jti of the one refresh token that may still be used; older ones are reuse. */
+  /** The jti of the newest refresh token issued (the successor). */
   refresh_jti: string;
+  /**
+   * The token that successor was issued for: still usable (answering the same successor) until
+   * the successor is used (COMPAT.md, migration 0012). Anything older is reuse.
+   */
+  parent_refresh_jti: string | null;
   created_at: string;
   refreshed_at: string;
   revoked_at: string | null;

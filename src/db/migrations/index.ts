@@ -16,6 +16,7 @@ import { quietStreaming } from './0008_quiet_streaming.js';
 import { attachments } from './0009_attachments.js';
 import { activityLog } from './0010_activity.js';
 import { todoTree } from './0011_todo_tree.js';
+import { refreshSuccessor } from './0012_refresh_successor.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -30,5 +31,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0009_attachments': attachments(dialect),
     '0010_activity': activityLog(dialect),
     '0011_todo_tree': todoTree(dialect),
+    '0012_refresh_successor': refreshSuccessor(dialect),
   };
 }

@@ -48,15 +48,29 @@ export function createAuthRepository(db: Kysely<DB>) {
       return new Set(rows.map((r) => r.id));
     },
     /** Swaps the refresh jti only if it is still the expected one: two racing refreshes cannot both win. */
+    /** The successor `expectedJti` was issued is used: it becomes the parent of `nextJti`. */
     async rotateRefresh(id: string, expectedJti: string, nextJti: string, now: string): Promise<boolean> {
       const res = await db
         .updateTable('sessions')
-        .set({ refresh_jti: nextJti, refreshed_at: now })
+        .set({ parent_refresh_jti: expectedJti, refresh_jti: nextJti, refreshed_at: now })
         .where('id', '=', id)
         .where('refresh_jti', '=', expectedJti)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       return Number(res.numUpdatedRows) === 1;
+    },
+    /** The parent came again while its successor is unused: answer that successor once more. */
+    async reissueSuccessor(id: string, parentJti: string, now: string): Promise<string | null> {
+      const res = await db
+        .updateTable('sessions')
+        .set({ refreshed_at: now })
+        .where('id', '=', id)
+        .where('parent_refresh_jti', '=', parentJti)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return null;
+      const row = await db.selectFrom('sessions').select('refresh_jti').where('id', '=', id).executeTakeFirst();
+      return row?.refresh_jti ?? null;
     },
     async revokeSession(id: string, reason: string, now: string): Promise<void> {
       await db

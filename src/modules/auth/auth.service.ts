@@ -90,8 +90,9 @@ export function createAuthService(deps: AuthServiceDeps) {
     type: TokenType,
     sessionId: string,
     ttlSeconds: number,
+    /** Re-issues a token already known by this jti (the same successor again). */
+    jti: string = crypto.randomUUID(),
   ): Promise<{ token: string; jti: string }> {
-    const jti = crypto.randomUUID();
     const iat = Math.floor(clock.now().getTime() / 1000);
     const token = await new SignJWT({ type, sid: sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -224,21 +225,27 @@ export function createAuthService(deps: AuthServiceDeps) {
       return serially(() => loginOnce(pin, address, userAgent));
     },
 
+    /**
+     * COMPAT.md: a refresh token may be exchanged until one of its successors is used. Using the
+     * newest token rotates (it becomes the parent of a new one); presenting the parent again,
+     * while that successor is unused, answers the same successor; anything else is reuse and
+     * revokes the whole session.
+     */
     async refresh(refreshToken: string): Promise<TokenPair> {
       const claims = await decode(refreshToken, 'refresh');
       const session = await repo.findSession(claims.sessionId);
       if (!session || session.revoked_at !== null) throw unauthorized('Session revoked');
-      const next = await sign('refresh', session.id, REFRESH_TTL_SECONDS);
-      const rotated =
-        session.refresh_jti === claims.jti &&
-        (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso()));
-      if (!rotated) {
-        // An old refresh token came back: someone holds a copy. End the whole login session.
-        await repo.revokeSession(session.id, 'refresh_reuse', nowIso());
-        deps.onSessionRevoked?.(session.id);
-        throw unauthorized('Refresh token already used; session revoked');
+      if (session.refresh_jti === claims.jti) {
+        const next = await sign('refresh', session.id, REFRESH_TTL_SECONDS);
+        if (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso())) return issuePair(session.id, next);
+        // Rotated meanwhile by the same token's twin request: it is now the parent (below).
       }
-      return issuePair(session.id, next);
+      const successor = await repo.reissueSuccessor(session.id, claims.jti, nowIso());
+      if (successor !== null) return issuePair(session.id, await sign('refresh', session.id, REFRESH_TTL_SECONDS, successor));
+      // A token older than that came back: someone holds a copy.
+      await repo.revokeSession(session.id, 'refresh_reuse', nowIso());
+      deps.onSessionRevoked?.(session.id);
+      throw unauthorized('Refresh token already used; session revoked');
     },
 
     async logout(sessionId: string, reason = 'logout'): Promise<void> {

@@ -76,28 +76,51 @@ describe('login', () => {
 });
 
 describe('tokens', () => {
-  it('rotates refresh tokens and revokes the session when an old one comes back', async () => {
+  it('keeps a refresh token usable until its successor is used, then revokes the session on reuse (COMPAT.md)', async () => {
     const s = await start({ login: false });
-    const first = (await login(s, TEST_PIN)).json;
-    const second = await s.request('POST', '/api/auth/refresh', { refresh_token: first.refresh_token });
-    expect(second.status).toBe(200);
-    expect(second.json.refresh_token).not.toBe(first.refresh_token);
+    const r1 = (await login(s, TEST_PIN)).json.refresh_token as string;
+    // R1 exchanged three times: each answer works, and all name the same successor.
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await s.request('POST', '/api/auth/refresh', { refresh_token: r1 });
+      expect(res.status).toBe(200);
+      expect(res.json.refresh_token).not.toBe(r1);
+      const me = await s.request('GET', '/api/todos', undefined, { authorization: `Bearer ${res.json.access_token}` });
+      expect(me.status).toBe(200);
+      answers.push(res.json);
+    }
+    const jti = (t: string) => (JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+    expect(new Set(answers.map((a) => jti(a.refresh_token))).size).toBe(1);
 
-    // The new access token works.
-    const me = await s.request('GET', '/api/todos', undefined, {
-      authorization: `Bearer ${second.json.access_token}`,
-    });
-    expect(me.status).toBe(200);
+    // Its successor, used once, rotates: R2 is issued, and R1 is now reuse.
+    const r2 = await s.request('POST', '/api/auth/refresh', { refresh_token: answers[2].refresh_token });
+    expect(r2.status).toBe(200);
+    // The successor itself may come again until R2 is used (an app that stored only R1's answer).
+    expect((await s.request('POST', '/api/auth/refresh', { refresh_token: answers[0].refresh_token })).status).toBe(200);
 
-    // Reuse of the rotated token: 401, and the whole session is gone.
-    const reuse = await s.request('POST', '/api/auth/refresh', { refresh_token: first.refresh_token });
+    const reuse = await s.request('POST', '/api/auth/refresh', { refresh_token: r1 });
     expect(reuse.status).toBe(401);
-    const after = await s.request('POST', '/api/auth/refresh', { refresh_token: second.json.refresh_token });
+    const after = await s.request('POST', '/api/auth/refresh', { refresh_token: r2.json.refresh_token });
     expect(after.status).toBe(401);
-    const denied = await s.request('GET', '/api/todos', undefined, {
-      authorization: `Bearer ${second.json.access_token}`,
-    });
+    const denied = await s.request('GET', '/api/todos', undefined, { authorization: `Bearer ${r2.json.access_token}` });
     expect(denied.status).toBe(401);
+  });
+
+  it('a proper client that always stores the newest token never notices', async () => {
+    const s = await start({ login: false });
+    let token = (await login(s, TEST_PIN)).json.refresh_token as string;
+    for (let i = 0; i < 5; i++) {
+      const res = await s.request('POST', '/api/auth/refresh', { refresh_token: token });
+      expect(res.status).toBe(200);
+      token = res.json.refresh_token;
+    }
+  });
+
+  it('two refreshes racing with the same token both succeed', async () => {
+    const s = await start({ login: false });
+    const r1 = (await login(s, TEST_PIN)).json.refresh_token as string;
+    const both = await Promise.all([0, 1].map(() => s.request('POST', '/api/auth/refresh', { refresh_token: r1 })));
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
   });
 
   it('keeps access and refresh tokens apart', async () => {

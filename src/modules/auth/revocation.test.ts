@@ -146,8 +146,11 @@ describe('a revoked session loses its sockets', () => {
     const ws = await connectWs(s);
     sockets.push(ws);
     const card = await pendingDelete(s, ws);
+    // R1's successor is used, so R1 coming back is reuse (COMPAT.md).
+    const next = await s.request('POST', '/api/auth/refresh', { refresh_token: session.refresh_token });
+    expect(next.status).toBe(200);
     expect(
-      (await s.request('POST', '/api/auth/refresh', { refresh_token: session.refresh_token })).status,
+      (await s.request('POST', '/api/auth/refresh', { refresh_token: next.json.refresh_token })).status,
     ).toBe(200);
     expect(
       (await s.request('POST', '/api/auth/refresh', { refresh_token: session.refresh_token })).status,
