@@ -27,7 +27,13 @@ export interface LoopPhase {
   p99Ms: number;
   meanMs: number;
   /**
-   * The same measure in the bench driver, which only waits on sockets meanwhile: the machine's
+   * The most CPU time the server ran between two ticks of a 5 ms timer: the longest stretch of
+   * work without a break, which the OS's scheduling of other processes does not inflate. This is
+   * what the target judges (on a quiet machine the wall-clock figure comes down to it).
+   */
+  cpuMaxMs: number;
+  /**
+   * The wall-clock measure in the bench driver, which only waits on sockets meanwhile: the machine's
    * scheduling noise (a loaded machine delays every process's timers, the server's included).
    */
   driverMaxMs: number;
@@ -39,8 +45,10 @@ export interface LoopSection {
   densestRule: string;
   reminderIntervalSeconds: number;
   phases: LoopPhase[];
-  /** The longest delay over the judged phases. */
+  /** The longest CPU stretch over the judged phases (what the target judges). */
   worstMs: number;
+  /** The longest wall-clock delay over the judged phases (machine load included). */
+  worstDelayMs: number;
 }
 
 interface ProbeStats {
@@ -48,6 +56,7 @@ interface ProbeStats {
   maxMs: number;
   p99Ms: number;
   meanMs: number;
+  cpuMaxMs: number;
 }
 
 /** Starts the server under test with the probe and the scheduler on. */
@@ -97,8 +106,8 @@ export async function runLoop(opts: { server: ServerHandle; mode: Mode }): Promi
     const s = await readProbe(server);
     const driverMaxMs = round(driver.max / 1e6, 2);
     driver.reset();
-    phases.push({ name, requests, maxMs: s.maxMs, p99Ms: s.p99Ms, meanMs: s.meanMs, driverMaxMs, judged });
-    log(`loop: ${name}: max ${s.maxMs} ms, p99 ${s.p99Ms} ms (driver: max ${driverMaxMs} ms)`);
+    phases.push({ name, requests, ...s, driverMaxMs, judged });
+    log(`loop: ${name}: CPU stretch ${s.cpuMaxMs} ms; delay max ${s.maxMs} ms (driver: ${driverMaxMs} ms)`);
   };
   const get = async (pathname: string) => {
     const res = await api(server, 'GET', pathname);
@@ -163,6 +172,7 @@ export async function runLoop(opts: { server: ServerHandle; mode: Mode }): Promi
     densestRule: DENSEST_RULE,
     reminderIntervalSeconds: REMINDER_INTERVAL_SECONDS,
     phases,
-    worstMs: round(Math.max(...judged.map((p) => p.maxMs)), 2),
+    worstMs: round(Math.max(...judged.map((p) => p.cpuMaxMs)), 2),
+    worstDelayMs: round(Math.max(...judged.map((p) => p.maxMs)), 2),
   };
 }

@@ -67,7 +67,7 @@ export function checkTargets(r: Omit<Results, 'targets'>): Target[] {
   }
   if (r.loop)
     add(
-      'Event loop: longest block during requests and reminder ticks (densest accepted series present), ms',
+      'Event loop: longest CPU stretch without a break, requests and reminder ticks (densest series present), ms',
       r.loop.worstMs,
       `< ${LOOP_DELAY_TARGET_MS}`,
       r.loop.worstMs < LOOP_DELAY_TARGET_MS,

@@ -29,10 +29,18 @@ import {
   toFloating,
   validateSeries,
   type Meter,
-  type Occurrence,
   type Series,
 } from './recurrence.js';
 import { createReminderHorizon } from './reminder-horizon.js';
+import {
+  bySlot,
+  mergeSorted,
+  rowSlot,
+  toEvent,
+  toOccurrence,
+  type Slot,
+  type StoredEvent,
+} from './events.slots.js';
 import { createSeriesCache } from './series-cache.js';
 
 /** The longest window GET /api/events expands recurrences over. */
@@ -59,74 +67,6 @@ export interface EventPage {
   total: number;
   page: number;
   limit: number;
-}
-
-/** A row as the service writes it: `span_ms` is the database's own. */
-type StoredEvent = Omit<EventRow, 'span_ms'>;
-
-export function toEvent(row: StoredEvent): Event {
-  return {
-    id: row.id,
-    title: row.title,
-    description: row.description,
-    start_time: row.start_time,
-    end_time: row.end_time,
-    location: row.location,
-    is_all_day: row.is_all_day === 1,
-    reminder_minutes: row.reminder_minutes,
-    recurrence_rule: row.recurrence_rule,
-    tags: parseTags(row.tags),
-    conversation_id: row.conversation_id,
-    message_id: row.message_id,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
-  };
-}
-
-/**
- * One occurrence before it becomes an API object: a window can hold tens of thousands, of which
- * a page shows fifty, so only the page is materialised.
- */
-interface Slot {
-  /** Start in ms: orders like the ISO text. */
-  at: number;
-  row: EventRow;
-  /** Absent for a row's own (first) occurrence. */
-  occurrence?: Occurrence;
-}
-
-const rowSlot = (row: EventRow): Slot => ({ at: Date.parse(row.start_time), row });
-
-/** By occurrence start, then id: a total order, so pages never repeat or skip. */
-function bySlot(a: Slot, b: Slot): number {
-  if (a.at !== b.at) return a.at - b.at;
-  return a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0;
-}
-
-/** The first `n` slots of two sorted lists, merged. */
-function mergeSorted(a: readonly Slot[], b: readonly Slot[], n: number): Slot[] {
-  const out: Slot[] = [];
-  let i = 0;
-  let j = 0;
-  while (out.length < n && (i < a.length || j < b.length)) {
-    if (j >= b.length || (i < a.length && bySlot(a[i]!, b[j]!) <= 0)) out.push(a[i++]!);
-    else out.push(b[j++]!);
-  }
-  return out;
-}
-
-function toOccurrence({ row, occurrence }: Slot): EventOccurrence {
-  const event = toEvent(row);
-  const is_recurring = row.recurrence_rule !== null;
-  if (!occurrence) return { ...event, occurrence_start: row.start_time, is_recurring };
-  const start = occurrence.start.toISOString();
-  return {
-    ...event,
-    start_time: start,
-    end_time: occurrence.end?.toISOString() ?? null,
-    occurrence_start: start,
-    is_recurring,
-  };
 }
 
 function sha256(text: string): Buffer {
@@ -465,9 +405,10 @@ export function createEventsService(deps: EventsServiceDeps) {
         repo.oneOffsAll({}, { from: from.toISOString(), to: to.toISOString() }),
         reminderHorizon.due(from, to, now),
       ]);
-      const due = (slot: Slot) =>
-        slot.at >= from.getTime() &&
-        slot.at - (slot.row.reminder_minutes ?? Infinity) * 60_000 <= now.getTime();
+      const due = ({ at, row }: Slot) =>
+        row.reminder_minutes !== null &&
+        at >= from.getTime() &&
+        at - row.reminder_minutes * 60_000 <= now.getTime();
       const oneOffs = single.map(rowSlot).filter(due);
       return mergeSorted(oneOffs, [...recurring].sort(bySlot), Infinity).map(toOccurrence);
     },

@@ -68,6 +68,23 @@ describe('parent_id and sort_order', () => {
     expect(unknownPatch.status).toBe(404);
   });
 
+  it('two concurrent moves cannot close a loop together', async () => {
+    for (let round = 0; round < 5; round++) {
+      const a = await todo({ title: `race a ${round}` });
+      const b = await todo({ title: `race b ${round}` });
+      const [ab, ba] = await Promise.all([
+        s.request('PATCH', `/api/todos/${a.id}`, { parent_id: b.id }),
+        s.request('PATCH', `/api/todos/${b.id}`, { parent_id: a.id }),
+      ]);
+      expect([ab.status, ba.status].sort()).toEqual([200, 422]);
+      const parents = [
+        (await s.request('GET', `/api/todos/${a.id}`)).json.parent_id,
+        (await s.request('GET', `/api/todos/${b.id}`)).json.parent_id,
+      ];
+      expect(parents.filter((p) => p !== null)).toHaveLength(1);
+    }
+  });
+
   it('validates sort_order and parent_id types', async () => {
     for (const body of [
       { sort_order: 1.5 },

@@ -167,9 +167,11 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     },
 
     /** Which of `ids` exist. */
-    async existing(ids: readonly string[], trx: Db = db): Promise<TodoRow[]> {
-      if (!ids.length) return [];
-      return trx.selectFrom('todos').selectAll().where('id', 'in', ids).execute();
+    async existing(ids: readonly string[], trx: Db = db): Promise<Set<string>> {
+      const found = new Set<string>();
+      for (const chunk of chunks(ids))
+        for (const r of await trx.selectFrom('todos').select('id').where('id', 'in', chunk).execute()) found.add(r.id);
+      return found;
     },
 
     /** The same change on every todo of `ids`; a status change keeps or sets `completed_at` as a single PATCH does. */

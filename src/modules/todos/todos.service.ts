@@ -217,8 +217,7 @@ export function createTodosService(deps: TodosServiceDeps) {
       if (input.priority !== undefined) Object.assign(set, { priority: input.priority, priority_rank: PRIORITY_RANK[input.priority]! });
       if (input.tags !== undefined) set.tags = JSON.stringify(normaliseTags(input.tags));
       const { found, deleted } = await repo.transaction(async (trx) => {
-        const rows = await repo.existing(ids, trx);
-        const known = new Set(rows.map((r) => r.id));
+        const known = await repo.existing(ids, trx);
         const found = ids.filter((id) => known.has(id));
         if (input.delete) return { found, deleted: await repo.deleteTrees(found, trx) };
         if (Object.keys(set).length && found.length) await repo.updateMany(found, { ...set, updated_at: now }, now, trx);

@@ -1,0 +1,76 @@
+/**
+ * Events as the API shows them: a stored row as an Event, and occurrences ("slots") kept light
+ * until a page of them is shown.
+ */
+import type { EventRow } from '../../db/schema.js';
+import { parseTags } from '../common/items.js';
+import type { Event, EventOccurrence } from './events.schemas.js';
+import type { Occurrence } from './recurrence.js';
+
+/** A row as the service writes it: `span_ms` is the database's own. */
+export type StoredEvent = Omit<EventRow, 'span_ms'>;
+
+export function toEvent(row: StoredEvent): Event {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    start_time: row.start_time,
+    end_time: row.end_time,
+    location: row.location,
+    is_all_day: row.is_all_day === 1,
+    reminder_minutes: row.reminder_minutes,
+    recurrence_rule: row.recurrence_rule,
+    tags: parseTags(row.tags),
+    conversation_id: row.conversation_id,
+    message_id: row.message_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+/**
+ * One occurrence before it becomes an API object: a window can hold tens of thousands, of which
+ * a page shows fifty, so only the page is materialised.
+ */
+export interface Slot {
+  /** Start in ms: orders like the ISO text. */
+  at: number;
+  row: EventRow;
+  /** Absent for a row's own (first) occurrence. */
+  occurrence?: Occurrence;
+}
+
+export const rowSlot = (row: EventRow): Slot => ({ at: Date.parse(row.start_time), row });
+
+/** By occurrence start, then id: a total order, so pages never repeat or skip. */
+export function bySlot(a: Slot, b: Slot): number {
+  if (a.at !== b.at) return a.at - b.at;
+  return a.row.id < b.row.id ? -1 : a.row.id > b.row.id ? 1 : 0;
+}
+
+/** The first `n` slots of two sorted lists, merged. */
+export function mergeSorted(a: readonly Slot[], b: readonly Slot[], n: number): Slot[] {
+  const out: Slot[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < n && (i < a.length || j < b.length)) {
+    if (j >= b.length || (i < a.length && bySlot(a[i]!, b[j]!) <= 0)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
+
+export function toOccurrence({ row, occurrence }: Slot): EventOccurrence {
+  const event = toEvent(row);
+  const is_recurring = row.recurrence_rule !== null;
+  if (!occurrence) return { ...event, occurrence_start: row.start_time, is_recurring };
+  const start = occurrence.start.toISOString();
+  return {
+    ...event,
+    start_time: start,
+    end_time: occurrence.end?.toISOString() ?? null,
+    occurrence_start: start,
+    is_recurring,
+  };
+}
