@@ -44,6 +44,9 @@ async function main(): Promise<void> {
   await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
   app.log.info(`ClawChat listening on ${config.host}:${config.port} (database: ${where}, AI: ${config.ai.provider})`);
+  // The one line a newcomer needs after `npm start`: where to open the app.
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  console.log(`\n  ClawChat is running: open http://${shown.includes(':') ? `[${shown}]` : shown}:${config.port}\n`);
   if (generatedPin !== null) {
     // Printed at every start until the first successful login, so the owner can get in.
     console.log(`\n  No PIN configured. Log in with this generated PIN: ${generatedPin}\n  (set PIN in .env to choose your own)\n`);
