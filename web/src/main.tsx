@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from './app/App';
+import { socket } from './lib/socket';
 import './app/styles.css';
 
 render(<App />, document.getElementById('app')!);
@@ -10,3 +11,6 @@ if ('serviceWorker' in navigator && import.meta.env.PROD) {
     () => void navigator.serviceWorker.register('/sw.js').catch(() => undefined),
   );
 }
+
+// For the browser tests: drop the socket as a network would, to prove a reply resumes.
+(window as unknown as { __clawchat: object }).__clawchat = { dropSocket: () => socket.drop() };

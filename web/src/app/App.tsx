@@ -54,15 +54,6 @@ function ConnectionBadge() {
   );
 }
 
-function NotificationsButton() {
-  if (!('Notification' in window) || Notification.permission !== 'default') return null;
-  return (
-    <button type="button" class="ghost" onClick={() => void Notification.requestPermission()}>
-      Enable notifications
-    </button>
-  );
-}
-
 function SignedIn() {
   useChatRealtime();
   useTodayRealtime();
@@ -89,7 +80,6 @@ function SignedIn() {
           <NavLink href="/chat">Chat</NavLink>
         </nav>
         <ConnectionBadge />
-        <NotificationsButton />
         <button
           type="button"
           class="ghost"

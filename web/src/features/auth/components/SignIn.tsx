@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { login } from '../api/login';
 
+/** "45 seconds", or "15 minutes" for a long lockout (rounded up, so it is never too early). */
+function waitText(seconds: number): string {
+  if (seconds <= 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minutes`;
+}
+
 export function SignIn() {
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
@@ -61,7 +68,7 @@ export function SignIn() {
         {error && (
           <p id="signin-error" class="error" role="alert">
             {error}
-            {wait > 0 && ` Try again in ${wait} second${wait === 1 ? '' : 's'}.`}
+            {wait > 0 && ` Try again in ${waitText(wait)}.`}
           </p>
         )}
         <button type="submit" class="primary" disabled={busy || wait > 0 || pin === ''}>

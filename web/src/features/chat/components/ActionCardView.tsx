@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ActionCard, CardAction } from '../../../lib/frames';
 import { send } from '../../../lib/socket';
-import { Markdown } from './Markdown';
+import { Markdown } from '../../../components/Markdown';
 
 const TITLES: Record<ActionCard['card_type'], string> = {
   todo_created: 'Task added',

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ActionCard, ChatMessage } from '../../../lib/frames';
 import { streamStore } from '../../../lib/streams';
 import { ActionCardView } from './ActionCardView';
-import { Markdown } from './Markdown';
+import { Markdown } from '../../../components/Markdown';
 
 /** The live text of one streaming reply: subscribes to its own stream, nothing else re-renders. */
 function StreamingText({ id, fallback }: { id: string; fallback: string }) {

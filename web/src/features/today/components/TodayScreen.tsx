@@ -1,8 +1,9 @@
+import { useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import type { Schemas } from '../../../lib/api';
 import { errorMessage } from '../../../lib/api';
 import { toastStore } from '../../../lib/toasts';
-import { Markdown } from '../../chat/components/Markdown';
+import { Markdown } from '../../../components/Markdown';
 import { useBriefing, useCompleteTodo, useToday } from '../api/today';
 
 type Todo = Schemas['Todo'];
@@ -73,6 +74,22 @@ function EventRow({ event, zone }: { event: Occurrence; zone: string }) {
   );
 }
 
+/** Reminders as browser notifications while the tab is open, once the user allows them. */
+function NotificationsOffer() {
+  const [permission, setPermission] = useState(() =>
+    'Notification' in window ? Notification.permission : 'denied',
+  );
+  if (permission !== 'default') return null;
+  return (
+    <p class="offer">
+      Get reminders and the briefing as browser notifications while ClawChat is open.{' '}
+      <button type="button" onClick={() => void Notification.requestPermission().then(setPermission)}>
+        Turn on notifications
+      </button>
+    </p>
+  );
+}
+
 export function TodayScreen() {
   const today = useToday();
   const briefing = useBriefing();
@@ -102,6 +119,7 @@ export function TodayScreen() {
           {longDate(t.date)} <span class="muted">· {t.timezone}</span>
         </p>
       </header>
+      <NotificationsOffer />
       <div class="today-grid">
         <section class="card" aria-labelledby="events-h">
           <h2 id="events-h">Today's events</h2>

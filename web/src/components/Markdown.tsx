@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../../../lib/markdown';
+import { renderMarkdown } from '../lib/markdown';
 
 /** Sanitised Markdown; the HTML comes from renderMarkdown (DOMPurify), never raw model HTML. */
 export function Markdown({ text }: { text: string }) {
