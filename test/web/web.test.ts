@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
+import { reply, startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
 import { createDatabase } from '../../src/db/database.js';
 import { startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
 import { ensureWebBuilt, expectAccessible, launch, screenshots, skipReason, SCREENSHOTS } from './browser.js';
@@ -34,6 +34,15 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
   beforeAll(async () => {
     ensureWebBuilt();
     fake = await startFakeOpenAI();
+    // Auto-titles: short, as a real model would write them (the screenshots show them).
+    fake.script((req) => {
+      const prompt = JSON.stringify(req.body?.messages ?? []);
+      if (!prompt.includes('Write a short title')) return undefined;
+      if (prompt.includes('buy milk')) return reply.text('Groceries');
+      if (prompt.includes('both tabs')) return reply.text('Two tabs');
+      if (prompt.includes('thirty words')) return reply.text('Thirty words');
+      return reply.text('Saying hello');
+    });
     fake.onClassify((body) => {
       const text = lastUserText(body);
       if (/buy milk/i.test(text)) {

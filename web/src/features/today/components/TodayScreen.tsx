@@ -45,13 +45,15 @@ function TodoRow({ todo, zone, overdue }: { todo: Todo; zone: string; overdue: b
       >
         <span aria-hidden="true">{complete.isPending ? '…' : '✓'}</span>
       </button>
-      <span class="todo-title">{todo.title}</span>
+      <span class="todo-text">
+        <span class="todo-title">{todo.title}</span>
+        {due && (overdue || todo.due_has_time) && (
+          <span class={overdue ? 'due overdue' : 'due'}>{overdue ? `was due ${due}` : due}</span>
+        )}
+      </span>
       {todo.priority === 'high' || todo.priority === 'urgent' ? (
         <span class={`badge ${todo.priority}`}>{todo.priority}</span>
       ) : null}
-      {due && (overdue || todo.due_has_time) && (
-        <span class={overdue ? 'due overdue' : 'due'}>{overdue ? `was due ${due}` : due}</span>
-      )}
     </li>
   );
 }
