@@ -116,7 +116,7 @@ export const socket = {
     set.add(handler as AnyHandler);
     return () => set.delete(handler as AnyHandler);
   },
-  onState(l: (s: SocketState) => void): () => void {
+  onState: (l: (s: SocketState) => void): (() => void) => {
     openListeners.add(l);
     return () => openListeners.delete(l);
   },

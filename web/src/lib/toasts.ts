@@ -12,7 +12,7 @@ const emit = () => listeners.forEach((l) => l());
 
 export const toastStore = {
   get: () => toasts,
-  subscribe(l: () => void): () => void {
+  subscribe: (l: () => void): (() => void) => {
     listeners.add(l);
     return () => listeners.delete(l);
   },

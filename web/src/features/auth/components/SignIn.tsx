@@ -49,7 +49,7 @@ export function SignIn() {
 
   return (
     <main class="signin">
-      <form class="card signin-card" onSubmit={submit} aria-labelledby="signin-title">
+      <form class="card signin-card" onSubmit={(e) => void submit(e)} aria-labelledby="signin-title">
         <img src="/icon.svg" alt="" width={56} height={56} />
         <h1 id="signin-title">Sign in to ClawChat</h1>
         <label for="pin">PIN</label>

@@ -87,10 +87,19 @@ function Body({ card }: { card: ActionCard }) {
       return <p>{card.payload.question}</p>;
     case 'agent_task_queued':
       return <p>{card.payload.instruction}</p>;
-    default:
+    case 'todo_created':
+    case 'todo_updated':
+    case 'todo_completed':
+    case 'todo_deleted':
+    case 'event_created':
+    case 'event_updated':
+    case 'event_deleted':
+    case 'memo_created':
+    case 'memo_updated':
+    case 'memo_deleted':
       return (
         <ul class="card-items">
-          <ItemLine item={card.payload as Item} />
+          <ItemLine item={card.payload} />
         </ul>
       );
   }

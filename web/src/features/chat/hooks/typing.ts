@@ -14,7 +14,7 @@ export const typingStore = {
       }, 5100);
   },
   is: (conversationId: string) => typing.has(conversationId),
-  subscribe(l: () => void): () => void {
+  subscribe: (l: () => void): (() => void) => {
     listeners.add(l);
     return () => listeners.delete(l);
   },
