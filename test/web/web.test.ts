@@ -112,7 +112,7 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
     await expect.poll(() => messages.textContent()).toContain('Hello from the fake model.');
     // Tokens were painted as they arrived (one frame each), not all at once at the end.
     const paints = await page.evaluate(() =>
-      (window as unknown as { __clawchatPaintTimes: number[] }).__clawchatPaintTimes.slice(),
+      (globalThis as unknown as { __clawchatPaintTimes: number[] }).__clawchatPaintTimes.slice(),
     );
     expect(paints.length).toBeGreaterThanOrEqual(5);
     await page.getByRole('button', { name: 'Regenerate' }).waitFor();
@@ -205,7 +205,7 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
     const messages = page.getByLabel('Messages');
     await messages.getByText(/w3 /).waitFor();
     await page.evaluate(() =>
-      (window as unknown as { __clawchat: { dropSocket(): void } }).__clawchat.dropSocket(),
+      (globalThis as unknown as { __clawchat: { dropSocket(): void } }).__clawchat.dropSocket(),
     );
     await expect.poll(() => messages.textContent(), { timeout: 15_000 }).toContain('w29');
     await page.getByRole('button', { name: 'Regenerate' }).waitFor();
