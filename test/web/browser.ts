@@ -48,6 +48,11 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     await page.waitForTimeout(150);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
   }
+  // The same desktop screen in the dark scheme.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1280-dark.png`) });
+  await page.emulateMedia({ colorScheme: 'light' });
   if (before) await page.setViewportSize(before);
 }
 

@@ -215,6 +215,24 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
     expect(text.split('w17 ').length).toBe(2);
   });
 
+  it('shows AI_UNAVAILABLE in the conversation when the model cannot answer', async () => {
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.waitForURL(/\/chat\/conv_/);
+    fake.onChat({ status: 503 });
+    try {
+      await page.getByLabel('Message', { exact: true }).fill('are you there?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page
+        .getByLabel('Messages')
+        .getByRole('alert')
+        .filter({ hasText: 'The assistant is unavailable' })
+        .waitFor({ timeout: 20_000 });
+    } finally {
+      fake.onChat('Hello from the fake model.');
+    }
+  });
+
   it('keeps only the visible rows of a 1,000-message conversation in the page', async () => {
     const direct = await createDatabase(server.config.database, { migrate: false });
     const start = server.clock.now().getTime() - 1000 * 60_000;

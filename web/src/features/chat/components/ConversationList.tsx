@@ -22,7 +22,9 @@ export function ConversationList({
             aria-current={c.id === activeId ? 'page' : undefined}
           >
             <span class="conv-title">{c.title || 'New conversation'}</span>
-            {c.last_message_preview && <span class="conv-preview">{c.last_message_preview}</span>}
+            {c.last_message_preview && (
+              <span class="conv-preview">{c.last_message_preview.replace(/[*_`#>~]+/g, '')}</span>
+            )}
           </Link>
         </li>
       ))}
