@@ -215,6 +215,32 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
     expect(text.split('w17 ').length).toBe(2);
   });
 
+  it('stops a reply, keeping its text, and regenerates it', async () => {
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.waitForURL(/\/chat\/conv_/);
+    fake.onChat({ chunks: Array.from({ length: 100 }, (_, i) => `s${i} `), delayMs: 150 });
+    await page.getByLabel('Message', { exact: true }).fill('a long story please');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const messages = page.getByLabel('Messages');
+    await messages.getByText(/s2 /).waitFor({ timeout: 10_000 });
+    // A streaming reply keeps moving its Stop button; a click event needs no steady position.
+    await page.getByRole('button', { name: 'Stop' }).dispatchEvent('click');
+    await messages.getByText('Stopped').waitFor({ timeout: 10_000 });
+    const stoppedText = (await messages.textContent()) ?? '';
+    expect(stoppedText).toContain('s2');
+    expect(stoppedText).not.toContain('s99');
+
+    fake.onChat({ chunks: ['A', ' shorter', ' story.'], delayMs: 20 });
+    await page.getByRole('button', { name: 'Regenerate' }).click();
+    await expect.poll(() => messages.textContent()).toContain('A shorter story.');
+    // The old reply is gone, the user message is not doubled.
+    const text = (await messages.textContent()) ?? '';
+    expect(text).not.toContain('s2 ');
+    expect(text.split('a long story please').length).toBe(2);
+    fake.onChat('Hello from the fake model.');
+  });
+
   it('shows AI_UNAVAILABLE in the conversation when the model cannot answer', async () => {
     await page.getByRole('link', { name: 'Chat' }).click();
     await page.getByRole('button', { name: 'New conversation' }).click();

@@ -32,7 +32,7 @@ export const auth = {
   get status() {
     return status;
   },
-  subscribe: (l: Listener): () => void => {
+  subscribe: (l: Listener): (() => void) => {
     listeners.add(l);
     return () => listeners.delete(l);
   },

@@ -8,10 +8,14 @@ import { socket } from './socket';
 interface Stream {
   text: string;
   next: number;
-  listeners: Set<() => void>;
+  /** The index a `resume` was last asked from (one request per gap, not one per chunk). */
+  asked: number;
 }
 
 const streams = new Map<string, Stream>();
+/** Kept apart from the streams: a message may render before its `stream_start` arrives. */
+const listeners = new Map<string, Set<() => void>>();
+const notify = (id: string) => listeners.get(id)?.forEach((l) => l());
 
 /** Frame-arrival-to-paint times in ms (the benchmark and the tests read them). */
 export const paintTimes: number[] = [];
@@ -20,7 +24,7 @@ export const paintTimes: number[] = [];
 function entry(id: string): Stream {
   let s = streams.get(id);
   if (!s) {
-    s = { text: '', next: 0, listeners: new Set() };
+    s = { text: '', next: 0, asked: -1 };
     streams.set(id, s);
     socket.track(id, () => streams.get(id)?.next ?? 0);
   }
@@ -32,6 +36,7 @@ export const streamStore = {
   text: (id: string) => streams.get(id)?.text ?? '',
   start(id: string): void {
     entry(id);
+    notify(id);
   },
   chunk(id: string, index: number, content: string): void {
     const known = streams.has(id);
@@ -40,28 +45,31 @@ export const streamStore = {
     if (index > s.next) {
       // Joined mid-reply or missed chunks: the server re-sends from the first one we lack.
       if (!known) s.text = '';
-      socket.send({ type: 'resume', data: { message_id: id, from_index: s.next } });
+      if (s.asked !== s.next) socket.send({ type: 'resume', data: { message_id: id, from_index: s.next } });
+      s.asked = s.next;
       return;
     }
     const arrived = performance.now();
     s.text += content;
     s.next = index + 1;
-    for (const l of s.listeners) l();
+    notify(id);
     requestAnimationFrame(() => {
       if (paintTimes.length >= 500) paintTimes.shift();
       paintTimes.push(performance.now() - arrived);
     });
   },
   end(id: string): void {
-    const s = streams.get(id);
     streams.delete(id);
     socket.untrack(id);
-    if (s) for (const l of s.listeners) l();
+    notify(id);
   },
   subscribe(id: string, l: () => void): () => void {
-    const s = streams.get(id);
-    if (!s) return () => {};
-    s.listeners.add(l);
-    return () => s.listeners.delete(l);
+    let set = listeners.get(id);
+    if (!set) listeners.set(id, (set = new Set()));
+    set.add(l);
+    return () => {
+      set.delete(l);
+      if (set.size === 0) listeners.delete(id);
+    };
   },
 };

@@ -78,9 +78,13 @@ export function useSendMessage() {
   });
 }
 
+/** Replies this tab asked to stop: `stream_end` carries no status, so they end as `stopped`. */
+export const stopRequested = new Set<string>();
+
 export function useStopReply() {
   return useMutation({
     mutationFn: async (messageId: string) => {
+      stopRequested.add(messageId);
       const res = await api.POST('/api/chat/messages/{message_id}/stop', {
         params: { path: { message_id: messageId } },
       });

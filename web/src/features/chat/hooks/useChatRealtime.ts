@@ -7,6 +7,7 @@ import { useQueryClient } from '@tanstack/preact-query';
 import { socket } from '../../../lib/socket';
 import { streamStore } from '../../../lib/streams';
 import type { ChatMessage } from '../../../lib/frames';
+import { stopRequested } from '../api/messages';
 import { chatKeys, findConversationOf, patchMessage, removeMessage, upsertMessage } from '../api/keys';
 import { typingStore } from './typing';
 
@@ -34,8 +35,8 @@ export function useChatRealtime(): void {
       socket.on('stream_end', (d) => {
         const list = qc.getQueryData<ChatMessage[]>(chatKeys.messages(d.conversation_id));
         const old = list?.find((m) => m.id === d.message_id);
-        const status =
-          old?.status === 'stopped' ? 'stopped' : old?.status === 'failed' ? 'failed' : 'complete';
+        const stopped = stopRequested.delete(d.message_id) || old?.status === 'stopped';
+        const status = stopped ? 'stopped' : old?.status === 'failed' ? 'failed' : 'complete';
         patchMessage(qc, d.conversation_id, d.message_id, {
           content: d.full_content,
           status,
