@@ -241,6 +241,25 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
     fake.onChat('Hello from the fake model.');
   });
 
+  it('shows a notification as an in-app toast', async () => {
+    await page.goto(url('/'));
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    fake.onChat('The summary you asked for.');
+    const login = await server.request('POST', '/api/auth/login', { pin: TEST_PIN });
+    server.token = login.json.access_token;
+    const task = await server.request('POST', '/api/agent-tasks', {
+      task_type: 'summarize',
+      instruction: 'Summarise my week',
+    });
+    expect(task.status).toBe(202);
+    // A toast is announced (role status) and can be dismissed by its named button.
+    const dismiss = page.getByRole('button', { name: /^Dismiss \S/ }).first();
+    await dismiss.waitFor({ timeout: 20_000 });
+    await dismiss.click();
+    await dismiss.waitFor({ state: 'detached' });
+    fake.onChat('Hello from the fake model.');
+  });
+
   it('shows AI_UNAVAILABLE in the conversation when the model cannot answer', async () => {
     await page.getByRole('link', { name: 'Chat' }).click();
     await page.getByRole('button', { name: 'New conversation' }).click();
