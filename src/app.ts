@@ -1,7 +1,8 @@
 /**
  * buildApp(deps): the whole server as one Fastify instance, assembled in a fixed order:
  *   1. framework settings (request ids, JSON parsing, validation)   2. error mapping
- *   3. CORS and rate limit   4. API docs   5. public routes   6. the authenticated scope.
+ *   3. CORS and rate limit   4. API docs   5. public routes   6. the authenticated scope
+ *   7. the browser app (static files and its client-side routes).
  * server.ts only listens; tests call this same factory with a temp database and a clock.
  */
 import crypto from 'node:crypto';
@@ -44,6 +45,7 @@ import { tasksCompatRoutes } from './modules/agent-tasks/tasks-compat.routes.js'
 import { adminRoutes } from './modules/admin/admin.routes.js';
 import { taskRelationshipsRoutes } from './modules/task-relationships/task-relationships.routes.js';
 import { tagsRoutes } from './modules/tags/tags.routes.js';
+import { webPlugin } from './modules/web/web.plugin.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -57,6 +59,8 @@ export interface AppDeps {
   jwtSecret: Uint8Array;
   /** WebSocket ping interval (default 25 s, at most 30 s); tests shorten it. */
   wsPingIntervalMs?: number;
+  /** The built browser app served at `/` (default web/dist); absent: API only. */
+  webRoot?: string;
 }
 
 export interface BuiltApp {
@@ -185,7 +189,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(adminRoutes, { admin: services.admin });
   });
 
-  // 7. Background jobs start once the server is ready (ENABLE_SCHEDULER); services.close() stops them.
+  // 7. The browser app at `/` (public: static files; its API calls carry the token).
+  await app.register(webPlugin, { root: deps.webRoot });
+
+  // 8. Background jobs start once the server is ready (ENABLE_SCHEDULER); services.close() stops them.
   if (config.enableScheduler) app.addHook('onReady', async () => services.scheduler.start({ log: app.log }));
   // The agent worker always runs (it is not a scheduled job); it resumes tasks a crash interrupted.
   app.addHook('onReady', async () => services.agentTasks.start());

@@ -48,6 +48,9 @@ async function main(): Promise<void> {
   app.log.info(
     `ClawChat listening on ${config.host}:${config.port} (database: ${where}, AI: ${config.ai.provider})`,
   );
+  // The one line a newcomer needs after `npm start`: where to open the app.
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  console.log(`\n  ClawChat is running: open http://${shown.includes(':') ? `[${shown}]` : shown}:${config.port}\n`);
   if (generatedPin !== null) {
     // Shown this once: only its hash is kept. A lost one is replaced with `npm run reset-pin`.
     console.log(

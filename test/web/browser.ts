@@ -1,0 +1,69 @@
+/**
+ * Browser-test helpers: Debian's Chromium driven by playwright-core (no browser download),
+ * the web app built if missing, screenshots and axe checks.
+ */
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = path.resolve(import.meta.dirname, '../..');
+export const SCREENSHOTS = path.join(ROOT, 'test/web/screenshots');
+
+/** Why the browser tests cannot run here, or null. With CLAWCHAT_REQUIRE_SERVICES they never skip. */
+export function skipReason(): string | null {
+  if (fs.existsSync(CHROMIUM) || process.env.CLAWCHAT_REQUIRE_SERVICES) return null;
+  return `browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
+}
+
+/** The server serves web/dist: build it when it is missing (a fresh clone, CI). */
+export function ensureWebBuilt(): void {
+  if (fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) return;
+  execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** The same screen at a phone's and a desktop's width, into test/web/screenshots (git-ignored). */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const before = page.viewportSize();
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`) });
+  }
+  // The same desktop screen in the dark scheme.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1280-dark.png`) });
+  await page.emulateMedia({ colorScheme: 'light' });
+  if (before) await page.setViewportSize(before);
+}
+
+/** No serious or critical accessibility violations on what the page shows now. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${screen}: ${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  expect(bad).toEqual([]);
+}
