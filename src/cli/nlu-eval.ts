@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 
-import { evaluate, formatFailures, formatReport, accuracy, loadCases } from '../ai/offline/evaluate.js';
+import { evaluate, formatFailures, formatReport, accuracy, loadCases } from './nlu-evaluate.js';
 import { understandOffline } from '../ai/offline/understand.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');

@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import type { UnderstandContext } from '../intents.js';
-import { accuracy, evaluate, formatFailures, loadCases } from './evaluate.js';
+import { accuracy, evaluate, formatFailures, loadCases } from '../../cli/nlu-evaluate.js';
 import { readFollowUpTime } from './follow-up.js';
 import { readItemChange } from './item-change.js';
 import { targetMatches } from './target-match.js';

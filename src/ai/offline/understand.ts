@@ -7,14 +7,14 @@
  * wins. Creating comes last because almost any imperative could be a todo.
  */
 import type { Classification, UnderstandContext } from '../intents.js';
-import { isEventStatement, leadingCue, readCreate } from './create.js';
-import { readDelegate } from './delegate.js';
-import { readManage } from './manage.js';
-import { readMemo } from './memo.js';
-import { isBriefing, isSmallTalk, looksLikeChat, queryKind } from './patterns.js';
-import { readQuery } from './queries.js';
-import { readSearch } from './search.js';
-import { normalise, stripPoliteness } from './text.js';
+import { isEventStatement, leadingCue, readCreate } from './intents/create.js';
+import { readDelegate } from './intents/delegate.js';
+import { readManage } from './intents/manage.js';
+import { readMemo } from './intents/memo.js';
+import { isBriefing, isSmallTalk, looksLikeChat, queryKind } from './intents/patterns.js';
+import { readQuery } from './intents/queries.js';
+import { readSearch } from './intents/search.js';
+import { normalise, stripPoliteness } from './lexicon/text.js';
 
 const chat = (): Classification => ({ intent: 'general_chat', params: {} });
 

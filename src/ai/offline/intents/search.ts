@@ -1,5 +1,5 @@
 /** "search VLA", "find anything about the Berlin trip", "look for notes mentioning kimchi" -> search. */
-import { collapse, stripQuotes } from './text.js';
+import { collapse, stripQuotes } from '../lexicon/text.js';
 
 const SEARCH_LEAD =
   /^(?:search(?:\s+(?:for|through|across|in|on))?|find(?:\s+me)?|look\s+(?:for|up)|lookup|dig\s+up|grep|query)\b[\s:]*(?<rest>.*)$/is;

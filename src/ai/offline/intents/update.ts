@@ -2,15 +2,15 @@
  * Changes to existing items: status, priority, title, due date, time, place, memo text. The
  * target names the item; the change travels in the other params.
  */
-import type { Classification, IntentParams, UnderstandContext } from '../intents.js';
-import { tidy, withoutSpans } from './cleanup.js';
-import { extractTemporal } from './dates.js';
-import { formatMoment, resolveEnd, resolveMoment } from './moments.js';
+import type { Classification, IntentParams, UnderstandContext } from '../../intents.js';
+import { tidy, withoutSpans } from '../lexicon/cleanup.js';
+import { extractTemporal } from '../time/dates.js';
+import { formatMoment, resolveEnd, resolveMoment } from '../time/moments.js';
 import type { ItemKind } from './patterns.js';
 import { cleanTarget, inferKind, intentFor, named } from './targets.js';
-import type { Temporal } from './temporal.js';
-import { NUMBER_SOURCE } from './numbers.js';
-import { stripQuotes } from './text.js';
+import type { Temporal } from '../time/temporal.js';
+import { NUMBER_SOURCE } from '../time/numbers.js';
+import { stripQuotes } from '../lexicon/text.js';
 
 type Status = NonNullable<IntentParams['status']>;
 type Priority = NonNullable<IntentParams['priority']>;

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 
 import { DateTime } from 'luxon';
 
-import { type Classification, type Intent, INTENTS, TASK_TYPES, type UnderstandContext } from '../intents.js';
+import { type Classification, type Intent, INTENTS, TASK_TYPES, type UnderstandContext } from '../ai/intents.js';
 import {
   type LocalDate,
   addDays,
@@ -18,9 +18,9 @@ import {
   formatDate,
   isValidDate,
   weekdayOf,
-} from './local-time.js';
-import { targetMatches } from './target-match.js';
-import { escapeRegExp } from './text.js';
+} from '../ai/offline/time/local-time.js';
+import { targetMatches } from '../ai/offline/target-match.js';
+import { escapeRegExp } from '../ai/offline/lexicon/text.js';
 
 export interface LocalSpec {
   days?: number;

@@ -2,12 +2,12 @@
  * The words that name an existing item. A target keeps only words found in the item's title, so
  * that target-match.ts resolves it: articles, type words, list names and dates go.
  */
-import type { Classification } from '../intents.js';
-import { tidy } from './cleanup.js';
+import type { Classification } from '../../intents.js';
+import { tidy } from '../lexicon/cleanup.js';
 import type { ItemKind } from './patterns.js';
-import { targetWords } from './target-match.js';
-import { collapse, stripQuotes, words } from './text.js';
-import { looksLikeEventTitle, startsWithTodoVerb } from './vocabulary.js';
+import { targetWords } from '../target-match.js';
+import { collapse, stripQuotes, words } from '../lexicon/text.js';
+import { looksLikeEventTitle, startsWithTodoVerb } from '../lexicon/vocabulary.js';
 
 export const intentFor = (action: 'update' | 'delete', kind: ItemKind): Classification['intent'] =>
   `${action}_${kind}` as Classification['intent'];

@@ -1,6 +1,6 @@
 /** "note: ...", "remember that ...", "save a note about the recipe: ..." -> create_memo. */
-import type { IntentParams } from '../intents.js';
-import { stripQuotes } from './text.js';
+import type { IntentParams } from '../../intents.js';
+import { stripQuotes } from '../lexicon/text.js';
 
 const ABOUT = String.raw`(?:\s+(?:about|on|for|regarding|re|titled|called)\s+(?<title>[^:\n]+?))?`;
 const NOTE = String.raw`(?:quick\s+|new\s+|short\s+)?(?:note|memo)`;

@@ -1,5 +1,5 @@
 /** "mark X as done", "check off X", "I paid the phone bill" -> complete_todo. */
-import type { Classification } from '../intents.js';
+import type { Classification } from '../../intents.js';
 import { cleanTarget, named, pronounTarget } from './targets.js';
 
 const DONE = String.raw`(?:done|complete|completed|finished|checked(?:\s+off)?|ticked(?:\s+off)?|closed|resolved|paid|sent|submitted|bought|handled|sorted)`;

@@ -1,5 +1,5 @@
 /** New todos and events: "add buy milk tomorrow", "meeting with Haechan tomorrow at 3pm for an hour". */
-import type { Classification, IntentParams, UnderstandContext } from '../intents.js';
+import type { Classification, IntentParams, UnderstandContext } from '../../intents.js';
 import {
   GAP,
   extractPriority,
@@ -8,14 +8,14 @@ import {
   stripLeadingArticle,
   tidy,
   withoutSpans,
-} from './cleanup.js';
-import { toRRule } from './calendar.js';
-import { extractTemporal } from './dates.js';
-import { formatMoment, resolveEnd, resolveMoment } from './moments.js';
-import type { Temporal } from './temporal.js';
-import { addDays, compareDates, formatDate, formatDateTime } from './local-time.js';
-import { type Span, maskSpans, words } from './text.js';
-import { EVENT_NOUNS, looksLikeEventTitle, startsWithTodoVerb } from './vocabulary.js';
+} from '../lexicon/cleanup.js';
+import { toRRule } from '../time/calendar.js';
+import { extractTemporal } from '../time/dates.js';
+import { formatMoment, resolveEnd, resolveMoment } from '../time/moments.js';
+import type { Temporal } from '../time/temporal.js';
+import { addDays, compareDates, formatDate, formatDateTime } from '../time/local-time.js';
+import { type Span, maskSpans, words } from '../lexicon/text.js';
+import { EVENT_NOUNS, looksLikeEventTitle, startsWithTodoVerb } from '../lexicon/vocabulary.js';
 
 type Kind = 'todo' | 'event';
 
