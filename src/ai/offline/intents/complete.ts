@@ -28,7 +28,7 @@ const COMPLETE_RULES: Array<{ re: RegExp; noDeadline?: boolean }> = [
   },
 ];
 // "I paid the phone bill": the past tense names the todo's verb, the rest names the item.
-const DONE_VERBS = String.raw`paid|sent|bought|called|emailed|mailed|booked|cleaned|fixed|submitted|filed|renewed|returned|picked\s+up|dropped\s+off|washed|watered|fed|walked|took\s+out|wrote|read|ordered|replied\s+to|texted|backed\s+up|updated|printed|signed|scheduled|packed|posted|cooked|vacuumed`;
+const DONE_VERBS = String.raw`(?:taken|took)\s+care\s+of|dealt\s+with|sorted\s+out|wrapped\s+up|knocked\s+out|paid|sent|bought|called|emailed|mailed|booked|cleaned|fixed|submitted|filed|renewed|returned|picked\s+up|dropped\s+off|washed|watered|fed|walked|took\s+out|wrote|read|ordered|replied\s+to|texted|backed\s+up|updated|printed|signed|scheduled|packed|posted|cooked|vacuumed`;
 const DID_VERB = new RegExp(
   String.raw`^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:${DONE_VERBS}|got(?=\s+(?:the|my|our)\s))\s+(?<target>.+)$`,
   'i',

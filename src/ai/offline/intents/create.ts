@@ -44,6 +44,9 @@ const EVENT_OPENINGS: readonly RegExp[] = [
   /^schedule\b/i,
   /^(?:add|create|new|make)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:event|calendar\s+(?:event|entry))\b(?:\s+(?:for|called|titled|named))?\s*(?::|-)?/i,
   /^event\s*(?::|-|\u2013)\s*/i,
+  // "pencil in lunch with Sara", "squeeze in a call": carrier phrases that only say "add to the calendar".
+  /^(?:pencil|slot|squeeze|fit)\s+(?:me\s+)?in\s+(?:for\s+)?/i,
+  /^(?:save\s+the\s+date|mark\s+(?:my|the)\s+calendar)\b\s*(?:for\b|:|-|,)?\s*/i,
 ];
 
 /** Statements that announce an event: "I have a dentist appointment at 3", "we're having lunch". */
@@ -63,7 +66,7 @@ const EVENT_CUES: readonly RegExp[] = [
   ...EVENT_STATEMENTS,
 ];
 
-const CALENDAR_SUFFIX = /\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:calendar|schedule|agenda)\b/i;
+const CALENDAR_SUFFIX = /\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:calendar|schedule|agenda|diary)\b/i;
 const LIST_SUFFIX =
   /\s+(?:to|on|onto|in|into)\s+(?:my|the)\s+(?:(?:todo|to-do|to\s+do|task|shopping|grocery)\s+)?(?:list|todos|to-dos|tasks)\b|\s+as\s+an?\s+(?:todo|task|reminder)\b/i;
 const PUT_OR_ADD = /^(?:put|add|stick|throw|pop|place)\s+/i;

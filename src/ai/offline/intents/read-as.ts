@@ -26,7 +26,7 @@ const KIND = { todo: 'todo', event: 'event', memo: 'memo' } as const;
 type Kind = keyof typeof KIND;
 
 function kindOf(intent: Intent): Kind | undefined {
-  const k = intent.split('_')[1];
+  const k = intent.split('_')[1]?.replace(/s$/, '');
   return k === 'todo' || k === 'event' || k === 'memo' ? k : undefined;
 }
 
