@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 
 import { type Intent, INTENTS, type UnderstandContext } from '../ai/intents.js';
-import { decide } from '../ai/offline/hybrid.js';
+import { decide, ruleHints } from '../ai/offline/hybrid.js';
 import { readByRules } from '../ai/offline/intents/rules.js';
 import type { Policy, Scored } from '../ai/offline/model/classifier.js';
 import {
@@ -32,7 +32,7 @@ import {
 const repoRoot = resolve(import.meta.dirname, '../..');
 const OUT = resolve(repoRoot, 'src/ai/offline/model/weights.json');
 const FOLDS = 5;
-const UNTUNED: Policy = { overrideSure: 2, overrideGuess: 2, ambiguousMargin: 0 };
+const UNTUNED: Policy = { overrideSure: 2, overrideKind: 2, overrideGuess: 2, ambiguousMargin: 0 };
 const CTX: UnderstandContext = {
   now: DateTime.fromISO('2025-03-10T09:00', { zone: 'Asia/Seoul' }).toJSDate(),
   timezone: 'Asia/Seoul',
@@ -48,8 +48,15 @@ interface Row {
 
 const pct = (a: number, b: number): string => `${((100 * a) / Math.max(1, b)).toFixed(1)}%`;
 
-function crossValidate(hyper: Hyper): Row[] {
-  const examples = readExamples(repoRoot);
+/** The training examples with what the rules make of each (read once: the rules are fixed). */
+function examplesWithHints() {
+  return readExamples(repoRoot).map((e) => {
+    const reading = readByRules(e.text, CTX);
+    return { ...e, reading, hints: ruleHints(reading) };
+  });
+}
+
+function crossValidate(examples: ReturnType<typeof examplesWithHints>, hyper: Hyper): Row[] {
   const rows: Row[] = [];
   for (let fold = 0; fold < FOLDS; fold += 1) {
     const model = asModel(
@@ -61,12 +68,11 @@ function crossValidate(hyper: Hyper): Row[] {
     );
     examples.forEach((e, i) => {
       if (i % FOLDS !== fold) return;
-      const r = readByRules(e.text, CTX);
       rows.push({
         gold: e.intent,
-        rule: r.intent,
-        sure: r.sure,
-        scored: model.predict(e.text),
+        rule: e.reading.intent,
+        sure: e.reading.sure,
+        scored: model.predict(e.text, e.hints),
         tune: e.file.endsWith('train-extra.jsonl'),
       });
     });
@@ -80,20 +86,22 @@ function tunePolicy(rows: Row[]): { policy: Policy; right: number; total: number
   let best = { policy: UNTUNED, right: -1, total: pool.length };
   // Higher bars first: on a tie, trust the rules.
   for (const overrideSure of [...bars].reverse())
-    for (const overrideGuess of [...bars].reverse()) {
-      if (overrideGuess > overrideSure) continue;
-      const policy = { overrideSure, overrideGuess, ambiguousMargin: 0.15 };
-      const right = pool.filter(
-        (r) => decide({ intent: r.rule, sure: r.sure }, r.scored, policy) === r.gold,
-      ).length;
-      if (right > best.right) best = { policy, right, total: pool.length };
-    }
+    for (const overrideKind of [...bars].reverse())
+      for (const overrideGuess of [...bars].reverse()) {
+        if (overrideGuess > overrideSure) continue;
+        const policy = { overrideSure, overrideKind, overrideGuess, ambiguousMargin: 0.15 };
+        const right = pool.filter(
+          (r) => decide({ intent: r.rule, sure: r.sure }, r.scored, policy) === r.gold,
+        ).length;
+        if (right > best.right) best = { policy, right, total: pool.length };
+      }
   return best;
 }
 
 function main(): void {
   const started = performance.now();
-  const rows = crossValidate(HYPER);
+  const examples = examplesWithHints();
+  const rows = crossValidate(examples, HYPER);
   const pool = rows.some((r) => r.tune) ? rows.filter((r) => r.tune) : rows;
   const modelRight = pool.filter((r) => r.scored[0]?.intent === r.gold).length;
   const rulesRight = pool.filter((r) => r.rule === r.gold).length;
@@ -113,7 +121,6 @@ function main(): void {
   console.log(perIntent.join('\n'));
 
   const trainStarted = performance.now();
-  const examples = readExamples(repoRoot);
   const trained = train(examples);
   const trainMs = performance.now() - trainStarted;
   const file = toModelFile(trained, tuned.policy, {

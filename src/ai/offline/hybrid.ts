@@ -17,9 +17,16 @@ export function decide(
 ): Intent {
   const top = scored[0];
   if (!top || top.intent === rules.intent) return rules.intent;
-  const bar = rules.sure ? policy.overrideSure : policy.overrideGuess;
+  const sameAction = top.intent.split('_')[0] === rules.intent.split('_')[0];
+  const bar = !rules.sure ? policy.overrideGuess : sameAction ? policy.overrideKind : policy.overrideSure;
   return top.confidence >= bar ? top.intent : rules.intent;
 }
+
+/** What the rules made of a message, as model features: the model learns when they are right. */
+export const ruleHints = (r: Pick<RuleReading, 'intent' | 'sure'>): string[] => [
+  `rule ${r.intent}`,
+  `rule ${r.intent} ${r.sure ? 'sure' : 'guess'}`,
+];
 
 // Only the opening of a long message is read (see rules.ts); the model adds nothing there.
 const LONG_MESSAGE = 1000;
@@ -32,7 +39,7 @@ export function understandWith(model: IntentModel | undefined): Understander {
   return (text, ctx) => {
     const { sure, ...rules } = readByRules(text, ctx);
     if (!model || text.length > LONG_MESSAGE) return rules;
-    const scored = model.predict(text);
+    const scored = model.predict(text, ruleHints({ intent: rules.intent, sure }));
     const intent = decide({ intent: rules.intent, sure }, scored, model.policy);
     const chosen = readAs(intent, text, ctx, rules) ?? rules;
     // The confidence is given when the model had a say: it overruled the rules, or is unsure.

@@ -58,3 +58,29 @@ export function readComplete(core: string): Classification | undefined {
   const target = cleanTarget(did?.groups?.['target'] ?? '');
   return did && named(target) ? { intent: 'complete_todo', params: { target } } : undefined;
 }
+
+// For a message the intent model already took for a report of done work ("mopped the kitchen
+// floor", "boarding passes printed", "the cat has been fed ✅"): the words left once the
+// past-tense verb, the "is done" and the time words go name the todo.
+const IRREGULAR_PAST =
+  'bought|sent|did|done|got|gotten|made|paid|took|taken|wrote|written|read|went|ran|gave|given|sold|built|brought|caught|fed|found|kept|left|met|put|set|spent|swept|told|hung|dug|drew|drawn|drove|driven|ate|eaten|flew|flown|won|shut|cut|split|rang|sang|sent';
+const PAST_VERB = new RegExp(
+  String.raw`^(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)?(?:[\p{L}]+ed|${IRREGULAR_PAST})(?:\s+(?:out|up|off|back|down|over|through|in))?\s+(?<target>.+)$`,
+  'iu',
+);
+const STATED_DONE = new RegExp(
+  String.raw`^(?<target>.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|got|all)?\s*(?:[\p{L}]+ed|${IRREGULAR_PAST}|done|finished|complete|ready|sorted|out|clean|over)(?:\s+(?:out|up|off|back|down|over))?$`,
+  'iu',
+);
+const TRAILING_NOISE =
+  /(?:[\s,.!]+|\s+(?:today|this\s+morning|this\s+afternoon|tonight|yesterday|just\s+now|already|finally|at\s+last|now))+$|[\s\p{Extended_Pictographic}\uFE0F\u200D\u2705\u2714]+$/giu;
+
+export function readDoneStatement(core: string): Classification | undefined {
+  const said = core
+    .replace(/^i\s+(?:finished|did|completed)\s+it\s*[:,-]\s*/i, '')
+    .replace(TRAILING_NOISE, '')
+    .trim();
+  const m = PAST_VERB.exec(said) ?? STATED_DONE.exec(said);
+  const target = cleanTarget(m?.groups?.['target'] ?? said);
+  return named(target) ? { intent: 'complete_todo', params: { target } } : undefined;
+}

@@ -13,7 +13,7 @@ import {
   stripTodoCarrier,
 } from '../lexicon/carriers.js';
 import { normalise, stripPoliteness, stripQuotes } from '../lexicon/text.js';
-import { readComplete } from './complete.js';
+import { readComplete, readDoneStatement } from './complete.js';
 import { readCreate } from './create.js';
 import { readDelegate } from './delegate.js';
 import { readDelete } from './delete.js';
@@ -71,7 +71,7 @@ export function readAs(
     case 'query_memos':
       return readQuery(KIND[kindOf(intent)!], core, ctx);
     case 'complete_todo':
-      return readComplete(core) ?? sameAction(intent, rules);
+      return readComplete(core) ?? sameAction(intent, rules) ?? readDoneStatement(core);
     case 'delete_todo':
     case 'delete_event':
     case 'delete_memo':

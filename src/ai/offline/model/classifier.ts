@@ -10,6 +10,11 @@ import { type FeatureConfig, featurize } from './features.js';
 export interface Policy {
   /** The model overrides a rule that is sure of itself only above this probability. */
   overrideSure: number;
+  /**
+   * The same, when the model only changes the kind of item (delete_todo -> delete_event,
+   * query_todos -> query_memos): the rule's reading of the words is kept.
+   */
+  overrideKind: number;
   /** The model overrides a fallback guess of the rules above this probability. */
   overrideGuess: number;
   /** Below this gap between the two likeliest intents, the understander asks which was meant. */
@@ -37,8 +42,8 @@ export interface Scored {
 export interface IntentModel {
   policy: Policy;
   trainedOn: ModelFile['trainedOn'];
-  /** Every intent with its probability, likeliest first. */
-  predict(text: string): Scored[];
+  /** Every intent with its probability, likeliest first; `hints` as in features.ts. */
+  predict(text: string, hints?: readonly string[]): Scored[];
 }
 
 /** A model from dense weights (train.ts hands its float weights here directly). */
@@ -55,8 +60,8 @@ export function linearModel(
   return {
     policy,
     trainedOn,
-    predict(text: string): Scored[] {
-      const fs = featurize(text, features);
+    predict(text: string, hints: readonly string[] = []): Scored[] {
+      const fs = featurize(text, features, hints);
       const v = fs.length ? 1 / Math.sqrt(fs.length) : 0;
       for (let c = 0; c < k; c += 1) scores[c] = bias[c] ?? 0;
       for (const f of fs) {

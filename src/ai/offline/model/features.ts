@@ -32,14 +32,20 @@ export function tokens(text: string): string[] {
 
 /**
  * The sorted, distinct bucket indexes of a message's features. Every feature has the value
- * 1/sqrt(n), so long and short messages weigh the same.
+ * 1/sqrt(n), so long and short messages weigh the same. `hints` are features from outside the
+ * text: what the rules made of it (hybrid.ts), so that the model learns when to trust them.
  */
-export function featurize(text: string, config: FeatureConfig = FEATURES): Uint32Array {
+export function featurize(
+  text: string,
+  config: FeatureConfig = FEATURES,
+  hints: readonly string[] = [],
+): Uint32Array {
   const mask = (1 << config.bits) - 1;
   const out = new Set<number>();
   const add = (f: string): void => {
     out.add(hash(f) & mask);
   };
+  for (const h of hints) add(`h ${h}`);
   const ts = tokens(text);
   const padded = ['<s>', ...ts, '</s>'];
   for (let i = 0; i < ts.length; i += 1) add(`w ${ts[i]}`);

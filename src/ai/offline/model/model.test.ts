@@ -59,7 +59,7 @@ describe('rules and model together', () => {
       FEATURES,
       () => 0,
       INTENTS.map((i) => (i === 'create_todo' ? a : i === 'create_event' ? b : -5)),
-      { overrideSure: 0.99, overrideGuess: 0.4, ambiguousMargin: 0.15 },
+      { overrideSure: 0.99, overrideKind: 0.99, overrideGuess: 0.4, ambiguousMargin: 0.15 },
       INTENT_MODEL.trainedOn,
     );
 
