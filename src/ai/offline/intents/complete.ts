@@ -73,7 +73,7 @@ const STATED_DONE = new RegExp(
   'iu',
 );
 const TRAILING_NOISE =
-  /(?:[\s,.!]+|\s+(?:today|this\s+morning|this\s+afternoon|tonight|yesterday|just\s+now|already|finally|at\s+last|now))+$|[\s\p{Extended_Pictographic}\uFE0F\u200D\u2705\u2714]+$/giu;
+  /(?:[\s,.!]+|\s+(?:today|this\s+morning|this\s+afternoon|tonight|yesterday|just\s+now|already|finally|at\s+last|now))+$|(?:\s|\p{Extended_Pictographic}|\uFE0F|\u200D|\u2705|\u2714)+$/giu;
 
 export function readDoneStatement(core: string): Classification | undefined {
   const said = core

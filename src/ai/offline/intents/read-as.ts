@@ -37,6 +37,10 @@ function sameAction(intent: Intent, reading: Classification | undefined): Classi
   return reading.intent.split('_')[0] === action ? { intent, params: reading.params } : undefined;
 }
 
+// "make the retro start at 4:30pm", "have the sync begin at 10": a move, said another way.
+const asMove = (core: string): string =>
+  core.replace(/^(?:make|have|let)\s+(.+?)\s+(?:start|begin|be|happen)\s+(?:at|on|from)\s+/i, 'move $1 to ');
+
 export function readAs(
   intent: Intent,
   text: string,
@@ -79,7 +83,10 @@ export function readAs(
     case 'update_todo':
     case 'update_event':
     case 'update_memo':
-      return sameAction(intent, readStatusOrPriority(core) ?? readUpdate(core, ctx) ?? rules);
+      return sameAction(
+        intent,
+        readStatusOrPriority(core) ?? readUpdate(core, ctx) ?? readUpdate(asMove(core), ctx) ?? rules,
+      );
     case 'delegate_task':
       return { intent, params: { instruction: core, task_type: readDelegate(core)?.task_type ?? 'custom' } };
   }

@@ -78,5 +78,11 @@ export function inferKind(raw: string, verb = '', fallback: ItemKind = 'todo'): 
 
 /** Whether a target has words that can name an item by text (not "it", not "everything"). */
 export function named(target: string): boolean {
-  return targetWords(target).length > 0 && !/^(?:it|this|that|what|which|who|everything|all)\b/i.test(target);
+  // "all" alone is everything; "all hands" is a meeting.
+  return (
+    targetWords(target).length > 0 &&
+    !/^(?:it|this|that|what|which|who|everything)\b|^all(?:\s+(?:of|the|my|items?|tasks?|to-?dos?|events?|notes?|memos?)\b|$)/i.test(
+      target,
+    )
+  );
 }

@@ -140,7 +140,9 @@ const MEMO_CONTENT_RULES: RegExp[] = [
   /^(?:update|edit|change|amend|rewrite|set)\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|regarding|titled|called)\s+(?<target>.+?)\s*(?::|\s+to\s*:|\s+to\s+say|\s+to\s+read|\s+so\s+it\s+(?:says|reads)|\s+with|,)\s*(?<value>.+)$/i,
   /^(?:update|edit|change|amend|rewrite|set)\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)\s*(?::|\s+to\s*:|\s+to\s+say|\s+to\s+read|\s+so\s+it\s+(?:says|reads)|\s+with|,)\s*(?<value>.+)$/i,
   /^(?:add|append)\s+(?<value>.+?)\s+to\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|called|titled)\s+(?<target>.+)$/i,
-  /^(?:add|append)\s+(?<value>.+?)\s+to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)$/i,
+  /^(?:add|append)\s+(?<value>.+?)\s+to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:notes?|memos?)$/i,
+  // "add a line to the podcast ideas memo: interview a chef"
+  /^(?:add|append)\s+(?:a\s+(?:line|bit|point|item|bullet)\s+)?to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:notes?|memos?)\s*(?::|,|-)\s*(?<value>.+)$/i,
   /^(?:add|append)\s+to\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|called|titled)\s+(?<target>.+?)\s*(?::|,|\s+that\b)\s*(?<value>.+)$/i,
   /^(?:add|append)\s+to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)\s*(?::|,|\s+that\b)\s*(?<value>.+)$/i,
 ];
