@@ -81,6 +81,6 @@ export function readDoneStatement(core: string): Classification | undefined {
     .replace(TRAILING_NOISE, '')
     .trim();
   const m = PAST_VERB.exec(said) ?? STATED_DONE.exec(said);
-  const target = cleanTarget(m?.groups?.['target'] ?? said);
+  const target = cleanTarget(m?.groups?.['target'] ?? '');
   return named(target) ? { intent: 'complete_todo', params: { target } } : undefined;
 }

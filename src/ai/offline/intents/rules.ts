@@ -8,7 +8,8 @@
  * model (../hybrid.ts) may overrule a guess more readily than a recognised command.
  */
 import type { Classification, UnderstandContext } from '../../intents.js';
-import { normalise, stripPoliteness } from '../lexicon/text.js';
+import { normalise, stripPoliteness, words } from '../lexicon/text.js';
+import { startsWithTodoVerb } from '../lexicon/vocabulary.js';
 import { isEventStatement, leadingCue, readCreate } from './create.js';
 import { readDelegate } from './delegate.js';
 import { readManage } from './manage.js';
@@ -84,5 +85,10 @@ export function readByRules(text: string, ctx: UnderstandContext): RuleReading {
 
   if (!isEventStatement(core) && looksLikeChat(core, question)) return guess(chat());
 
-  return guess(readCreate(core, ctx) ?? chat());
+  const created = readCreate(core, ctx);
+  // An imperative with a due date ("complete the tax form by friday") is a todo, whatever else it resembles.
+  const title = words(created?.params.title ?? '');
+  if (created?.intent === 'create_todo' && created.params.due_date && startsWithTodoVerb(title))
+    return sure(created);
+  return guess(created ?? chat());
 }
