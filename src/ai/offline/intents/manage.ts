@@ -29,7 +29,7 @@ const DESCRIBED_THEN_COMMANDED = new RegExp(
 );
 // Words that frame the item without naming it.
 const FRAMING =
-  /^(?:(?:oh\s+)?(?:forget|skip)\s+(?:about\s+)?|never\s*mind\s+(?:about\s+)?|nvm\s+|no\s+need\s+(?:to|for)\s+|(?:i\s+)?(?:don'?t|no\s+longer)\s+need\s+(?:to\s+)?|not\s+(?:doing|going\s+to)\s+|i(?:'m|\s+am)\s+not\s+(?:doing|going\s+to)\s+|done\s+with\s+|finished\s+)/i;
+  /^(?:(?:oh\s+)?(?:forget|skip)\s+(?:about\s+)?|never\s*mind\s+(?:about\s+)?|nvm\s+|no\s+need\s+(?:to|for)\s+|(?:i\s+)?(?:don'?t|no\s+longer)\s+need\s+(?:to\s+)?|not\s+(?:doing|going\s+to)\s+|(?:i(?:'m|\s+am)|we(?:'re|\s+are))\s+not\s+(?:doing|going\s+to|attending)\s+|(?:i|we)\s+(?:won'?t|can'?t|cannot|will\s+not)\s+(?:make(?:\s+it\s+to)?|attend|go\s+to|do|be\s+at)\s+|done\s+with\s+|finished\s+)/i;
 // "the dentist is off": what is said about the item is not part of its name.
 const AFTERTHOUGHT = /\s+(?:any\s*more|after\s+all|for\s+now|then)$/i;
 const PREDICATE =
@@ -58,7 +58,7 @@ function readDescribedThenCommanded(core: string): Classification | undefined {
   if (intent.startsWith('delete_')) {
     const type = object.groups?.['type'];
     const verb = /\b(?:cancel|call\s+off)\b/i.test(said) ? 'cancel' : '';
-    intent = intentFor('delete', type ? KIND_OF_TYPE(type) : inferKind(what, verb));
+    intent = intentFor('delete', type ? KIND_OF_TYPE(type) : inferKind(target, verb));
   }
   return { intent, params: { ...acted.params, target } };
 }

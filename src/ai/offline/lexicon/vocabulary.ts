@@ -82,7 +82,7 @@ export const EVENT_NOUNS = list(`
   surgery shift reservation playdate sleepover bbq barbecue picnic potluck shower graduation viewing
   club huddle debrief call review game trip visit practice chat vacation holiday soccer football futsal
   basketball baseball volleyball tennis badminton golf bowling hockey rugby cricket climbing swimming
-  choir orchestra band rehearsal tutoring homeroom semester exam quiz midterm finals
+  choir orchestra band rehearsal tutoring homeroom semester exam quiz midterm finals block webinar
 `);
 
 /** First words that modify an event noun: "design review", "book club", "launch party". */
