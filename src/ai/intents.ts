@@ -61,6 +61,25 @@ export interface IntentParams {
 export interface Classification {
   intent: Intent;
   params: IntentParams;
+  /**
+   * Offline only: how sure the intent model is of `intent` (0..1). Absent when the rules
+   * decided alone, and from the LLM.
+   */
+  confidence?: number;
+  /**
+   * Offline only: true when the understander could not tell two intents apart. `intent` is its
+   * best guess and `alternatives` holds the other reading (with its own params), so the
+   * orchestrator can ask with a `choice` card instead of guessing.
+   */
+  ambiguous?: boolean;
+  alternatives?: Alternative[];
+}
+
+/** Another reading of an ambiguous message, ready to act on if the owner picks it. */
+export interface Alternative {
+  intent: Intent;
+  params: IntentParams;
+  confidence: number;
 }
 
 /** What every understander needs to read relative dates: "now" and the owner's zone. */

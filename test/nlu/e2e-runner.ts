@@ -26,7 +26,7 @@ import {
   accuracy,
   formatReport,
   judge,
-} from '../../src/ai/offline/evaluate.js';
+} from '../../src/cli/nlu-evaluate.js';
 import type { TestServer } from '../helpers/server.js';
 import { connectWs, type WsClient } from '../helpers/ws.js';
 

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { accuracy, loadCases } from '../../src/ai/offline/evaluate.js';
+import { accuracy, loadCases } from '../../src/cli/nlu-evaluate.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { connectWs, type WsClient } from '../helpers/ws.js';
 import { createE2ERunner, formatE2EFailures, formatE2EReport } from './e2e-runner.js';

@@ -3,11 +3,11 @@
  * "friday at 9am for an hour". Anything else is a new message and gets null.
  */
 import type { UnderstandContext } from '../intents.js';
-import { tidy, withoutSpans } from './cleanup.js';
-import { extractTemporal } from './dates.js';
-import { formatMoment, resolveEnd, resolveMoment } from './moments.js';
-import type { LocalDate } from './local-time.js';
-import { normalise, stripPoliteness } from './text.js';
+import { tidy, withoutSpans } from './lexicon/cleanup.js';
+import { extractTemporal } from './time/dates.js';
+import { formatMoment, resolveEnd, resolveMoment } from './time/moments.js';
+import type { LocalDate } from './time/local-time.js';
+import { normalise, stripPoliteness } from './lexicon/text.js';
 
 // Words that frame a time without adding meaning: "ok, make it 4pm then", "let's say around 10".
 const FRAMING =

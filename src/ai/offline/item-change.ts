@@ -7,9 +7,9 @@
  * - "add bread to my grocery note": text to add to a memo, not to replace it with.
  */
 import type { UnderstandContext } from '../intents.js';
-import { extractTemporal } from './dates.js';
-import { NUMBER_SOURCE, parseQuantity } from './numbers.js';
-import { normalise } from './text.js';
+import { extractTemporal } from './time/dates.js';
+import { NUMBER_SOURCE, parseQuantity } from './time/numbers.js';
+import { normalise } from './lexicon/text.js';
 
 export interface Shift {
   minutes?: number;

@@ -2,8 +2,8 @@
  * The rule that ties a `target` ("the grocery shopping task") to an existing item. The offline
  * understander is built to satisfy it and the server's resolver applies it, so both stay in step.
  */
-import { words } from './text.js';
-import { STOPWORDS } from './vocabulary.js';
+import { words } from './lexicon/text.js';
+import { STOPWORDS } from './lexicon/vocabulary.js';
 
 /** The words of a target that have to be found in the item; articles and type words do not count. */
 export function targetWords(target: string): string[] {

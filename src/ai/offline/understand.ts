@@ -1,80 +1,22 @@
 /**
- * The offline understander: the same `{intent, params}` an LLM classifier returns, from rules and
- * chrono-node alone (no network, no model, nothing read at runtime). Used whenever the LLM is
- * unreachable, so the owner can keep managing todos, events and memos.
- *
- * Rules run from the most specific to the most general; the first that recognises the message
- * wins. Creating comes last because almost any imperative could be a todo.
+ * The offline understander: the same `{intent, params}` an LLM classifier returns, with no
+ * network. Two readers work together:
+ * - the rules (intents/rules.ts) recognise commands and extract titles, dates, times,
+ *   durations, priorities, tags and targets;
+ * - the intent model (model/) -- a linear classifier trained on the labelled utterances in
+ *   test/nlu -- decides the intent where the rules only guess, and overrules them where it is
+ *   very sure (thresholds tuned by cross-validation, model/weights.json).
+ * When the model cannot tell its two likeliest intents apart and no rule recognised the
+ * message, the answer is `ambiguous` with the other reading in `alternatives`.
+ * See docs/NLU.md.
  */
-import type { Classification, UnderstandContext } from '../intents.js';
-import { isEventStatement, leadingCue, readCreate } from './create.js';
-import { readDelegate } from './delegate.js';
-import { readManage } from './manage.js';
-import { readMemo } from './memo.js';
-import { isBriefing, isSmallTalk, looksLikeChat, queryKind } from './patterns.js';
-import { readQuery } from './queries.js';
-import { readSearch } from './search.js';
-import { normalise, stripPoliteness } from './text.js';
+import { type Understander, understandWith } from './hybrid.js';
+import { type IntentModel, type ModelFile, loadModel } from './model/classifier.js';
+import weights from './model/weights.json' with { type: 'json' };
 
-const chat = (): Classification => ({ intent: 'general_chat', params: {} });
+export type { Understander } from './hybrid.js';
 
-// "when is ...", "what did ...": questions never act on an item, they ask about it.
-const ASKING =
-  /^(?:what|what's|whats|when|when's|where|where's|which|who|why|how|is|are|was|were|do|does|did)\b/i;
+/** The shipped model (npm run nlu:train). */
+export const INTENT_MODEL: IntentModel = loadModel(weights as ModelFile);
 
-// Commands are short. A longer message (a pasted article) is a note, work for the agent, or chat,
-// and only its opening is read, so that no rule can take time in proportion to its length.
-const LONG_MESSAGE = 1000;
-const OPENING = 300;
-
-function understandLong(normal: string): Classification {
-  const opening = normal.slice(0, OPENING);
-  const rest = normal.slice(OPENING);
-  const memo = readMemo(opening);
-  if (memo?.content && opening.endsWith(memo.content)) {
-    return { intent: 'create_memo', params: { ...memo, content: memo.content + rest } };
-  }
-  const core = stripPoliteness(opening).text;
-  const delegated = readDelegate(core);
-  if (delegated)
-    return { intent: 'delegate_task', params: { instruction: core + rest, task_type: delegated.task_type } };
-  return chat();
-}
-
-export function understandOffline(text: string, ctx: UnderstandContext): Classification {
-  const normal = normalise(text);
-  if (normal.length > LONG_MESSAGE) return understandLong(normal);
-  if (!normal || isSmallTalk(normal)) return chat();
-  const { text: core, question } = stripPoliteness(normal);
-  if (!core || isSmallTalk(core)) return chat();
-
-  if (isBriefing(core)) return { intent: 'daily_briefing', params: {} };
-
-  const memo = readMemo(core);
-  if (memo) return { intent: 'create_memo', params: memo };
-
-  const cue = leadingCue(core);
-  if (cue) {
-    const created = readCreate(core, ctx, cue);
-    if (created) return created;
-  }
-
-  if (!ASKING.test(core)) {
-    const managed = readManage(core, ctx);
-    if (managed) return managed;
-  }
-
-  const query = readSearch(core);
-  if (query) return { intent: 'search', params: { query } };
-
-  const kind = queryKind(core);
-  if (kind) return readQuery(kind, core, ctx);
-
-  const delegated = readDelegate(core);
-  if (delegated)
-    return { intent: 'delegate_task', params: { instruction: core, task_type: delegated.task_type } };
-
-  if (!isEventStatement(core) && looksLikeChat(core, question)) return chat();
-
-  return readCreate(core, ctx) ?? chat();
-}
+export const understandOffline: Understander = understandWith(INTENT_MODEL);

@@ -8,7 +8,7 @@
  */
 import * as chrono from 'chrono-node';
 
-import type { UnderstandContext } from '../intents.js';
+import type { UnderstandContext } from '../../intents.js';
 import {
   addCalendar,
   dayOfMonth,
@@ -33,7 +33,7 @@ import {
 } from './local-time.js';
 import { parseQuantity } from './numbers.js';
 import type { PartOfDay, Temporal } from './temporal.js';
-import { maskSpans } from './text.js';
+import { maskSpans } from '../lexicon/text.js';
 
 // Said with a bare hour ("dinner at 8"), these make it an evening hour.
 // Said with a bare hour ("wake me up at 6"), these keep it in the morning.

@@ -1,12 +1,12 @@
 /** Filters for "what's on my calendar this week", "show my overdue tasks", "notes about wifi". */
-import type { Classification, IntentParams, UnderstandContext } from '../intents.js';
-import { withoutSpans } from './cleanup.js';
-import { extractTemporal } from './dates.js';
-import { resolveMoment, resolveRange } from './moments.js';
-import { addDays, formatDate, formatLocal, localNow } from './local-time.js';
+import type { Classification, IntentParams, UnderstandContext } from '../../intents.js';
+import { withoutSpans } from '../lexicon/cleanup.js';
+import { extractTemporal } from '../time/dates.js';
+import { resolveMoment, resolveRange } from '../time/moments.js';
+import { addDays, formatDate, formatLocal, localNow } from '../time/local-time.js';
 import type { ItemKind } from './patterns.js';
-import { collapse, stripQuotes } from './text.js';
-import { STOPWORDS } from './vocabulary.js';
+import { collapse, stripQuotes } from '../lexicon/text.js';
+import { STOPWORDS } from '../lexicon/vocabulary.js';
 
 const INTENT = { todo: 'query_todos', event: 'query_events', memo: 'query_memos' } as const;
 

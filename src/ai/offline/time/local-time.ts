@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 
-import type { UnderstandContext } from '../intents.js';
+import type { UnderstandContext } from '../../intents.js';
 
 /** A calendar day on the owner's wall clock. */
 export interface LocalDate {

@@ -1,5 +1,5 @@
 /** Turning what was read into the dates and times the services store, relative to "now". */
-import type { UnderstandContext } from '../intents.js';
+import type { UnderstandContext } from '../../intents.js';
 import { firstOccurrence } from './calendar.js';
 import {
   type ClockTime,

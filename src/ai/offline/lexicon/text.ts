@@ -1,4 +1,5 @@
 /** Text plumbing shared by the rules: normalising input, stripping politeness, cutting spans. */
+import { fixCommandTypo } from './typos.js';
 
 export interface Span {
   start: number;
@@ -53,7 +54,7 @@ export function normalise(text: string): string {
   for (const [re, to] of REWRITES) s = s.replace(re, to as string);
   s = s.trim();
   const wrapped = /^(["'`])(.*)\1$/.exec(s);
-  return wrapped?.[2] !== undefined ? wrapped[2].trim() : s;
+  return fixCommandTypo(wrapped?.[2] !== undefined ? wrapped[2].trim() : s);
 }
 
 const LEADING_POLITE = new RegExp(

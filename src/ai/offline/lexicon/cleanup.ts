@@ -1,5 +1,5 @@
 /** Turning what is left of a message into a clean title: priorities, tags and date words come out. */
-import type { IntentParams } from '../intents.js';
+import type { IntentParams } from '../../intents.js';
 import { type Span, collapse, maskSpans } from './text.js';
 import { TODO_VERBS } from './vocabulary.js';
 

@@ -1,6 +1,6 @@
 /** "note: ...", "remember that ...", "save a note about the recipe: ..." -> create_memo. */
-import type { IntentParams } from '../intents.js';
-import { stripQuotes } from './text.js';
+import type { IntentParams } from '../../intents.js';
+import { stripQuotes } from '../lexicon/text.js';
 
 const ABOUT = String.raw`(?:\s+(?:about|on|for|regarding|re|titled|called)\s+(?<title>[^:\n]+?))?`;
 const NOTE = String.raw`(?:quick\s+|new\s+|short\s+)?(?:note|memo)`;
@@ -28,7 +28,10 @@ const MEMO_RULES: RegExp[] = [
   // "store this in my notes: ...", "add to my notes - ...", "put in notes: ..."
   /^(?:save|store|put|add|keep|write|jot|stick|log|record|file)\s+(?:this|that|it|the\s+following)?\s*(?:down\s+)?(?:in|to|into|on|under|with)\s+(?:my\s+|the\s+)?notes?\s*(?::|-|,|\u2013|\u2014)\s*(?<content>.+)$/is,
   /^(?:save|store|put|add|keep|write|jot)\s+(?<content>.+?)\s+(?:down\s+)?(?:in|to|into)\s+(?:my|the)\s+notes$/is,
-  /^(?:ideas?|thoughts?|journal|diary|log|reminder\s+to\s+self)\s*:\s*(?<content>.+)$/is,
+  /^(?:(?:just\s+)?had\s+an?\s+)?(?:(?:random|quick|new|stray|late[\s-]night|shower)\s+)?(?:ideas?|thoughts?|journal(?:\s+entry)?|diary|log|reminder\s+to\s+self)\s*(?::|\s-+|\u2013|\u2014)\s*(?<content>.+)$/is,
+  // "fyi the gate code is 4412", "log this thought: ...": words that only hand over a fact.
+  /^(?:fyi|f\.y\.i\.?|jsyk|(?:(?:just\s+)?so\s+)?you\s+know(?=\s*[,:;-])|for\s+your\s+info(?:rmation)?|for\s+the\s+record|note\s+to\s+self|memo\s+to\s+self)\b[\s,:;-]*(?:that\s+)?(?<content>.+)$/is,
+  /^(?:log|record|capture|stash|save|store|keep)\s+(?:this|that|the\s+following)?\s*(?:thought|idea|fact|info|detail|tidbit|snippet|observation|insight)\s*(?:for\s+(?:me|later))?\s*(?::|-|,|\u2013|\u2014)\s*(?<content>.+)$/is,
 ];
 
 /** The memo a message asks to save, or undefined when it is not a note. */

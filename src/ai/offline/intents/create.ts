@@ -1,5 +1,5 @@
 /** New todos and events: "add buy milk tomorrow", "meeting with Haechan tomorrow at 3pm for an hour". */
-import type { Classification, IntentParams, UnderstandContext } from '../intents.js';
+import type { Classification, IntentParams, UnderstandContext } from '../../intents.js';
 import {
   GAP,
   extractPriority,
@@ -8,14 +8,14 @@ import {
   stripLeadingArticle,
   tidy,
   withoutSpans,
-} from './cleanup.js';
-import { toRRule } from './calendar.js';
-import { extractTemporal } from './dates.js';
-import { formatMoment, resolveEnd, resolveMoment } from './moments.js';
-import type { Temporal } from './temporal.js';
-import { addDays, compareDates, formatDate, formatDateTime } from './local-time.js';
-import { type Span, maskSpans, words } from './text.js';
-import { EVENT_NOUNS, looksLikeEventTitle, startsWithTodoVerb } from './vocabulary.js';
+} from '../lexicon/cleanup.js';
+import { toRRule } from '../time/calendar.js';
+import { extractTemporal } from '../time/dates.js';
+import { formatMoment, resolveEnd, resolveMoment } from '../time/moments.js';
+import type { Temporal } from '../time/temporal.js';
+import { addDays, compareDates, formatDate, formatDateTime } from '../time/local-time.js';
+import { type Span, maskSpans, words } from '../lexicon/text.js';
+import { EVENT_NOUNS, looksLikeEventTitle, startsWithTodoVerb } from '../lexicon/vocabulary.js';
 
 type Kind = 'todo' | 'event';
 
@@ -44,6 +44,9 @@ const EVENT_OPENINGS: readonly RegExp[] = [
   /^schedule\b/i,
   /^(?:add|create|new|make)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:event|calendar\s+(?:event|entry))\b(?:\s+(?:for|called|titled|named))?\s*(?::|-)?/i,
   /^event\s*(?::|-|\u2013)\s*/i,
+  // "pencil in lunch with Sara", "squeeze in a call": carrier phrases that only say "add to the calendar".
+  /^(?:pencil|slot|squeeze|fit)\s+(?:me\s+)?in\s+(?:for\s+)?/i,
+  /^(?:save\s+the\s+date|mark\s+(?:my|the)\s+calendar)\b\s*(?:for\b|:|-|,)?\s*/i,
 ];
 
 /** Statements that announce an event: "I have a dentist appointment at 3", "we're having lunch". */
@@ -63,7 +66,7 @@ const EVENT_CUES: readonly RegExp[] = [
   ...EVENT_STATEMENTS,
 ];
 
-const CALENDAR_SUFFIX = /\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:calendar|schedule|agenda)\b/i;
+const CALENDAR_SUFFIX = /\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:calendar|schedule|agenda|diary)\b/i;
 const LIST_SUFFIX =
   /\s+(?:to|on|onto|in|into)\s+(?:my|the)\s+(?:(?:todo|to-do|to\s+do|task|shopping|grocery)\s+)?(?:list|todos|to-dos|tasks)\b|\s+as\s+an?\s+(?:todo|task|reminder)\b/i;
 const PUT_OR_ADD = /^(?:put|add|stick|throw|pop|place)\s+/i;

@@ -1,9 +1,9 @@
 /** "delete X", "cancel the meeting with Jun", "remove X from my calendar" -> delete_*. */
-import type { Classification } from '../intents.js';
+import type { Classification } from '../../intents.js';
+import { DELETE_VERBS, alternation } from '../lexicon/vocabulary.js';
 import { cleanTarget, inferKind, intentFor, named, pronounTarget } from './targets.js';
 
-const DELETE =
-  /^(?<verb>delete|remove|cancel|drop|erase|trash|scrap|discard|ditch|clear|kill|nuke|scratch|get\s+rid\s+of|call\s+off|throw\s+(?:out|away)|wipe|take|axe|bin)\s+(?<target>.+)$/i;
+const DELETE = new RegExp(String.raw`^(?<verb>${alternation(DELETE_VERBS)})\s+(?<target>.+)$`, 'i');
 const CANCELLED = /^(?<target>.+?)\s+(?:is|has\s+been|was|got)\s+(?:cancell?ed|called\s+off)$/i;
 
 export function readDelete(core: string): Classification | undefined {

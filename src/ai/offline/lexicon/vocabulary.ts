@@ -5,34 +5,70 @@
 
 const list = (s: string): Set<string> => new Set(s.trim().split(/\s+/));
 
-/** Verbs that open a todo title. Words that are also event nouns are handled in `looksLikeEventTitle`. */
+/**
+ * Verbs that open a todo title, once each, in alphabetical order. Words that are also event nouns
+ * are handled in `looksLikeEventTitle`.
+ */
 export const TODO_VERBS = list(`
-  accept add adopt apply archive attend bathe bike binge blow boil brainstorm bring buy arrange ask assemble attach back backup bake bathe book borrow bring brush
-  build burn buy calculate call cancel change charge chase check choose clean clear close collect comment
-  confirm contact cook copy correct count cover cut deal debug decide declutter defrost delete deliver deploy
-  deposit design dispose do donate download drink drive drop dust edit email e-mail empty enroll enter
-  exchange exercise expense fax feed file fill find finish fix fold follow get give go grab hand hang
-  help hire install invite invoice iron label learn leave lend look mail make measure memorize merge message
-  mop move mow order organise organize pack paint pass pay phone pick pin ping plan plant play polish post
-  prep prepare print proofread publish purchase push put read rebook reboot recharge recycle refill
-  refactor register reinstall release remind renew rent repair replace reply report request reschedule
-  reserve reset respond restart return review rewrite ring run sanitize save scan schedule sell send set
-  sew share shop shovel shred sign sort spray start stock stop store study submit subscribe sweep switch take
-  talk tell test text thank throw tidy top track transfer translate trim try turn unpack unsubscribe update
-  upgrade upload vacuum verify visit wash watch water wipe withdraw work wrap write
-  walk jog swim cycle hike stretch meditate practise practice rehearse shave shower sleep nap pray floss
-  dry soak marinate chop bake grill fry heat microwave unload load reload restock refuel wax tune service
-  pitch sketch draw film record photograph edit proofread outline summarize summarise review memorise
-  research investigate compare contact reach notify warn inform remind invite congratulate apologize apologise
-  forward reply cc bcc dial facetime skype whatsapp dm tweet blog vote volunteer donate tip settle split
-  reimburse claim refund dispute appeal renew extend cancel postpone confirm rsvp register enrol sign unsubscribe
-  water mend patch glue screw drill hammer sand paint varnish caulk plunge unclog descale defrost declutter
-  hoover dust polish scrub rinse iron steam fold hang sort pair tidy replace charge plug unplug fill empty
-  collect deliver ship wrap gift pack unpack label weigh measure calibrate backup restore migrate
-  finalise finalize complete double-check recheck cross prepare assemble configure document
-  bring grab fetch drop leave lock unlock open shut feed pet groom brush bathe
-  get ask answer email text call phone ring message book pay buy order send check pick
+  accept add adopt answer apologise apologize appeal apply archive arrange ask assemble attach
+  attend back backup bake bathe bcc bike binge blog blow boil book borrow brainstorm bring brush
+  build burn buy calculate calibrate call cancel caulk cc change charge chase check choose chop
+  claim clean clear close collect comment compare complete configure confirm congratulate contact
+  cook copy correct count cover cross cut cycle deal debug decide declutter defrost delete deliver
+  deploy deposit descale design dial dispose dispute dm do document donate double-check download
+  draw drill drink drive drop dry dust e-mail edit email empty enrol enroll enter exchange exercise
+  expense extend facetime fax feed fetch file fill film finalise finalize find finish fix floss fold
+  follow forward fry get gift give glue go grab grill groom hammer hand hang heat help hike hire
+  hoover inform install investigate invite invoice iron jog label learn leave lend load lock look
+  mail make marinate measure meditate memorise memorize mend merge message microwave migrate mop
+  move mow nap notify open order organise organize outline pack paint pair pass patch pay pet phone
+  photograph pick pin ping pitch plan plant play plug plunge polish post postpone practice practise
+  pray prep prepare print proofread publish purchase push put reach read rebook reboot recharge
+  recheck record recycle refactor refill refuel refund register rehearse reimburse reinstall release
+  reload remind renew rent repair replace reply report request reschedule research reserve reset
+  respond restart restock restore return review rewrite ring rinse rsvp run sand sanitize save scan
+  schedule screw scrub sell send service set settle sew share shave ship shop shovel shower shred
+  shut sign sketch skype sleep soak sort split spray start steam stock stop store stretch study
+  submit subscribe summarise summarize sweep swim switch take talk tell test text thank throw tidy
+  tip top track transfer translate trim try tune turn tweet unclog unload unlock unpack unplug
+  unsubscribe update upgrade upload vacuum varnish verify visit volunteer vote walk warn wash watch
+  water wax weigh whatsapp wipe withdraw work wrap write
 `);
+
+/**
+ * Verbs that delete an item ("get rid of", "call off"): the delete rule and the
+ * "<what>, <command it>" rule read the same set. "take" only deletes with "off my list" after it.
+ */
+export const DELETE_VERBS = [
+  'delete',
+  'remove',
+  'cancel',
+  'drop',
+  'erase',
+  'trash',
+  'scrap',
+  'discard',
+  'ditch',
+  'clear',
+  'kill',
+  'nuke',
+  'scratch',
+  'get rid of',
+  'call off',
+  'throw out',
+  'throw away',
+  'wipe',
+  'take',
+  'axe',
+  'bin',
+] as const;
+
+/** Verbs that tick an item off ("mark it done", "cross off the milk"). */
+export const TICK_VERBS = ['mark', 'check', 'tick', 'cross'] as const;
+
+/** A regex alternation of phrases, any run of spaces inside a phrase matching one space. */
+export const alternation = (phrases: readonly string[]): string =>
+  phrases.map((p) => p.replace(/ /g, String.raw`\s+`)).join('|');
 
 /** Nouns naming something that happens at a time: the head of an event title. */
 export const EVENT_NOUNS = list(`
@@ -46,7 +82,7 @@ export const EVENT_NOUNS = list(`
   surgery shift reservation playdate sleepover bbq barbecue picnic potluck shower graduation viewing
   club huddle debrief call review game trip visit practice chat vacation holiday soccer football futsal
   basketball baseball volleyball tennis badminton golf bowling hockey rugby cricket climbing swimming
-  choir orchestra band rehearsal tutoring homeroom semester exam quiz midterm finals
+  choir orchestra band rehearsal tutoring homeroom semester exam quiz midterm finals block webinar
 `);
 
 /** First words that modify an event noun: "design review", "book club", "launch party". */

@@ -2,12 +2,12 @@
  * The words that name an existing item. A target keeps only words found in the item's title, so
  * that target-match.ts resolves it: articles, type words, list names and dates go.
  */
-import type { Classification } from '../intents.js';
-import { tidy } from './cleanup.js';
+import type { Classification } from '../../intents.js';
+import { tidy } from '../lexicon/cleanup.js';
 import type { ItemKind } from './patterns.js';
-import { targetWords } from './target-match.js';
-import { collapse, stripQuotes, words } from './text.js';
-import { looksLikeEventTitle, startsWithTodoVerb } from './vocabulary.js';
+import { targetWords } from '../target-match.js';
+import { collapse, stripQuotes, words } from '../lexicon/text.js';
+import { looksLikeEventTitle, startsWithTodoVerb } from '../lexicon/vocabulary.js';
 
 export const intentFor = (action: 'update' | 'delete', kind: ItemKind): Classification['intent'] =>
   `${action}_${kind}` as Classification['intent'];
@@ -78,5 +78,11 @@ export function inferKind(raw: string, verb = '', fallback: ItemKind = 'todo'): 
 
 /** Whether a target has words that can name an item by text (not "it", not "everything"). */
 export function named(target: string): boolean {
-  return targetWords(target).length > 0 && !/^(?:it|this|that|what|which|who|everything|all)\b/i.test(target);
+  // "all" alone is everything; "all hands" is a meeting.
+  return (
+    targetWords(target).length > 0 &&
+    !/^(?:it|this|that|what|which|who|everything)\b|^all(?:\s+(?:of|the|my|items?|tasks?|to-?dos?|events?|notes?|memos?)\b|$)/i.test(
+      target,
+    )
+  );
 }

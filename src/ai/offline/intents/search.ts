@@ -1,5 +1,5 @@
 /** "search VLA", "find anything about the Berlin trip", "look for notes mentioning kimchi" -> search. */
-import { collapse, stripQuotes } from './text.js';
+import { collapse, stripQuotes } from '../lexicon/text.js';
 
 const SEARCH_LEAD =
   /^(?:search(?:\s+(?:for|through|across|in|on))?|find(?:\s+me)?|look\s+(?:for|up)|lookup|dig\s+up|grep|query)\b[\s:]*(?<rest>.*)$/is;
@@ -7,6 +7,9 @@ const WHERE_DID_I =
   /^where\s+(?:did|have)\s+i\s+(?:write|put|save|note|mention|jot|store|keep)\w*\s+(?:down\s+)?(?:(?:about|the\s+thing\s+about)\s+)?(?<rest>.+)$/is;
 const ANYTHING_ABOUT =
   /^(?:(?:do\s+i\s+have|have\s+i\s+got|is\s+there|are\s+there|got)\s+)?(?:anything|something|stuff|any\s+(?:items|entries|things|stuff))\s+(?:about|regarding|related\s+to|mentioning|concerning|containing|referencing)\s+(?<rest>.+)$/is;
+// "any results for kimchi?", "hits on the berlin trip": asking for matches is a search.
+const MATCHES_FOR =
+  /^(?:(?:are\s+there|do\s+(?:i|we|you)\s+have|have\s+(?:i|we)\s+got|got|show(?:\s+me)?|give\s+me|get\s+me)\s+)?(?:any\s+|some\s+|all\s+(?:the\s+)?)?(?:results?|hits?|matches|mentions?|references?)\s+(?:for|on|about|of|to|mentioning|matching|containing|regarding)\s+(?<rest>.+)$/is;
 
 const LINK = String.raw`(?:about|on|regarding|re|mentioning|containing|concerning|referencing|related\s+to|to\s+do\s+with|with|that\s+(?:mention|contain|say|reference)s?|for|called|titled|named)`;
 const COLLECTION = String.raw`(?:stuff|things|data|everything|items?|files?|records?|entries|entry|notes?|memos?|todos?|to-dos?|tasks?|events?|calendar|documents?|messages?|chats?|conversations?|history|e-?mails?|mails?)`;
@@ -45,7 +48,7 @@ function cleanQuery(raw: string): string {
 
 /** The search text of a search request; undefined when the message is not one. */
 export function readSearch(core: string): string | undefined {
-  const where = WHERE_DID_I.exec(core) ?? ANYTHING_ABOUT.exec(core);
+  const where = WHERE_DID_I.exec(core) ?? ANYTHING_ABOUT.exec(core) ?? MATCHES_FOR.exec(core);
   if (where?.groups?.['rest']) return cleanQuery(where.groups['rest']) || undefined;
   const m = SEARCH_LEAD.exec(core);
   const rest = m?.groups?.['rest']?.trim();

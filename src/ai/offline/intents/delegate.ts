@@ -1,5 +1,5 @@
 /** Work for the background agent: "research ...", "summarize ...", "draft a blog post ...". */
-import type { IntentParams } from '../intents.js';
+import type { IntentParams } from '../../intents.js';
 
 type TaskType = NonNullable<IntentParams['task_type']>;
 

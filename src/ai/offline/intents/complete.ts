@@ -1,5 +1,5 @@
 /** "mark X as done", "check off X", "I paid the phone bill" -> complete_todo. */
-import type { Classification } from '../intents.js';
+import type { Classification } from '../../intents.js';
 import { cleanTarget, named, pronounTarget } from './targets.js';
 
 const DONE = String.raw`(?:done|complete|completed|finished|checked(?:\s+off)?|ticked(?:\s+off)?|closed|resolved|paid|sent|submitted|bought|handled|sorted)`;
@@ -28,7 +28,7 @@ const COMPLETE_RULES: Array<{ re: RegExp; noDeadline?: boolean }> = [
   },
 ];
 // "I paid the phone bill": the past tense names the todo's verb, the rest names the item.
-const DONE_VERBS = String.raw`paid|sent|bought|called|emailed|mailed|booked|cleaned|fixed|submitted|filed|renewed|returned|picked\s+up|dropped\s+off|washed|watered|fed|walked|took\s+out|wrote|read|ordered|replied\s+to|texted|backed\s+up|updated|printed|signed|scheduled|packed|posted|cooked|vacuumed`;
+const DONE_VERBS = String.raw`(?:taken|took)\s+care\s+of|dealt\s+with|sorted\s+out|wrapped\s+up|knocked\s+out|paid|sent|bought|called|emailed|mailed|booked|cleaned|fixed|submitted|filed|renewed|returned|picked\s+up|dropped\s+off|washed|watered|fed|walked|took\s+out|wrote|read|ordered|replied\s+to|texted|backed\s+up|updated|printed|signed|scheduled|packed|posted|cooked|vacuumed`;
 const DID_VERB = new RegExp(
   String.raw`^i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:${DONE_VERBS}|got(?=\s+(?:the|my|our)\s))\s+(?<target>.+)$`,
   'i',
@@ -57,4 +57,30 @@ export function readComplete(core: string): Classification | undefined {
   const did = DID_VERB.exec(core) ?? bare;
   const target = cleanTarget(did?.groups?.['target'] ?? '');
   return did && named(target) ? { intent: 'complete_todo', params: { target } } : undefined;
+}
+
+// For a message the intent model already took for a report of done work ("mopped the kitchen
+// floor", "boarding passes printed", "the cat has been fed ✅"): the words left once the
+// past-tense verb, the "is done" and the time words go name the todo.
+const IRREGULAR_PAST =
+  'bought|sent|did|done|got|gotten|made|paid|took|taken|wrote|written|read|went|ran|gave|given|sold|built|brought|caught|fed|found|kept|left|met|put|set|spent|swept|told|hung|dug|drew|drawn|drove|driven|ate|eaten|flew|flown|won|shut|cut|split|rang|sang|sent';
+const PAST_VERB = new RegExp(
+  String.raw`^(?:i(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)?(?:[\p{L}]+ed|${IRREGULAR_PAST})(?:\s+(?:out|up|off|back|down|over|through|in))?\s+(?<target>.+)$`,
+  'iu',
+);
+const STATED_DONE = new RegExp(
+  String.raw`^(?<target>.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|got|all)?\s*(?:[\p{L}]+ed|${IRREGULAR_PAST}|done|finished|complete|ready|sorted|out|clean|over)(?:\s+(?:out|up|off|back|down|over))?$`,
+  'iu',
+);
+const TRAILING_NOISE =
+  /(?:[\s,.!]+|\s+(?:today|this\s+morning|this\s+afternoon|tonight|yesterday|just\s+now|already|finally|at\s+last|now))+$|(?:\s|\p{Extended_Pictographic}|\uFE0F|\u200D|\u2705|\u2714)+$/giu;
+
+export function readDoneStatement(core: string): Classification | undefined {
+  const said = core
+    .replace(/^i\s+(?:finished|did|completed)\s+it\s*[:,-]\s*/i, '')
+    .replace(TRAILING_NOISE, '')
+    .trim();
+  const m = PAST_VERB.exec(said) ?? STATED_DONE.exec(said);
+  const target = cleanTarget(m?.groups?.['target'] ?? '');
+  return named(target) ? { intent: 'complete_todo', params: { target } } : undefined;
 }

@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 
 import { DateTime } from 'luxon';
 
-import { type Classification, type Intent, INTENTS, TASK_TYPES, type UnderstandContext } from '../intents.js';
+import {
+  type Classification,
+  type Intent,
+  INTENTS,
+  TASK_TYPES,
+  type UnderstandContext,
+} from '../ai/intents.js';
 import {
   type LocalDate,
   addDays,
@@ -18,9 +24,9 @@ import {
   formatDate,
   isValidDate,
   weekdayOf,
-} from './local-time.js';
-import { targetMatches } from './target-match.js';
-import { escapeRegExp } from './text.js';
+} from '../ai/offline/time/local-time.js';
+import { targetMatches } from '../ai/offline/target-match.js';
+import { escapeRegExp } from '../ai/offline/lexicon/text.js';
 
 export interface LocalSpec {
   days?: number;
@@ -375,4 +381,48 @@ export function formatFailures(report: Report): string {
       ].join('\n'),
     )
     .join('\n');
+}
+
+/** Per intent, how many cases got the right intent (params aside), at the first scenario. */
+export function intentReport(
+  cases: readonly LabelledCase[],
+  understand: Understander,
+  scenario: Scenario = DEFAULT_SCENARIOS[0]!,
+): { right: number; total: number; byIntent: Map<Intent, { total: number; right: number }> } {
+  const byIntent = new Map<Intent, { total: number; right: number }>();
+  let right = 0;
+  for (const c of cases) {
+    const ok = understand(c.text, { now: scenario.now, timezone: scenario.timezone }).intent === c.intent;
+    const row = byIntent.get(c.intent) ?? { total: 0, right: 0 };
+    row.total += 1;
+    if (ok) {
+      row.right += 1;
+      right += 1;
+    }
+    byIntent.set(c.intent, row);
+  }
+  return { right, total: cases.length, byIntent };
+}
+
+/**
+ * The 50th and 99th percentile of the time `fn` takes per text, in milliseconds. Each text is
+ * timed five times and its median kept, so that a moment when another process has the CPU
+ * does not count as the understander's time.
+ */
+export function percentiles(
+  texts: readonly string[],
+  fn: (text: string) => unknown,
+): { p50: number; p99: number } {
+  for (const t of texts) fn(t);
+  const times = texts.map((t) => {
+    const runs = [0, 1, 2, 3, 4].map(() => {
+      const started = performance.now();
+      fn(t);
+      return performance.now() - started;
+    });
+    return runs.sort((a, b) => a - b)[2]!;
+  });
+  times.sort((a, b) => a - b);
+  const at = (q: number): number => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99) };
 }

@@ -2,15 +2,15 @@
  * Changes to existing items: status, priority, title, due date, time, place, memo text. The
  * target names the item; the change travels in the other params.
  */
-import type { Classification, IntentParams, UnderstandContext } from '../intents.js';
-import { tidy, withoutSpans } from './cleanup.js';
-import { extractTemporal } from './dates.js';
-import { formatMoment, resolveEnd, resolveMoment } from './moments.js';
+import type { Classification, IntentParams, UnderstandContext } from '../../intents.js';
+import { tidy, withoutSpans } from '../lexicon/cleanup.js';
+import { extractTemporal } from '../time/dates.js';
+import { formatMoment, resolveEnd, resolveMoment } from '../time/moments.js';
 import type { ItemKind } from './patterns.js';
 import { cleanTarget, inferKind, intentFor, named } from './targets.js';
-import type { Temporal } from './temporal.js';
-import { NUMBER_SOURCE } from './numbers.js';
-import { stripQuotes } from './text.js';
+import type { Temporal } from '../time/temporal.js';
+import { NUMBER_SOURCE } from '../time/numbers.js';
+import { stripQuotes } from '../lexicon/text.js';
 
 type Status = NonNullable<IntentParams['status']>;
 type Priority = NonNullable<IntentParams['priority']>;
@@ -118,8 +118,16 @@ const DUE_RULES: RegExp[] = [
   /^(?:change|move|set|update|push|shift|extend|bump)\s+(?:the\s+)?(?:due\s+date|deadline|due)\s+(?:of|for|on)\s+(?<target>.+?)\s+(?:to|until|till|for)\s+(?<value>.+)$/i,
   /^(?:change|move|set|update|push|extend|bump)\s+(?<target>.+?)(?:'s)?\s+(?:due\s+date|deadline)\s+(?:to|until|till|for)\s+(?<value>.+)$/i,
   /^(?<target>.+?)\s+is\s+(?:now\s+)?due\s+(?<value>.+)$/i,
+  /^(?:give|set)\s+(?<target>.+?)\s+a\s+(?:deadline|due\s+date)\s+(?:of|for|on)\s+(?<value>.+)$/i,
+  /^(?:set|add|put)\s+a\s+(?:deadline|due\s+date)\s+(?:for|on|to)\s+(?<target>.+?)\s*(?::|-|,|\s+to|\s+of|\s+for)\s+(?<value>.+)$/i,
+  /^(?<target>.+?)\s+should\s+be\s+due\s+(?:on\s+|by\s+)?(?<value>.+?)(?:,?\s+not\s+.+)?$/i,
   /^(?<target>.+?)\s+can\s+wait\s+(?:till|until|to|for)\s+(?<value>.+)$/i,
   /^(?:make|set|mark)\s+(?<target>.+?)\s+(?:as\s+)?due\s+(?:on\s+|by\s+)?(?<value>.+)$/i,
+];
+// "tag buy groceries with #errands", "add the tag work to review the contract"
+const TAG_RULES: RegExp[] = [
+  /^(?:tag|label)\s+(?<target>.+?)\s+(?:with|as)\s+(?:the\s+tag\s+)?(?<tag>#?[\p{L}\d_-]+)$/iu,
+  /^(?:add|put)\s+(?:the\s+|a\s+)?(?:tag|label)\s+(?<tag>#?[\p{L}\d_-]+)\s+(?:to|on)\s+(?<target>.+)$/iu,
 ];
 const TIME_RULES: RegExp[] = [
   /^(?:change|move|set|update|push|shift)\s+(?:the\s+)?(?:time|start(?:\s+time)?|date|day)\s+(?:of|for|on)\s+(?<target>.+?)\s+to\s+(?<value>.+)$/i,
@@ -139,8 +147,12 @@ const MEMO_CONTENT_RULES: RegExp[] = [
   /^(?:change|update|set|edit|replace)\s+(?:the\s+)?(?:content|contents|text|body)\s+(?:of|in)\s+(?:my\s+|the\s+)?(?:(?:note|memo)\s+(?:about|on|for|called|titled)\s+(?<target1>.+?)|(?<target>.+?)\s+(?:note|memo))\s+(?:to|with)\s+(?<value>.+)$/i,
   /^(?:update|edit|change|amend|rewrite|set)\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|regarding|titled|called)\s+(?<target>.+?)\s*(?::|\s+to\s*:|\s+to\s+say|\s+to\s+read|\s+so\s+it\s+(?:says|reads)|\s+with|,)\s*(?<value>.+)$/i,
   /^(?:update|edit|change|amend|rewrite|set)\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)\s*(?::|\s+to\s*:|\s+to\s+say|\s+to\s+read|\s+so\s+it\s+(?:says|reads)|\s+with|,)\s*(?<value>.+)$/i,
+  // "the tire pressure note should say 36 psi"
+  /^(?:the\s+|my\s+)?(?<target>.+?)\s+(?:note|memo)\s+should\s+(?:say|read|be)\s*:?\s*(?<value>.+)$/i,
   /^(?:add|append)\s+(?<value>.+?)\s+to\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|called|titled)\s+(?<target>.+)$/i,
-  /^(?:add|append)\s+(?<value>.+?)\s+to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)$/i,
+  /^(?:add|append)\s+(?<value>.+?)\s+to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:notes?|memos?)$/i,
+  // "add a line to the podcast ideas memo: interview a chef"
+  /^(?:add|append)\s+(?:a\s+(?:line|bit|point|item|bullet)\s+)?to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:notes?|memos?)\s*(?::|,|-)\s*(?<value>.+)$/i,
   /^(?:add|append)\s+to\s+(?:my\s+|the\s+)?(?:note|memo)\s+(?:about|on|for|called|titled)\s+(?<target>.+?)\s*(?::|,|\s+that\b)\s*(?<value>.+)$/i,
   /^(?:add|append)\s+to\s+(?:my\s+|the\s+)?(?<target>.+?)\s+(?:note|memo)\s*(?::|,|\s+that\b)\s*(?<value>.+)$/i,
 ];
@@ -191,6 +203,14 @@ export function readUpdate(core: string, ctx: UnderstandContext): Classification
         new_title: tidy(stripQuotes(m.groups?.['value'] ?? '')),
       });
     }
+  }
+  for (const re of TAG_RULES) {
+    const m = re.exec(core);
+    const raw = m?.groups?.['target'] ?? '';
+    const target = cleanTarget(raw);
+    const tag = m?.groups?.['tag']?.replace(/^#/, '').toLowerCase();
+    if (m && tag && named(target))
+      return withTarget(intentFor('update', inferKind(raw)), target, { tags: [tag] });
   }
   for (const re of DUE_RULES) {
     const m = re.exec(core);

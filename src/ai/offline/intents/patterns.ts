@@ -1,5 +1,5 @@
-import { words } from './text.js';
-import { looksLikeEventTitle } from './vocabulary.js';
+import { words } from '../lexicon/text.js';
+import { looksLikeEventTitle } from '../lexicon/vocabulary.js';
 
 /** Whole-message patterns: small talk, the daily briefing, chat questions, and which list a query is about. */
 

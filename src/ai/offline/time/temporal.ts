@@ -2,7 +2,7 @@
 import type { DateTime } from 'luxon';
 
 import type { ClockTime, LocalDate } from './local-time.js';
-import type { Span } from './text.js';
+import type { Span } from '../lexicon/text.js';
 
 export type PartOfDay = 'morning' | 'afternoon' | 'evening' | 'tonight' | 'night' | 'end_of_day';
 
