@@ -165,13 +165,23 @@ export function renderTables(r: Results): string {
       `Event-loop delay inside the server (perf_hooks), reminder ticks every ${r.loop.reminderIntervalSeconds} s, ` +
         `densest accepted series present (${r.loop.densestRule.slice(0, 40)}...)\n` +
         table(
-          ['phase', 'requests', 'max ms', 'p99 ms', 'mean ms'],
+          [
+            'phase',
+            'requests',
+            'CPU stretch ms',
+            'delay max ms',
+            'p99 ms',
+            'mean ms',
+            'driver max ms (noise)',
+          ],
           r.loop.phases.map((p) => [
             p.name,
             String(p.requests),
+            fmt(p.cpuMaxMs, 1),
             fmt(p.maxMs, 1),
             fmt(p.p99Ms, 1),
             fmt(p.meanMs, 1),
+            fmt(p.driverMaxMs, 1),
           ]),
         ),
     );

@@ -162,7 +162,11 @@ function monthOffsets(zone: string, instant: number): MonthOffsets {
   const luxonOffset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset;
   const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   const table: MonthOffsets = { begin: first, end, at: [first], minutes: [luxonOffset(first)] };
-  for (let prev = first, t = Math.min(first + PROBE_MS, end); prev < end; prev = t, t = Math.min(t + PROBE_MS, end)) {
+  for (
+    let prev = first, t = Math.min(first + PROBE_MS, end);
+    prev < end;
+    prev = t, t = Math.min(t + PROBE_MS, end)
+  ) {
     const offset = luxonOffset(t);
     if (offset === table.minutes.at(-1)) continue;
     let lo = prev;

@@ -11,7 +11,7 @@ export interface SeriesSource<S> {
   generation(): Promise<string>;
   /** Every recurring series, by first start. */
   load(): Promise<EventRow[]>;
-  /** The series' occurrences overlapping [from, to). */
+  /** The series' occurrences overlapping [from, to), in `order`. */
   expand(row: EventRow, from: Date, to: Date): S[];
   order(a: S, b: S): number;
 }
@@ -29,6 +29,17 @@ interface State<S> {
   generation: string;
   rows: EventRow[];
   windows: Map<string, S[]>;
+}
+
+function merge<S>(a: S[], b: S[], order: (x: S, y: S) => number): S[] {
+  const out = new Array<S>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = order(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 export type SeriesCache<S> = ReturnType<typeof createSeriesCache<S>>;
@@ -74,18 +85,34 @@ export function createSeriesCache<S>(source: SeriesSource<S>) {
         return cached;
       }
       const end = to.getTime();
-      const slots: S[] = [];
+      // Each series' occurrences come sorted: merge the runs pairwise (not one sort of them all),
+      // so the work can stop for other requests between merges.
+      let runs: S[][] = [];
       let sliceStart = performance.now();
-      for (const row of s.rows) {
-        if (Date.parse(row.start_time) >= end) break; // rows are by first start
-        for (const slot of source.expand(row, from, to)) slots.push(slot);
+      const pause = async () => {
         // Thousands of series take longer than a request may hold the event loop: let others in.
         if (performance.now() - sliceStart > SLICE_MS) {
           await yieldToLoop();
           sliceStart = performance.now();
         }
+      };
+      for (const row of s.rows) {
+        if (Date.parse(row.start_time) >= end) break; // rows are by first start
+        const run = source.expand(row, from, to);
+        if (run.length > 0) runs.push(run);
+        await pause();
       }
-      slots.sort((a, b) => source.order(a, b));
+      while (runs.length > 1) {
+        const next: S[][] = [];
+        for (let i = 0; i < runs.length; i += 2) {
+          next.push(
+            i + 1 < runs.length ? merge(runs[i]!, runs[i + 1]!, (a, b) => source.order(a, b)) : runs[i]!,
+          );
+          await pause();
+        }
+        runs = next;
+      }
+      const slots = runs[0] ?? [];
       if (slots.length <= MAX_CACHED_SLOTS) {
         if (s.windows.size >= MAX_WINDOWS) s.windows.delete(s.windows.keys().next().value!);
         s.windows.set(key, slots);
