@@ -28,7 +28,7 @@ import { alwaysRun, createAdvisoryLock } from './jobs/scheduler-lock.js';
 import { createClassifier } from './ai/classifier.js';
 import { readFollowUpTime } from './ai/offline/follow-up.js';
 import { understandOffline } from './ai/offline/understand.js';
-import { createOrchestrator } from './ai/orchestrator.js';
+import { createOrchestrator } from './ai/orchestrator/index.js';
 import { createAiProvider } from './ai/provider.js';
 import { createChatService, type TurnHandler } from './modules/chat/chat.service.js';
 import { createTitler } from './modules/chat/titles.js';
@@ -116,7 +116,7 @@ export async function createServices(deps: ServiceDeps) {
     clock,
     timezone,
     ai: config.ai,
-    history: (...args) => chat.history(...args),
+    history: { before: (...args) => chat.history(...args) },
     readFollowUpTime,
     // Created below; only called during turns, after start-up.
     briefing: { build: (signal) => briefing.build(signal) },

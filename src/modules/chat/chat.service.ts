@@ -37,7 +37,7 @@ import { createTurnRunner, type Titler, type TurnIO, type TurnLog, type TurnOutc
 const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 const CONVERSATION_MESSAGES = 50;
 
-/** What answers a turn: the orchestrator (src/ai/orchestrator.ts). */
+/** What answers a turn: the orchestrator (src/ai/orchestrator/). */
 export interface TurnHandler {
   handleMessage(io: TurnIO, input: { text: string }): Promise<TurnOutcome>;
   /** The text again, over the history up to the user message (`io.userMessageId`). */
