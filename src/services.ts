@@ -30,7 +30,9 @@ import { readFollowUpTime } from './ai/offline/follow-up.js';
 import { understandOffline } from './ai/offline/understand.js';
 import { createOrchestrator } from './ai/orchestrator/index.js';
 import { createAiProvider } from './ai/provider.js';
-import { createChatService, type TurnHandler } from './modules/chat/chat.service.js';
+import { createChatService } from './modules/chat/chat.service.js';
+import { createChatHistory } from './modules/chat/history.js';
+import { createMessagesRepository } from './modules/chat/messages.repository.js';
 import { createTitler } from './modules/chat/titles.js';
 import { createStreamBuffers } from './realtime/stream-buffers.js';
 import { createRedisBus } from './realtime/redis-bus.js';
@@ -77,52 +79,29 @@ export async function createServices(deps: ServiceDeps) {
 
   // One matcher for search and the `q` filters of todos, events and memos.
   const searchRepo = createSearchRepository(database);
-  const todos = createTodosService({ repo: createTodosRepository(db, database.dialect, searchRepo.textMatch), clock, timezone, publish });
-  const events = createEventsService({ repo: createEventsRepository(db, searchRepo.textMatch), clock, timezone, publish });
+  const todos = createTodosService({
+    repo: createTodosRepository(db, database.dialect, searchRepo.textMatch),
+    clock,
+    timezone,
+    publish,
+  });
+  const events = createEventsService({
+    repo: createEventsRepository(db, searchRepo.textMatch),
+    clock,
+    timezone,
+    publish,
+  });
   const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish });
   const search = createSearchService({ repo: searchRepo });
   const today = createTodayService({ todos, events, clock, timezone });
 
-  // Chat: the turn runner and the orchestrator, which reads the chat history back (hence the late binding).
+  // The AI provider and the classifier.
   // Chat replies may wait for a cold model to load (Ollama), so the first byte gets the full
   // AI_TIMEOUT_SECONDS; classification keeps its own short 5 s limit and falls back offline.
   const aiProvider = createAiProvider(config.ai, { connectTimeoutMs: config.ai.timeoutSeconds * 1000 });
   const classifier = createClassifier({ provider: aiProvider, ai: config.ai, offline: understandOffline });
   const streamBuffers = createStreamBuffers({ clock, store: bus?.resumeStore });
   hub.subscribe(streamBuffers.record);
-  let turnHandler: TurnHandler | null = null;
-  const chat = await createChatService({
-    db,
-    clock,
-    publish,
-    handler: () => turnHandler!,
-    titler: createTitler(aiProvider),
-    log: deps.logger,
-    elsewhere: bus
-      ? { stop: (id) => bus.signal('chat.stop', id), abortConversation: (id) => bus.signal('chat.abort_conversation', id) }
-      : undefined,
-  });
-  // `stop` and a conversation's deletion reach the instance whose runner has the turn.
-  bus?.onSignal('chat.stop', (id) => chat.runner.stop(id));
-  bus?.onSignal('chat.abort_conversation', (id) => chat.runner.abortConversation(id));
-  turnHandler = createOrchestrator({
-    todos,
-    events,
-    memos,
-    search,
-    today,
-    classifier,
-    provider: aiProvider,
-    clock,
-    timezone,
-    ai: config.ai,
-    history: { before: (...args) => chat.history(...args) },
-    readFollowUpTime,
-    // Created below; only called during turns, after start-up.
-    briefing: { build: (signal) => briefing.build(signal) },
-    agentTasks: { create: (input, ctx) => agentTasks.create(input, ctx) },
-  });
-
   // Notifications, the daily briefing and the scheduler (started by buildApp when ENABLE_SCHEDULER).
   const notifications = createNotificationsService({
     db,
@@ -167,9 +146,46 @@ export async function createServices(deps: ServiceDeps) {
       : undefined,
     log: deps.logger,
   });
+  // Chat: the orchestrator answers the turns, reading the conversation through its history.
+  const orchestrator = createOrchestrator({
+    todos,
+    events,
+    memos,
+    search,
+    today,
+    briefing,
+    agentTasks,
+    classifier,
+    provider: aiProvider,
+    clock,
+    timezone,
+    ai: config.ai,
+    history: createChatHistory(createMessagesRepository(db)),
+    readFollowUpTime,
+  });
+  const chat = await createChatService({
+    db,
+    clock,
+    publish,
+    handler: orchestrator,
+    titler: createTitler(aiProvider),
+    log: deps.logger,
+    elsewhere: bus
+      ? {
+          stop: (id) => bus.signal('chat.stop', id),
+          abortConversation: (id) => bus.signal('chat.abort_conversation', id),
+        }
+      : undefined,
+  });
+  // `stop` and a conversation's deletion reach the instance whose runner has the turn.
+  bus?.onSignal('chat.stop', (id) => chat.runner.stop(id));
+  bus?.onSignal('chat.abort_conversation', (id) => chat.runner.abortConversation(id));
+
   // PostgreSQL: only the instance holding the advisory lock runs the jobs (several may share the database).
   const schedulerLock =
-    config.database.kind === 'postgres' ? createAdvisoryLock({ url: config.database.url, log: deps.logger }) : alwaysRun;
+    config.database.kind === 'postgres'
+      ? createAdvisoryLock({ url: config.database.url, log: deps.logger })
+      : alwaysRun;
   const scheduler = createJobScheduler({
     shouldRun: schedulerLock.shouldRun,
     db,

@@ -11,7 +11,7 @@ import {
   type ItemType,
   type StoredCard,
 } from '../../modules/chat/cards.js';
-import type { TurnIO, TurnOutcome } from '../../modules/chat/turns.js';
+import type { TurnIO, TurnOutcome } from '../../modules/chat/turn-handler.js';
 import type { Todo } from '../../modules/todos/todos.schemas.js';
 import type { Intent } from '../intents.js';
 import { text, withCard, type Context, type Handler, type Turn } from './context.js';

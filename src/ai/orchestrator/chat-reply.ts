@@ -3,7 +3,7 @@
  * that knows the time, the zone and (AI_SHARE_CONTEXT) a glance at the owner's day.
  */
 import { DateTime } from 'luxon';
-import { failureOutcome, type TurnIO, type TurnOutcome } from '../../modules/chat/turns.js';
+import { failureOutcome, type TurnIO, type TurnOutcome } from '../../modules/chat/turn-handler.js';
 import type { EventOccurrence } from '../../modules/events/events.schemas.js';
 import type { Todo } from '../../modules/todos/todos.schemas.js';
 import { AiUnavailableError, type ChatMessage } from '../types.js';

@@ -7,7 +7,8 @@ import type { Clock } from '../../lib/clock.js';
 import type { WriteContext } from '../../modules/common/items.js';
 import type { Card, ItemType } from '../../modules/chat/cards.js';
 import type { Message } from '../../modules/chat/chat.schemas.js';
-import type { TurnIO, TurnOutcome } from '../../modules/chat/turns.js';
+import type { ChatHistory } from '../../modules/chat/history.js';
+import type { TurnIO, TurnOutcome } from '../../modules/chat/turn-handler.js';
 import type { EventsService } from '../../modules/events/events.service.js';
 import type { MemosService } from '../../modules/memos/memos.service.js';
 import type { SearchService } from '../../modules/search/search.service.js';
@@ -38,12 +39,6 @@ export type FollowUpTimeReader = (
   day?: string,
 ) => { start_time: string; end_time?: string } | null;
 
-/** The conversation as the orchestrator reads it (the chat module's history repository). */
-export interface HistoryReader {
-  /** The conversation's messages before `messageId` (or up to it, inclusive), oldest first. */
-  before(conversationId: string, messageId: string, limit: number, inclusive?: boolean): Promise<Message[]>;
-}
-
 export interface OrchestratorDeps {
   todos: Pick<TodosService, 'create' | 'update' | 'remove' | 'get' | 'list' | 'find'>;
   events: Pick<EventsService, 'create' | 'update' | 'remove' | 'get' | 'list'>;
@@ -57,7 +52,8 @@ export interface OrchestratorDeps {
   clock: Clock;
   timezone: () => string;
   ai: Pick<Config['ai'], 'shareContext' | 'systemPrompt'>;
-  history: HistoryReader;
+  /** The conversation read back (the chat module's history repository). */
+  history: ChatHistory;
   readFollowUpTime: FollowUpTimeReader;
 }
 

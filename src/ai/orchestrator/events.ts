@@ -5,7 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { itemCard, listCard, type ItemType } from '../../modules/chat/cards.js';
-import type { TurnIO, TurnOutcome } from '../../modules/chat/turns.js';
+import type { TurnIO, TurnOutcome } from '../../modules/chat/turn-handler.js';
 import type { Event, EventCreate, EventPatch } from '../../modules/events/events.schemas.js';
 import type { IntentParams } from '../intents.js';
 import { LIST_MAX, describeEvent, formatWhen, plural, readableList } from '../replies.js';

@@ -7,7 +7,7 @@
  * Adding an intent: its name in intents.ts, a handler file here, and one line in the table.
  * Card buttons (`action_response`) are answered in actions.ts.
  */
-import type { TurnHandler } from '../../modules/chat/chat.service.js';
+import type { TurnHandler } from '../../modules/chat/turn-handler.js';
 import type { Intent } from '../intents.js';
 import type { ClassifyResult } from '../types.js';
 import { cardActions } from './actions.js';
@@ -21,13 +21,7 @@ import { memoHandlers } from './memos.js';
 import { searchHandler } from './search.js';
 import { todoHandlers } from './todos.js';
 
-export type {
-  AgentTasksPort,
-  BriefingPort,
-  FollowUpTimeReader,
-  HistoryReader,
-  OrchestratorDeps,
-} from './context.js';
+export type { AgentTasksPort, BriefingPort, FollowUpTimeReader, OrchestratorDeps } from './context.js';
 
 /** Recent turns the classifier sees, so "move it to Friday" resolves. */
 const CLASSIFY_HISTORY = 6;

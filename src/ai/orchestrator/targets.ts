@@ -7,7 +7,7 @@ import type { CardItem, ItemType } from '../../modules/chat/cards.js';
 import { ITEM_TYPES, chooseCard, confirmDeleteCard } from '../../modules/chat/cards.js';
 import { cardOf } from '../../modules/chat/chat.mappers.js';
 import type { Message } from '../../modules/chat/chat.schemas.js';
-import type { TurnOutcome } from '../../modules/chat/turns.js';
+import type { TurnOutcome } from '../../modules/chat/turn-handler.js';
 import type { Intent } from '../intents.js';
 import { plural } from '../replies.js';
 import { isReferential, resolveTarget } from '../resolve-target.js';

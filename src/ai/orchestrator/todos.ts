@@ -1,6 +1,6 @@
 /** create_todo, query_todos, update_todo, complete_todo, delete_todo. */
 import { itemCard, listCard, type ItemType } from '../../modules/chat/cards.js';
-import type { TurnIO, TurnOutcome } from '../../modules/chat/turns.js';
+import type { TurnIO, TurnOutcome } from '../../modules/chat/turn-handler.js';
 import { OPEN_STATUSES } from '../../modules/todos/todos.repository.js';
 import type { Todo, TodoListQuery, TodoPatch } from '../../modules/todos/todos.schemas.js';
 import { LIST_MAX, describeTodo, plural, readableList } from '../replies.js';

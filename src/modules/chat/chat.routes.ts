@@ -10,7 +10,7 @@ import type { Hub } from '../../realtime/hub.js';
 import type { StreamBuffers } from '../../realtime/stream-buffers.js';
 import { errorResponses } from '../common/schemas.js';
 import { ActionCardSchema, CardActionSchema } from './cards.js';
-import { cardOf } from './chat.mappers.js';
+import { finishedReplyFrames } from './replay.js';
 import {
   Conversation,
   ConversationCreate,
@@ -257,12 +257,7 @@ export async function chatRoutes(
           const stored = await chat.getMessage(id);
           if (stored && stored.status !== 'streaming') {
             if (stored.content) write({ token: stored.content });
-            write({ done: true, intent: stored.intent, usage: null });
-            const card = cardOf(stored);
-            if (card) {
-              const { card_type, payload, actions } = card;
-              write({ action_card: { message_id: id, card_type, payload, actions } });
-            }
+            for (const frame of finishedReplyFrames(stored)) relay(frame);
           }
         }
       }
