@@ -35,6 +35,7 @@ import { settingsRoutes } from './modules/settings/settings.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { agentTasksRoutes } from './modules/agent-tasks/agent-tasks.routes.js';
+import { ServerFrameSchema } from './realtime/frames.js';
 import { redactToken, websocketRoutes } from './realtime/websocket.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -166,6 +167,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(notificationsRoutes, { notifications: services.notifications });
     await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
+    // Published for clients: every WebSocket frame (it refers to the module schemas above).
+    scope.addSchema(ServerFrameSchema);
   });
 
   // 7. Background jobs start once the server is ready (ENABLE_SCHEDULER); services.close() stops them.

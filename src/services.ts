@@ -17,6 +17,8 @@ import { createSettingsService } from './modules/settings/settings.service.js';
 import { createTodosRepository } from './modules/todos/todos.repository.js';
 import { createTodosService } from './modules/todos/todos.service.js';
 import { createTodayService } from './modules/today/today.service.js';
+import { createDomainEvents } from './realtime/domain-events.js';
+import { frameOf, type EventSink } from './realtime/frames.js';
 import { createLocalHub } from './realtime/hub.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
 import { createNotificationsService, type Logger } from './modules/notifications/notifications.service.js';
@@ -57,10 +59,19 @@ export async function createServices(deps: ServiceDeps) {
     ? await createRedisBus({ url: config.redisUrl, prefix: config.redisKeyPrefix, log: deps.logger })
     : null;
   const hub = bus?.hub ?? createLocalHub();
-  const publish = hub.publish;
+  const domain = createDomainEvents({ remote: bus?.domain, log: deps.logger });
+  // Every service and the turn runner publish here. A change becomes a domain event when its
+  // frame goes out, so one a chat turn held wakes the agent worker (or the reminders) only once
+  // the turn has released it.
+  const publish: EventSink = (type, data) => {
+    hub.publish(type, data);
+    const frame = frameOf(type, data);
+    if (frame.type === 'module_data_changed') domain.emit({ type: 'item_changed', data: frame.data });
+  };
 
   const settings = await createSettingsService({
     db,
+    domain,
     defaults: { timezone: config.timezone, briefing_time: config.briefingTime },
   });
   const timezone = settings.timezone;
@@ -124,7 +135,7 @@ export async function createServices(deps: ServiceDeps) {
     // Without REDIS_URL one instance is assumed: tasks left running at start-up are orphans.
     singleInstance: config.redisUrl === null,
     cancels: bus?.cancels,
-    subscribe: (listener) => hub.subscribe(listener),
+    domain,
     extraInstructions: config.ai.systemPrompt,
     log: deps.logger,
   });
@@ -190,7 +201,7 @@ export async function createServices(deps: ServiceDeps) {
     shouldRun: schedulerLock.shouldRun,
     db,
     clock,
-    hub,
+    domain,
     events,
     settings,
     notifications,

@@ -18,7 +18,8 @@ import type { AgentTaskRow, ConversationRow, DB, MessageRow } from '../../db/sch
 import type { Clock } from '../../lib/clock.js';
 import { conflict, notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import type { EventSink, ServerFrame } from '../../realtime/events.js';
+import type { DomainEvents } from '../../realtime/domain-events.js';
+import type { EventSink } from '../../realtime/events.js';
 import { toConversation, toMessage } from '../chat/chat.mappers.js';
 import type { WriteContext } from '../common/items.js';
 import type { NotificationDraft } from '../notifications/notifications.service.js';
@@ -68,8 +69,8 @@ export interface AgentTasksServiceDeps {
   extraInstructions?: string | null;
   /** Cancels across instances; default local only. */
   cancels?: CancelChannel;
-  /** The hub's frames: a task created during a chat turn is started once its events are out. */
-  subscribe?: (listener: (frame: ServerFrame) => void) => () => void;
+  /** Domain events: a task created during a chat turn is started once its events are out. */
+  domain: Pick<DomainEvents, 'subscribe'>;
   leaseMs?: number;
   pollIntervalMs?: number;
   log?: Logger;
@@ -291,9 +292,8 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
     log: deps.log,
   });
 
-  deps.subscribe?.((frame) => {
-    const d = frame.data as { module?: string; action?: string };
-    if (frame.type === 'module_data_changed' && d.module === 'agent_tasks' && d.action === 'created') worker.wake();
+  deps.domain.subscribe((e) => {
+    if (e.type === 'item_changed' && e.data.module === 'agent_tasks' && e.data.action === 'created') worker.wake();
   });
 
   async function get(id: string): Promise<AgentTask> {
@@ -339,8 +339,8 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
       await repo.insert(row);
       const task = announce(row, 'created', ctx.publish ?? publish);
       // Inside a chat turn the task's events are held until the reply ends: the worker wakes
-      // when they reach the hub (see `subscribe`), so its `running` never overtakes `queued`.
-      if (!ctx.publish || !deps.subscribe) worker.wake();
+      // when they are released (the `item_changed` domain event), so `running` never overtakes `queued`.
+      if (!ctx.publish) worker.wake();
       return task;
     },
 

@@ -220,7 +220,7 @@ describe('agent tasks', () => {
     const seen = new Map<string, string>();
     const stop = s.built.services.hub.subscribe((f) => {
       if (f.type !== 'agent_task_updated') return;
-      const data = f.data as { id: string; status: string };
+      const data = f.data;
       const before = seen.get(data.id);
       if (before !== 'running' && data.status === 'running') running++;
       if (before === 'running' && data.status !== 'running') running--;

@@ -1,12 +1,13 @@
 /**
  * The owner's settings (timezone, briefing time). Persisted in the settings table, they
  * override TIMEZONE / BRIEFING_TIME. Read on every request that computes "today", so they are
- * kept in memory and written through.
+ * kept in memory and written through; a change reaches the other instances as a domain event.
  */
 import type { Kysely } from 'kysely';
 import { isValidHhMm, isValidTimezone } from '../../config.js';
 import type { DB } from '../../db/schema.js';
 import { validationError } from '../../lib/errors.js';
+import type { DomainEvents } from '../../realtime/domain-events.js';
 
 export interface Settings {
   timezone: string;
@@ -17,12 +18,27 @@ export type SettingsService = Awaited<ReturnType<typeof createSettingsService>>;
 
 const KEYS = { timezone: 'owner.timezone', briefing_time: 'owner.briefing_time' } as const;
 
-export async function createSettingsService(deps: { db: Kysely<DB>; defaults: Settings }) {
+export interface SettingsDeps {
+  db: Kysely<DB>;
+  defaults: Settings;
+  /** Tells the other instances (REDIS_URL) of a change, and hears of theirs. */
+  domain: DomainEvents;
+}
+
+export async function createSettingsService(deps: SettingsDeps) {
   const { db } = deps;
   let current: Settings = { ...deps.defaults };
+  // A change made on another instance: its scheduler, "today" and replies use it at once.
+  deps.domain.subscribe((e) => {
+    if (e.type === 'settings_changed') current = { ...e.data };
+  });
 
   async function reload(): Promise<Settings> {
-    const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', Object.values(KEYS)).execute();
+    const rows = await db
+      .selectFrom('settings')
+      .select(['key', 'value'])
+      .where('key', 'in', Object.values(KEYS))
+      .execute();
     const stored = new Map(rows.map((r) => [r.key, r.value]));
     current = {
       timezone: stored.get(KEYS.timezone) ?? deps.defaults.timezone,
@@ -53,7 +69,9 @@ export async function createSettingsService(deps: { db: Kysely<DB>; defaults: Se
             .execute();
         }
       });
-      return reload();
+      const next = await reload();
+      deps.domain.emit({ type: 'settings_changed', data: { ...next } });
+      return next;
     },
   };
 }
