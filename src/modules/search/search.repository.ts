@@ -19,8 +19,9 @@ import {
   substringMatch,
   type SearchTerms,
 } from './query.js';
+import { ITEM_TYPES } from '../common/items.js';
 
-export const HIT_TYPES = ['todo', 'event', 'memo', 'message'] as const;
+export const HIT_TYPES = [...ITEM_TYPES, 'message'] as const;
 export type HitType = (typeof HIT_TYPES)[number];
 /** The types with a list endpoint whose `q` filter uses this matcher. */
 export type ListType = Exclude<HitType, 'message'>;

@@ -1,6 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PRIORITIES, TODO_STATUSES } from '../../ai/intents.js';
 import { Nullable, Page, PageQuery, StringEnum, Tags, TimeInput, Timestamp } from '../common/schemas.js';
+
+export const TODO_STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'] as const;
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type TodoStatusName = (typeof TODO_STATUSES)[number];
+export type PriorityName = (typeof PRIORITIES)[number];
 
 export const TodoStatus = StringEnum(TODO_STATUSES);
 export const Priority = StringEnum(PRIORITIES);
@@ -58,7 +62,9 @@ export const TodoListQuery = Type.Object({
   due_after: Type.Optional(TimeInput),
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   q: Type.Optional(Type.String({ maxLength: 500 })),
-  sort: Type.Optional(StringEnum([...TODO_SORTS, ...TODO_SORTS.map((s) => `-${s}` as const)], { default: 'created_at' })),
+  sort: Type.Optional(
+    StringEnum([...TODO_SORTS, ...TODO_SORTS.map((s) => `-${s}` as const)], { default: 'created_at' }),
+  ),
   ...PageQuery(20, 100),
 });
 export type TodoListQuery = Static<typeof TodoListQuery>;
