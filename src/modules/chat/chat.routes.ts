@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { ServerResponse } from 'node:http';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { replyIdOf, type ServerFrame } from '../../realtime/frames.js';
 import type { Hub } from '../../realtime/hub.js';
 import type { StreamBuffers } from '../../realtime/stream-buffers.js';

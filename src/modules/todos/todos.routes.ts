@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
 import { Todo, TodoCreate, TodoListQuery, TodoPage, TodoPatch } from './todos.schemas.js';
 import type { TodosService } from './todos.service.js';
