@@ -78,8 +78,9 @@ async function main(): Promise<void> {
       publishedAt = now();
   });
 
-  const conversationId = (await server.request<{ id: string }>('POST', '/api/chat/conversations', { title: 'Bench' }))
-    .json.id;
+  const conversationId = (
+    await server.request<{ id: string }>('POST', '/api/chat/conversations', { title: 'Bench' })
+  ).json.id;
   const total: number[] = [];
   const inbound: number[] = [];
   const outbound: number[] = [];

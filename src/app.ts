@@ -87,7 +87,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
     // Per-request log lines only when debugging: at info they double the cost of a request.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
     // Long search queries (5,000 Korean characters) travel URL-encoded in the query string.
     serverFactory: (handler) => http.createServer({ maxHeaderSize: 128 * 1024 }, handler),
@@ -128,7 +130,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
   }
 
-  const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret, logger: app.log });
+  const services = await createServices({
+    config,
+    database,
+    clock,
+    jwtSecret: deps.jwtSecret,
+    logger: app.log,
+  });
   const { generatedPin } = await services.auth.bootstrapPin(config.pin);
 
   // 4. Docs: OpenAPI from the route schemas, Swagger UI at /docs, ReDoc at /redoc.
@@ -167,7 +175,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(todayRoutes, { today: services.today });
     await scope.register(settingsRoutes, { settings: services.settings });
     await scope.register(notificationsRoutes, { notifications: services.notifications });
-    await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
+    await scope.register(chatRoutes, {
+      chat: services.chat,
+      hub: services.hub,
+      buffers: services.streamBuffers,
+    });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
     // Published for clients: every WebSocket frame (it refers to the module schemas above).
     scope.addSchema(ServerFrameSchema);
@@ -234,7 +246,6 @@ function buildValidatorCompiler(externalSchemas: unknown) {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
     httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema);
 }
-
 
 /**
  * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, garbage on

@@ -21,18 +21,36 @@ describe('configuration', () => {
       reminderCheckIntervalSeconds: 60,
       agentConcurrency: 2,
       corsOrigins: '*',
-      ai: { provider: 'ollama', baseUrl: 'http://localhost:11434', model: 'llama3.2', timeoutSeconds: 60, shareContext: true },
+      ai: {
+        provider: 'ollama',
+        baseUrl: 'http://localhost:11434',
+        model: 'llama3.2',
+        timeoutSeconds: 60,
+        shareContext: true,
+      },
     });
   });
 
   it('keeps the database in DATA_DIR unless DATABASE_URL says otherwise', () => {
-    expect(parseConfig({ DATA_DIR: '/var/claw' }, '/w').database).toEqual({ kind: 'sqlite', file: '/var/claw/clawchat.db' });
+    expect(parseConfig({ DATA_DIR: '/var/claw' }, '/w').database).toEqual({
+      kind: 'sqlite',
+      file: '/var/claw/clawchat.db',
+    });
   });
 
   it('reads sqlite paths relative and absolute, and postgres URLs', () => {
-    expect(parseConfig({ DATABASE_URL: 'sqlite:///./x/db.sqlite' }, '/w').database).toEqual({ kind: 'sqlite', file: '/w/x/db.sqlite' });
-    expect(parseConfig({ DATABASE_URL: 'sqlite:////var/db.sqlite' }, '/w').database).toEqual({ kind: 'sqlite', file: '/var/db.sqlite' });
-    expect(parseConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({ kind: 'postgres', url: 'postgres://u@h/db' });
+    expect(parseConfig({ DATABASE_URL: 'sqlite:///./x/db.sqlite' }, '/w').database).toEqual({
+      kind: 'sqlite',
+      file: '/w/x/db.sqlite',
+    });
+    expect(parseConfig({ DATABASE_URL: 'sqlite:////var/db.sqlite' }, '/w').database).toEqual({
+      kind: 'sqlite',
+      file: '/var/db.sqlite',
+    });
+    expect(parseConfig({ DATABASE_URL: 'postgres://u@h/db' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@h/db',
+    });
   });
 
   it.each([
@@ -54,14 +72,20 @@ describe('configuration', () => {
 
   it('refuses a missing or example secret and PIN in production', () => {
     expect(() => parseConfig({ NODE_ENV: 'production', PIN: '123456' })).toThrow('JWT_SECRET');
-    expect(() => parseConfig({ NODE_ENV: 'production', PIN: '123456', JWT_SECRET: 'change-me' })).toThrow('JWT_SECRET');
+    expect(() => parseConfig({ NODE_ENV: 'production', PIN: '123456', JWT_SECRET: 'change-me' })).toThrow(
+      'JWT_SECRET',
+    );
     expect(() => parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) })).toThrow('PIN');
-    expect(parseConfig({ NODE_ENV: 'production', PIN: '123456', JWT_SECRET: 'k'.repeat(40) }).nodeEnv).toBe('production');
+    expect(parseConfig({ NODE_ENV: 'production', PIN: '123456', JWT_SECRET: 'k'.repeat(40) }).nodeEnv).toBe(
+      'production',
+    );
   });
 
   it('requires AI_MODEL for openai', () => {
     expect(() => parseConfig({ AI_PROVIDER: 'openai' })).toThrow('AI_MODEL');
-    expect(parseConfig({ AI_PROVIDER: 'openai', AI_MODEL: 'gpt-4o-mini' }).ai.baseUrl).toBe('https://api.openai.com');
+    expect(parseConfig({ AI_PROVIDER: 'openai', AI_MODEL: 'gpt-4o-mini' }).ai.baseUrl).toBe(
+      'https://api.openai.com',
+    );
   });
 
   it('reads .env, and the environment wins', () => {

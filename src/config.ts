@@ -98,7 +98,8 @@ export function isValidHhMm(value: string): boolean {
 function parseDatabaseUrl(raw: string, cwd: string): Config['database'] {
   if (raw.startsWith('postgres://') || raw.startsWith('postgresql://')) return { kind: 'postgres', url: raw };
   if (raw.startsWith('sqlite:////')) return { kind: 'sqlite', file: raw.slice('sqlite:///'.length) };
-  if (raw.startsWith('sqlite:///')) return { kind: 'sqlite', file: path.resolve(cwd, raw.slice('sqlite:///'.length)) };
+  if (raw.startsWith('sqlite:///'))
+    return { kind: 'sqlite', file: path.resolve(cwd, raw.slice('sqlite:///'.length)) };
   throw new ConfigError('DATABASE_URL', `must start with sqlite:/// or postgres://, got "${raw}"`);
 }
 
@@ -143,13 +144,18 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
 
   const redisUrl = str(env, 'REDIS_URL');
   if (redisUrl !== null) {
-    if (!/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', `must start with redis://, got "${redisUrl}"`);
+    if (!/^rediss?:\/\//.test(redisUrl))
+      throw new ConfigError('REDIS_URL', `must start with redis://, got "${redisUrl}"`);
     if (database.kind !== 'postgres')
-      throw new ConfigError('REDIS_URL', 'requires DATABASE_URL=postgres://... (several instances cannot share SQLite)');
+      throw new ConfigError(
+        'REDIS_URL',
+        'requires DATABASE_URL=postgres://... (several instances cannot share SQLite)',
+      );
   }
 
   const timezone = str(env, 'TIMEZONE') ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
-  if (!isValidTimezone(timezone)) throw new ConfigError('TIMEZONE', `must be an IANA zone such as Asia/Seoul, got "${timezone}"`);
+  if (!isValidTimezone(timezone))
+    throw new ConfigError('TIMEZONE', `must be an IANA zone such as Asia/Seoul, got "${timezone}"`);
 
   const providerRaw = (str(env, 'AI_PROVIDER') ?? 'ollama').toLowerCase();
   if (providerRaw !== 'ollama' && providerRaw !== 'openai' && providerRaw !== 'none')
@@ -163,7 +169,8 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   );
 
   const briefingTime = str(env, 'BRIEFING_TIME') ?? '08:00';
-  if (!isValidHhMm(briefingTime)) throw new ConfigError('BRIEFING_TIME', `must be HH:MM (24h), got "${briefingTime}"`);
+  if (!isValidHhMm(briefingTime))
+    throw new ConfigError('BRIEFING_TIME', `must be HH:MM (24h), got "${briefingTime}"`);
 
   const pin = str(env, 'PIN');
   if (pin !== null && !/^\d{4,12}$/.test(pin)) throw new ConfigError('PIN', 'must be 4 to 12 digits');
@@ -171,7 +178,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   const jwtSecret = str(env, 'JWT_SECRET');
   if (nodeEnv === 'production') {
     if (jwtSecret === null || /change[-_ ]?me|example|secret$/i.test(jwtSecret) || jwtSecret.length < 32)
-      throw new ConfigError('JWT_SECRET', 'must be set to a random value of at least 32 characters in production');
+      throw new ConfigError(
+        'JWT_SECRET',
+        'must be set to a random value of at least 32 characters in production',
+      );
     if (pin === null) throw new ConfigError('PIN', 'must be set in production');
   }
 
@@ -211,7 +221,13 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginLockoutMinutes: int(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60),
     loginGlobalMaxFailures: int(env, 'LOGIN_GLOBAL_MAX_FAILURES', 50, 1, 100_000),
-    corsOrigins: cors === null || cors === '*' ? '*' : cors.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins:
+      cors === null || cors === '*'
+        ? '*'
+        : cors
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
     expoAccessToken: str(env, 'EXPO_ACCESS_TOKEN'),
     expoBaseUrl: expoBase === null ? null : parseUrl('EXPO_BASE_URL', expoBase),
   };
@@ -219,6 +235,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
 
 function parseLogLevel(level: string): string {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(level)) throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}, got "${level}"`);
+  if (!levels.includes(level))
+    throw new ConfigError('LOG_LEVEL', `must be one of ${levels.join(', ')}, got "${level}"`);
   return level;
 }

@@ -43,10 +43,14 @@ async function main(): Promise<void> {
 
   await app.listen({ host: config.host, port: config.port });
   const where = config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL';
-  app.log.info(`ClawChat listening on ${config.host}:${config.port} (database: ${where}, AI: ${config.ai.provider})`);
+  app.log.info(
+    `ClawChat listening on ${config.host}:${config.port} (database: ${where}, AI: ${config.ai.provider})`,
+  );
   if (generatedPin !== null) {
     // Printed at every start until the first successful login, so the owner can get in.
-    console.log(`\n  No PIN configured. Log in with this generated PIN: ${generatedPin}\n  (set PIN in .env to choose your own)\n`);
+    console.log(
+      `\n  No PIN configured. Log in with this generated PIN: ${generatedPin}\n  (set PIN in .env to choose your own)\n`,
+    );
   }
 }
 

@@ -8,7 +8,9 @@ import { createDatabase } from '../db/database.js';
 
 const config = loadConfig();
 if (config.database.kind === 'postgres') {
-  console.log(`PostgreSQL: back up with\n  pg_dump --format=custom --file=clawchat.dump "${config.database.url}"`);
+  console.log(
+    `PostgreSQL: back up with\n  pg_dump --format=custom --file=clawchat.dump "${config.database.url}"`,
+  );
   process.exit(0);
 }
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');

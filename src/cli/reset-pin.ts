@@ -26,7 +26,9 @@ try {
   await auth.resetPin(pin);
   console.log(`PIN reset. New PIN: ${pin}\nEvery session was revoked; log in again on each device.`);
   if (config.pin !== null && config.pin !== pin)
-    console.log('Note: PIN is also set in the environment/.env; that value replaces this one at the next start.');
+    console.log(
+      'Note: PIN is also set in the environment/.env; that value replaces this one at the next start.',
+    );
 } finally {
   await database.close();
 }

@@ -24,7 +24,14 @@ export interface HealthDeps {
 export async function healthRoutes(app: App, deps: HealthDeps): Promise<void> {
   app.get(
     '/api/health',
-    { schema: { tags: ['health'], summary: 'Liveness and dependencies', security: [], response: { 200: Health } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness and dependencies',
+        security: [],
+        response: { 200: Health },
+      },
+    },
     async () => {
       const [ai, services] = await Promise.all([deps.aiConnected(), deps.servicesUp()]);
       const degraded = ai === false || !services;

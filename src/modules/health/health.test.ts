@@ -23,10 +23,17 @@ describe('GET /api/health', () => {
 
   it('reports a reachable provider as connected', async () => {
     const fake = await startFakeOpenAI();
-    const s = await startTestServer({ env: { AI_PROVIDER: 'openai', AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' } });
+    const s = await startTestServer({
+      env: { AI_PROVIDER: 'openai', AI_BASE_URL: fake.url, AI_MODEL: 'fake-model' },
+    });
     try {
       const res = await s.request('GET', '/api/health');
-      expect(res.json).toMatchObject({ status: 'ok', ai_provider: 'openai', ai_model: 'fake-model', ai_connected: true });
+      expect(res.json).toMatchObject({
+        status: 'ok',
+        ai_provider: 'openai',
+        ai_model: 'fake-model',
+        ai_connected: true,
+      });
     } finally {
       await s.close();
       await fake.close();

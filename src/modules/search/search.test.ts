@@ -372,7 +372,7 @@ describe('search', () => {
     expect(await ids('plane')).toEqual([]);
   });
 
-  it("finds a reply by the text it ended with, also one a crash cut off while it streamed", async () => {
+  it('finds a reply by the text it ended with, also one a crash cut off while it streamed', async () => {
     const conv = await conversationWith('Streaming', []);
     const now = s.clock.now().toISOString();
     const streaming = (id: string) => ({
@@ -386,7 +386,10 @@ describe('search', () => {
       metadata: null,
       created_at: now,
     });
-    await direct.db.insertInto('messages').values([streaming('msg_done'), streaming('msg_cut')]).execute();
+    await direct.db
+      .insertInto('messages')
+      .values([streaming('msg_done'), streaming('msg_cut')])
+      .execute();
     const save = (id: string, patch: { content?: string; status?: string }) =>
       direct.db.updateTable('messages').set(patch).where('id', '=', id).execute();
     // Checkpoints while streaming, then the final commit (new text) and a crash's recovery

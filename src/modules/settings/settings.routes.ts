@@ -8,7 +8,13 @@ const Settings = Type.Object({ timezone: Type.String(), briefing_time: Type.Stri
 export async function settingsRoutes(app: App, opts: { settings: SettingsService }): Promise<void> {
   app.get(
     '/api/settings',
-    { schema: { tags: ['settings'], summary: "The owner's settings", response: { 200: Settings, ...errorResponses(401) } } },
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "The owner's settings",
+        response: { 200: Settings, ...errorResponses(401) },
+      },
+    },
     async () => opts.settings.get(),
   );
   app.patch(
@@ -19,7 +25,9 @@ export async function settingsRoutes(app: App, opts: { settings: SettingsService
         summary: 'Change the timezone or the briefing time',
         body: Type.Object({
           timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone' })),
-          briefing_time: Type.Optional(Type.String({ minLength: 1, maxLength: 5, description: 'HH:MM, 24h' })),
+          briefing_time: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 5, description: 'HH:MM, 24h' }),
+          ),
         }),
         response: { 200: Settings, ...errorResponses(400, 401) },
       },

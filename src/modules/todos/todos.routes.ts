@@ -37,7 +37,12 @@ export async function todosRoutes(app: App, opts: { todos: TodosService }): Prom
   app.get(
     '/api/todos/:id',
     {
-      schema: { tags: ['todos'], summary: 'Get a todo', params: IdParams, response: { 200: Type.Ref(Todo), ...errorResponses(401, 404) } },
+      schema: {
+        tags: ['todos'],
+        summary: 'Get a todo',
+        params: IdParams,
+        response: { 200: Type.Ref(Todo), ...errorResponses(401, 404) },
+      },
     },
     async (req) => todos.get(req.params.id),
   );
@@ -59,7 +64,12 @@ export async function todosRoutes(app: App, opts: { todos: TodosService }): Prom
   app.delete(
     '/api/todos/:id',
     {
-      schema: { tags: ['todos'], summary: 'Delete a todo', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 404) } },
+      schema: {
+        tags: ['todos'],
+        summary: 'Delete a todo',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 404) },
+      },
     },
     async (req, reply) => {
       await todos.remove(req.params.id);
