@@ -20,3 +20,11 @@ export const SUBSTRING_SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> =
   [0xff66, 0xff9f], // half-width Katakana
   [0x20000, 0x2ffff], // CJK extensions B-F, compatibility supplement
 ];
+
+/** The low two bits of a search document id: its type (the id layout of migration 0006). */
+export const DOC_TYPE_BITS: Readonly<Record<'todo' | 'event' | 'memo' | 'message', number>> = {
+  todo: 0,
+  event: 1,
+  memo: 2,
+  message: 3,
+};
