@@ -74,12 +74,13 @@ async function main(): Promise<void> {
   let current = '';
   let publishedAt = 0;
   server.built.services.hub.subscribe((frame) => {
-    const d = frame.data as { message_id?: string; index?: number };
-    if (frame.type === 'stream_chunk' && d.message_id === current && d.index === 0) publishedAt = now();
+    if (frame.type === 'stream_chunk' && frame.data.message_id === current && frame.data.index === 0)
+      publishedAt = now();
   });
 
-  const conversationId = (await server.request('POST', '/api/chat/conversations', { title: 'Bench' })).json
-    .id as string;
+  const conversationId = (
+    await server.request<{ id: string }>('POST', '/api/chat/conversations', { title: 'Bench' })
+  ).json.id;
   const total: number[] = [];
   const inbound: number[] = [];
   const outbound: number[] = [];
@@ -87,11 +88,11 @@ async function main(): Promise<void> {
     firstByteAt = 0;
     publishedAt = 0;
     current = '';
-    const res = await server.request('POST', '/api/chat/send', {
+    const res = await server.request<{ message_id: string }>('POST', '/api/chat/send', {
       conversation_id: conversationId,
       content: `message ${i}`,
     });
-    current = res.json.message_id as string;
+    current = res.json.message_id;
     await new Promise<void>((resolve) => {
       if (endedIds.has(current)) resolve();
       else ended.set(current, resolve);

@@ -9,13 +9,13 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { trustProxyOption, type Config } from './config.js';
 import type { Database } from './db/database.js';
 import { systemClock, type Clock } from './lib/clock.js';
@@ -46,8 +46,11 @@ import { adminRoutes } from './modules/admin/admin.routes.js';
 import { taskRelationshipsRoutes } from './modules/task-relationships/task-relationships.routes.js';
 import { tagsRoutes } from './modules/tags/tags.routes.js';
 import { webPlugin } from './modules/web/web.plugin.js';
+import { ServerFrameSchema } from './realtime/frames.js';
 
-export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+// Route modules import App from lib/app-type.ts; re-exported for the ones not moved yet.
+export type { App } from './lib/app-type.js';
+import type { App } from './lib/app-type.js';
 
 export interface AppDeps {
   config: Config;
@@ -96,7 +99,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     genReqId: () => crypto.randomUUID(),
     // Per-request log lines only when debugging: at info they double the cost of a request.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
     schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
     // Long search queries (5,000 Korean characters) travel URL-encoded in the query string.
     serverFactory: (handler) => http.createServer({ maxHeaderSize: 128 * 1024 }, handler),
@@ -137,7 +142,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     });
   }
 
-  const services = await createServices({ config, database, clock, jwtSecret: deps.jwtSecret, logger: app.log });
+  const services = await createServices({
+    config,
+    database,
+    clock,
+    jwtSecret: deps.jwtSecret,
+    logger: app.log,
+  });
   const { generatedPin } = await services.auth.bootstrapPin(config.pin);
   // The error handler (registered above) records 5xx answers in the owner's activity log.
   app.decorate('activity', services.activity);
@@ -183,10 +194,16 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(briefingRoutes, { briefing: services.briefing });
     await scope.register(settingsRoutes, { settings: services.settings });
     await scope.register(notificationsRoutes, { notifications: services.notifications });
-    await scope.register(chatRoutes, { chat: services.chat, hub: services.hub, buffers: services.streamBuffers });
+    await scope.register(chatRoutes, {
+      chat: services.chat,
+      hub: services.hub,
+      buffers: services.streamBuffers,
+    });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
     await scope.register(tasksCompatRoutes, { agentTasks: services.agentTasks });
     await scope.register(adminRoutes, { admin: services.admin });
+    // Published for clients: every WebSocket frame (it refers to the module schemas above).
+    scope.addSchema(ServerFrameSchema);
   });
 
   // 7. The browser app at `/` (public: static files; its API calls carry the token).
@@ -245,7 +262,6 @@ function buildValidatorCompiler(externalSchemas: unknown) {
   return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
     httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema);
 }
-
 
 /**
  * Errors Node's HTTP parser raises before Fastify sees a request (headers too large, garbage on

@@ -17,6 +17,8 @@ import { createSettingsService } from './modules/settings/settings.service.js';
 import { createTodosRepository } from './modules/todos/todos.repository.js';
 import { createTodosService } from './modules/todos/todos.service.js';
 import { createTodayService } from './modules/today/today.service.js';
+import { createDomainEvents } from './realtime/domain-events.js';
+import { frameOf, type EventSink } from './realtime/frames.js';
 import { createLocalHub } from './realtime/hub.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
 import { createNotificationsService, type Logger } from './modules/notifications/notifications.service.js';
@@ -28,9 +30,11 @@ import { alwaysRun, createAdvisoryLock } from './jobs/scheduler-lock.js';
 import { createClassifier } from './ai/classifier.js';
 import { readFollowUpTime } from './ai/offline/follow-up.js';
 import { understandOffline } from './ai/offline/understand.js';
-import { createOrchestrator } from './ai/orchestrator.js';
+import { createOrchestrator } from './ai/orchestrator/index.js';
 import { createAiProvider } from './ai/provider.js';
-import { createChatService, type TurnHandler } from './modules/chat/chat.service.js';
+import { createChatService } from './modules/chat/chat.service.js';
+import { createChatHistory } from './modules/chat/history.js';
+import { createMessagesRepository } from './modules/chat/messages.repository.js';
 import { createTitler } from './modules/chat/titles.js';
 import { createStreamBuffers } from './realtime/stream-buffers.js';
 import { createRedisBus } from './realtime/redis-bus.js';
@@ -65,11 +69,20 @@ export async function createServices(deps: ServiceDeps) {
     ? await createRedisBus({ url: config.redisUrl, prefix: config.redisKeyPrefix, log: deps.logger })
     : null;
   const hub = bus?.hub ?? createLocalHub();
-  const publish = hub.publish;
+  const domain = createDomainEvents({ remote: bus?.domain, log: deps.logger });
+  // Every service and the turn runner publish here. A change becomes a domain event when its
+  // frame goes out, so one a chat turn held wakes the agent worker (or the reminders) only once
+  // the turn has released it.
+  const publish: EventSink = (type, data) => {
+    hub.publish(type, data);
+    const frame = frameOf(type, data);
+    if (frame.type === 'module_data_changed') domain.emit({ type: 'item_changed', data: frame.data });
+  };
 
   const settings = await createSettingsService({
     db,
     clock,
+    domain,
     defaults: { timezone: config.timezone, briefing_time: config.briefingTime },
   });
   const timezone = settings.timezone;
@@ -109,46 +122,13 @@ export async function createServices(deps: ServiceDeps) {
   const tags = createTagsService({ repo: createTagsRepository(db) });
   const today = createTodayService({ todos, events, clock, timezone });
 
-  // Chat: the turn runner and the orchestrator, which reads the chat history back (hence the late binding).
+  // The AI provider and the classifier.
   // Chat replies may wait for a cold model to load (Ollama), so the first byte gets the full
   // AI_TIMEOUT_SECONDS; classification keeps its own short 5 s limit and falls back offline.
   const aiProvider = createAiProvider(config.ai, { connectTimeoutMs: config.ai.timeoutSeconds * 1000 });
   const classifier = createClassifier({ provider: aiProvider, ai: config.ai, offline: understandOffline });
   const streamBuffers = createStreamBuffers({ clock, store: bus?.resumeStore });
   hub.subscribe(streamBuffers.record);
-  let turnHandler: TurnHandler | null = null;
-  const chat = await createChatService({
-    db,
-    clock,
-    publish,
-    handler: () => turnHandler!,
-    titler: createTitler(aiProvider),
-    log: deps.logger,
-    elsewhere: bus
-      ? { stop: (id) => bus.signal('chat.stop', id), abortConversation: (id) => bus.signal('chat.abort_conversation', id) }
-      : undefined,
-  });
-  // `stop` and a conversation's deletion reach the instance whose runner has the turn.
-  bus?.onSignal('chat.stop', (id) => chat.runner.stop(id));
-  bus?.onSignal('chat.abort_conversation', (id) => chat.runner.abortConversation(id));
-  turnHandler = createOrchestrator({
-    todos,
-    events,
-    memos,
-    search,
-    today,
-    classifier,
-    provider: aiProvider,
-    clock,
-    timezone,
-    ai: config.ai,
-    history: (...args) => chat.history(...args),
-    readFollowUpTime,
-    // Created below; only called during turns, after start-up.
-    briefing: { build: (signal) => briefing.build(signal) },
-    agentTasks: { create: (input, ctx) => agentTasks.create(input, ctx) },
-  });
-
   // Notifications, the daily briefing and the scheduler (started by buildApp when ENABLE_SCHEDULER).
   const notifications = createNotificationsService({
     db,
@@ -171,7 +151,7 @@ export async function createServices(deps: ServiceDeps) {
     // Without REDIS_URL one instance is assumed: tasks left running at start-up are orphans.
     singleInstance: config.redisUrl === null,
     cancels: bus?.cancels,
-    subscribe: (listener) => hub.subscribe(listener),
+    domain,
     extraInstructions: config.ai.systemPrompt,
     log: deps.logger,
   });
@@ -193,14 +173,51 @@ export async function createServices(deps: ServiceDeps) {
       : undefined,
     log: deps.logger,
   });
+  // Chat: the orchestrator answers the turns, reading the conversation through its history.
+  const orchestrator = createOrchestrator({
+    todos,
+    events,
+    memos,
+    search,
+    today,
+    briefing,
+    agentTasks,
+    classifier,
+    provider: aiProvider,
+    clock,
+    timezone,
+    ai: config.ai,
+    history: createChatHistory(createMessagesRepository(db)),
+    readFollowUpTime,
+  });
+  const chat = await createChatService({
+    db,
+    clock,
+    publish,
+    handler: orchestrator,
+    titler: createTitler(aiProvider),
+    log: deps.logger,
+    elsewhere: bus
+      ? {
+          stop: (id) => bus.signal('chat.stop', id),
+          abortConversation: (id) => bus.signal('chat.abort_conversation', id),
+        }
+      : undefined,
+  });
+  // `stop` and a conversation's deletion reach the instance whose runner has the turn.
+  bus?.onSignal('chat.stop', (id) => chat.runner.stop(id));
+  bus?.onSignal('chat.abort_conversation', (id) => chat.runner.abortConversation(id));
+
   // PostgreSQL: only the instance holding the advisory lock runs the jobs (several may share the database).
   const schedulerLock =
-    config.database.kind === 'postgres' ? createAdvisoryLock({ url: config.database.url, log: deps.logger }) : alwaysRun;
+    config.database.kind === 'postgres'
+      ? createAdvisoryLock({ url: config.database.url, log: deps.logger })
+      : alwaysRun;
   const scheduler = createJobScheduler({
     shouldRun: schedulerLock.shouldRun,
     db,
     clock,
-    hub,
+    domain,
     events,
     settings,
     notifications,

@@ -3,6 +3,9 @@
  * The LLM classifier and the offline understander both produce a `Classification`; the
  * orchestrator consumes it. See BEHAVIOUR.md, "Understanding a message".
  */
+import type { TaskType } from '../modules/agent-tasks/agent-tasks.schemas.js';
+import type { PriorityName, TodoStatusName } from '../modules/todos/todos.schemas.js';
+
 export const INTENTS = [
   'general_chat',
   'create_todo',
@@ -25,9 +28,9 @@ export const INTENTS = [
 
 export type Intent = (typeof INTENTS)[number];
 
-export const TODO_STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'] as const;
-export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
-export const TASK_TYPES = ['research', 'summarize', 'draft', 'custom'] as const;
+// The modules own their enums; the classifier's parameters use them as they are.
+export { TASK_TYPES } from '../modules/agent-tasks/agent-tasks.schemas.js';
+export { PRIORITIES, TODO_STATUSES } from '../modules/todos/todos.schemas.js';
 
 /**
  * Dates and times are *local wall-clock* strings in the owner's timezone, never with an offset:
@@ -39,9 +42,9 @@ export interface IntentParams {
   description?: string;
   content?: string;
   due_date?: string;
-  priority?: (typeof PRIORITIES)[number];
+  priority?: PriorityName;
   tags?: string[];
-  status?: (typeof TODO_STATUSES)[number];
+  status?: TodoStatusName;
   start_time?: string;
   end_time?: string;
   location?: string;
@@ -54,7 +57,7 @@ export interface IntentParams {
   query?: string;
   date_from?: string;
   date_to?: string;
-  task_type?: (typeof TASK_TYPES)[number];
+  task_type?: TaskType;
   instruction?: string;
 }
 

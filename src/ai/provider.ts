@@ -127,7 +127,7 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
       return new AiUnavailableError(`The AI provider at ${where} cannot be reached${why}.`, { cause: err });
     }
     if (err instanceof APIError) {
-      const detail = apiErrorDetail(err);
+      const detail = apiErrorDetail(err.error);
       if (typeof err.status !== 'number') {
         // An error event inside the stream.
         return new AiUnavailableError(`The AI provider reported an error: ${detail || err.message}`, {
@@ -384,9 +384,14 @@ function errorCode(err: unknown): string | null {
   return null;
 }
 
-function apiErrorDetail(err: APIError): string {
-  const body = err.error as { message?: unknown } | string | undefined;
-  const text = typeof body === 'string' ? body : typeof body?.message === 'string' ? body.message : '';
+/** `body`: the APIError's `error` (the provider's JSON error body, or its text). */
+function apiErrorDetail(body: unknown): string {
+  const text =
+    typeof body === 'string'
+      ? body
+      : body !== null && typeof body === 'object' && 'message' in body && typeof body.message === 'string'
+        ? body.message
+        : '';
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 

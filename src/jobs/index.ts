@@ -8,7 +8,7 @@ import type { Clock } from '../lib/clock.js';
 import type { BriefingService } from '../modules/briefing/briefing.service.js';
 import type { EventsService } from '../modules/events/events.service.js';
 import type { NotificationsService } from '../modules/notifications/notifications.service.js';
-import type { Hub } from '../realtime/hub.js';
+import type { DomainEvents } from '../realtime/domain-events.js';
 import { runBriefing } from './briefing.job.js';
 import { createJobsRepository } from './jobs.repository.js';
 import { runOutbox } from './outbox.job.js';
@@ -23,7 +23,7 @@ export type JobName = (typeof JOB_NAMES)[number];
 export interface JobsDeps {
   db: Kysely<DB>;
   clock: Clock;
-  hub: Pick<Hub, 'subscribe'>;
+  domain: Pick<DomainEvents, 'subscribe'>;
   events: Pick<EventsService, 'reminderCandidates'>;
   settings: { get(): { timezone: string; briefing_time: string }; timezone(): string };
   notifications: NotificationsService;
@@ -77,10 +77,9 @@ export function createJobScheduler(deps: JobsDeps): Scheduler {
 
   // An event created (or moved) inside its own reminder window is reminded at once, not up to
   // one interval later. Only while the scheduler runs (trigger is a no-op otherwise).
-  deps.hub.subscribe((frame) => {
-    if (frame.type !== 'module_data_changed') return;
-    const data = frame.data as { module: string; action: string };
-    if (data.module === 'events' && data.action !== 'deleted') scheduler.trigger('reminders');
+  deps.domain.subscribe((e) => {
+    if (e.type === 'item_changed' && e.data.module === 'events' && e.data.action !== 'deleted')
+      scheduler.trigger('reminders');
   });
 
   return scheduler;

@@ -47,8 +47,7 @@ async function boot(opts: TestServerOptions = {}): Promise<Harness> {
   return {
     s,
     frames,
-    notes: () =>
-      frames.filter((f) => f.type === 'notification').map((f) => f.data as ServerEvents['notification']),
+    notes: () => frames.flatMap((f) => (f.type === 'notification' ? [f.data] : [])),
     at(time) {
       s.clock.set(time.endsWith('Z') ? time : `${time}:00+09:00`);
     },

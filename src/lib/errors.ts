@@ -44,13 +44,19 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, id?: string) =>
-  new AppError('NOT_FOUND', id === undefined ? `${what} not found` : `${what} ${id} not found`, id ? { id } : undefined);
+  new AppError(
+    'NOT_FOUND',
+    id === undefined ? `${what} not found` : `${what} ${id} not found`,
+    id ? { id } : undefined,
+  );
 
 export const validationError = (field: string, message: string, value?: unknown) =>
   new AppError('VALIDATION_ERROR', message, value === undefined ? { field } : { field, value });
 
-export const unprocessable = (field: string, message: string) => new AppError('UNPROCESSABLE', message, { field });
+export const unprocessable = (field: string, message: string) =>
+  new AppError('UNPROCESSABLE', message, { field });
 
 export const unauthorized = (message = 'Authentication required') => new AppError('UNAUTHORIZED', message);
 
-export const conflict = (message: string, details?: Record<string, unknown>) => new AppError('CONFLICT', message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError('CONFLICT', message, details);

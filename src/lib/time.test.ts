@@ -13,11 +13,21 @@ describe('reading input times', () => {
   it('reads local times and bare dates in the owner zone', () => {
     expect(iso('2026-02-22T15:00:00', 'Asia/Seoul')).toBe('2026-02-22T06:00:00.000Z');
     expect(iso('2026-02-22T15:00', 'America/New_York')).toBe('2026-02-22T20:00:00.000Z');
-    expect(parseTimeInput('2026-02-28', 'Asia/Seoul')).toEqual({ date: new Date('2026-02-27T15:00:00Z'), dateOnly: true });
+    expect(parseTimeInput('2026-02-28', 'Asia/Seoul')).toEqual({
+      date: new Date('2026-02-27T15:00:00Z'),
+      dateOnly: true,
+    });
   });
 
   it('refuses impossible or unparseable values', () => {
-    for (const v of ['2026-02-30', '2026-13-01', 'tomorrow', '2026-02-22T25:00', '', '2026-02-22T10:00:00+25:99x'])
+    for (const v of [
+      '2026-02-30',
+      '2026-13-01',
+      'tomorrow',
+      '2026-02-22T25:00',
+      '',
+      '2026-02-22T10:00:00+25:99x',
+    ])
       expect(parseTimeInput(v, 'UTC'), v).toBeNull();
   });
 
@@ -39,7 +49,9 @@ describe('reading input times', () => {
   it('takes the earlier offset for a repeated autumn time', () => {
     // 01:30 happens twice on 2026-11-01 in New York; the first is EDT (05:30Z).
     expect(iso('2026-11-01T01:30:00', 'America/New_York')).toBe('2026-11-01T05:30:00.000Z');
-    expect(localToUtc({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Berlin').toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(
+      localToUtc({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Berlin').toISOString(),
+    ).toBe('2026-10-25T00:30:00.000Z');
   });
 
   it('knows local day bounds across DST', () => {

@@ -3,7 +3,8 @@
  * carries, from every instance to every other:
  * - every hub event (`publish`), the typing relay, and session revocation (closing sockets);
  * - signals: `stop` of a streaming reply, the abort of a deleted conversation's turns, the
- *   cancellation of an agent task (each acted on by whichever instance runs the work).
+ *   cancellation of an agent task (each acted on by whichever instance runs the work);
+ * - domain events (domain-events.ts): an item or the settings changed.
  * Each instance delivers its own events to its own sockets at once, without a round trip, and
  * ignores its own messages when they come back from Redis. Messages of one instance arrive
  * everywhere in the order it sent them (one connection, one channel).
@@ -21,7 +22,8 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import type { CancelChannel } from '../modules/agent-tasks/worker.js';
-import type { ServerEventType, ServerEvents, ServerFrame } from './events.js';
+import { frameOf, replyIdOf, type ServerEventType, type ServerEvents, type ServerFrame } from './frames.js';
+import type { DomainEvent, DomainListener, DomainRemote } from './domain-events.js';
 import { createLocalHub, type Hub, type HubConnection } from './hub.js';
 import { RESUME_RETENTION_MS, type ResumeStore } from './stream-buffers.js';
 
@@ -32,7 +34,8 @@ type Envelope =
   | { o: string; t: 'frame'; f: ServerFrame }
   | { o: string; t: 'relay'; f: ServerFrame }
   | { o: string; t: 'close_session'; s: string; r: string }
-  | { o: string; t: 'signal'; n: SignalName; id: string };
+  | { o: string; t: 'signal'; n: SignalName; id: string }
+  | { o: string; t: 'domain'; e: DomainEvent };
 
 export interface BusLogger {
   warn(obj: object, msg?: string): void;
@@ -50,6 +53,8 @@ export interface RedisBus {
   signal(name: SignalName, id: string): void;
   /** Runs `listener` for signals from other instances; returns the unsubscribe function. */
   onSignal(name: SignalName, listener: (id: string) => void): () => void;
+  /** Domain events to and from the other instances (domain-events.ts). */
+  domain: DomainRemote;
   /** Both connections are up (health). */
   healthy(): boolean;
   readonly instanceId: string;
@@ -71,8 +76,7 @@ export interface RedisBusOptions {
 function resumeKeyOf(frame: ServerFrame): string | null {
   if (!['stream_start', 'stream_chunk', 'stream_end', 'action_card', 'error'].includes(frame.type))
     return null;
-  const id = (frame.data as { message_id?: unknown }).message_id;
-  return typeof id === 'string' ? id : null;
+  return replyIdOf(frame);
 }
 
 /** A connection that never sends, so `relay` from another instance reaches every local socket. */
@@ -85,6 +89,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
   const ttl = opts.resumeTtlMs ?? 2 * RESUME_RETENTION_MS;
   const local = createLocalHub();
   const signals = new Map<SignalName, Set<(id: string) => void>>();
+  const domainListeners = new Set<DomainListener>();
   const cancelListeners = new Set<(taskId: string) => void>();
   let closed = false;
 
@@ -150,6 +155,9 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
           }
         }
         return;
+      case 'domain':
+        for (const listener of domainListeners) listener(envelope.e);
+        return;
       default:
         return;
     }
@@ -186,7 +194,7 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
   const hub: Hub = {
     publish<K extends ServerEventType>(type: K, data: ServerEvents[K]) {
       local.publish(type, data);
-      send({ o: instanceId, t: 'frame', f: { type, data } });
+      send({ o: instanceId, t: 'frame', f: frameOf(type, data) });
     },
     subscribe: (listener) => local.subscribe(listener),
     attach: (connection) => local.attach(connection),
@@ -231,6 +239,10 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
     },
     signal(name, id) {
       send({ o: instanceId, t: 'signal', n: name, id });
+    },
+    domain: {
+      send: (event) => send({ o: instanceId, t: 'domain', e: event }),
+      onReceive: (listener) => void domainListeners.add(listener),
     },
     onSignal(name, listener) {
       const set = signals.get(name) ?? new Set();

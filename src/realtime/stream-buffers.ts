@@ -7,7 +7,7 @@
  * filled by the Redis hub) with `load()`.
  */
 import type { Clock } from '../lib/clock.js';
-import type { ServerFrame } from './events.js';
+import { replyIdOf, type ServerFrame } from './frames.js';
 
 export interface StreamBuffer {
   messageId: string;
@@ -78,10 +78,10 @@ export function createStreamBuffers(opts: {
   // Each frame counts once (a loaded reply may also arrive live): a start never resets a
   // buffer, a chunk index and a closing frame are kept once.
   function record(frame: ServerFrame): void {
-    const id = (frame.data as { message_id?: unknown }).message_id;
-    if (typeof id === 'string' && !buffers.has(id)) loading.get(id)?.push(frame);
+    const id = replyIdOf(frame);
+    if (id !== null && !buffers.has(id)) loading.get(id)?.push(frame);
     if (frame.type === 'stream_start') {
-      const d = frame.data as ServerFrame<'stream_start'>['data'];
+      const d = frame.data;
       if (buffers.has(d.message_id)) return;
       prune();
       buffers.set(d.message_id, {
@@ -92,12 +92,13 @@ export function createStreamBuffers(opts: {
         endedAt: null,
       });
     } else if (frame.type === 'stream_chunk') {
-      const d = frame.data as ServerFrame<'stream_chunk'>['data'];
+      const d = frame.data;
       const b = buffers.get(d.message_id);
       // Chunks come in index order: one at or below the last is a repeat.
-      if (b && d.index > (b.chunks.at(-1)?.index ?? -1)) b.chunks.push({ content: d.content, index: d.index });
+      if (b && d.index > (b.chunks.at(-1)?.index ?? -1))
+        b.chunks.push({ content: d.content, index: d.index });
     } else if (frame.type === 'stream_end') {
-      const d = frame.data as ServerFrame<'stream_end'>['data'];
+      const d = frame.data;
       const b = buffers.get(d.message_id);
       if (b && b.endedAt === null) {
         b.endFrames.push(frame);
@@ -105,12 +106,13 @@ export function createStreamBuffers(opts: {
       }
     } else if (frame.type === 'message_deleted') {
       // A deleted reply is not resumed (its id answers NOT_FOUND from storage).
-      buffers.delete((frame.data as ServerFrame<'message_deleted'>['data']).id);
+      buffers.delete(frame.data.id);
     } else if (frame.type === 'action_card' || frame.type === 'error') {
       // The closing frames that follow stream_end.
-      const b = typeof id === 'string' ? buffers.get(id) : undefined;
+      const b = id !== null ? buffers.get(id) : undefined;
       const text = JSON.stringify(frame);
-      if (b && b.endedAt !== null && !b.endFrames.some((f) => JSON.stringify(f) === text)) b.endFrames.push(frame);
+      if (b && b.endedAt !== null && !b.endFrames.some((f) => JSON.stringify(f) === text))
+        b.endFrames.push(frame);
     }
   }
 

@@ -13,8 +13,8 @@ import type { RawData, WebSocket } from 'ws';
 import type { Clock } from '../lib/clock.js';
 import { AppError, validationError, type ErrorCode } from '../lib/errors.js';
 import type { AccessClaims, AuthService } from '../modules/auth/auth.service.js';
-import { cardOf } from '../modules/chat/chat.mappers.js';
 import type { ChatService } from '../modules/chat/chat.service.js';
+import { finishedReplyFrames } from '../modules/chat/replay.js';
 import type { ServerFrame } from './events.js';
 import { CLOSE_UNAUTHORIZED, type Hub, type HubConnection } from './hub.js';
 import { createSessionGuard, type GuardedSocket } from './session-guard.js';
@@ -199,27 +199,7 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       return;
     }
     if (stored.status === 'streaming') return; // queued: its frames are still to come
-    send(s.ws, {
-      type: 'stream_end',
-      data: {
-        message_id: stored.id,
-        conversation_id: stored.conversation_id,
-        full_content: stored.content,
-        intent: stored.intent,
-        usage: null,
-      },
-    });
-    const card = cardOf(stored);
-    if (card)
-      send(s.ws, {
-        type: 'action_card',
-        data: {
-          message_id: stored.id,
-          card_type: card.card_type,
-          payload: card.payload,
-          actions: card.actions,
-        },
-      });
+    for (const frame of finishedReplyFrames(stored)) send(s.ws, frame);
   }
 
   /**

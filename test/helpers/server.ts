@@ -17,7 +17,13 @@ import { buildApp, type App, type BuiltApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createDatabase } from '../../src/db/database.js';
 import { ManualClock, systemClock } from '../../src/lib/clock.js';
-import { createTestDatabase, TEST_REDIS_URL, uniqueRedisPrefix, withDatabase, TEST_PG_URL } from './services.js';
+import {
+  createTestDatabase,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+  withDatabase,
+  TEST_PG_URL,
+} from './services.js';
 
 export const TEST_PIN = '123456';
 
@@ -58,9 +64,18 @@ export interface TestServer {
   dataDir: string;
   app: App;
   built: BuiltApp;
-  request<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<TestResponse<T>>;
   /** A raw request: the body is sent exactly as given. */
-  raw(method: string, path: string, init?: { body?: string | Buffer; headers?: Record<string, string> }): Promise<TestResponse>;
+  raw(
+    method: string,
+    path: string,
+    init?: { body?: string | Buffer; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -83,7 +98,9 @@ async function toResponse(res: Response): Promise<TestResponse> {
 const PG_MARKER = 'postgres-test-database';
 
 /** Which database a test server uses by default: the suite's (CLAWCHAT_TEST_DB), if it answered. */
-async function defaultDatabase(): Promise<{ kind: 'sqlite' } | { kind: 'postgres'; template: string | null; prefix: string }> {
+async function defaultDatabase(): Promise<
+  { kind: 'sqlite' } | { kind: 'postgres'; template: string | null; prefix: string }
+> {
   if (process.env.CLAWCHAT_TEST_DB !== 'postgres') return { kind: 'sqlite' };
   let run: { template: string; prefix: string } | null | undefined;
   try {
@@ -94,7 +111,11 @@ async function defaultDatabase(): Promise<{ kind: 'sqlite' } | { kind: 'postgres
   }
   // null: asked for, but unreachable (global setup printed why); the suite runs on SQLite.
   if (run === null) return { kind: 'sqlite' };
-  return { kind: 'postgres', template: run?.template ?? null, prefix: run?.prefix ?? `clawchat_t_${process.pid}_` };
+  return {
+    kind: 'postgres',
+    template: run?.template ?? null,
+    prefix: run?.prefix ?? `clawchat_t_${process.pid}_`,
+  };
 }
 
 /**
@@ -111,7 +132,8 @@ async function testDatabaseUrl(
   const suite = await defaultDatabase();
   if (wanted === 'sqlite' || (wanted === undefined && suite.kind === 'sqlite')) return sqliteUrl;
   const marker = path.join(dataDir, PG_MARKER);
-  if (fs.existsSync(marker)) return { url: withDatabase(TEST_PG_URL, fs.readFileSync(marker, 'utf8').trim()), drop: null };
+  if (fs.existsSync(marker))
+    return { url: withDatabase(TEST_PG_URL, fs.readFileSync(marker, 'utf8').trim()), drop: null };
   const template = suite.kind === 'postgres' ? suite.template : null;
   const prefix = suite.kind === 'postgres' ? suite.prefix : `clawchat_t_${process.pid}_`;
   const created = await createTestDatabase({ name: `${prefix}${process.pid}_${randomName()}`, template });
@@ -125,7 +147,9 @@ const randomName = () => Math.random().toString(36).slice(2, 10);
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? makeTempDir();
   const database = await testDatabaseUrl(opts, dataDir);
-  const redisEnv: Record<string, string> = opts.redis ? { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: uniqueRedisPrefix() } : {};
+  const redisEnv: Record<string, string> = opts.redis
+    ? { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: uniqueRedisPrefix() }
+    : {};
   const config = parseConfig({
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
@@ -141,7 +165,14 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   });
   const clock = new ManualClock(opts.now ?? new Date());
   const handle = await createDatabase(config.database);
-  const built = await buildApp({ config, database: handle, clock: opts.realClock ? systemClock : clock, logger: false, jwtSecret: new TextEncoder().encode(config.jwtSecret!), wsPingIntervalMs: opts.wsPingIntervalMs });
+  const built = await buildApp({
+    config,
+    database: handle,
+    clock: opts.realClock ? systemClock : clock,
+    logger: false,
+    jwtSecret: new TextEncoder().encode(config.jwtSecret!),
+    wsPingIntervalMs: opts.wsPingIntervalMs,
+  });
   const { app } = built;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
@@ -156,7 +187,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     if (token && !('authorization' in h)) h.authorization = `Bearer ${token}`;
     if (body !== undefined) h['content-type'] = 'application/json';
     return toResponse(
-      await fetch(url + p, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) }),
+      await fetch(url + p, {
+        method,
+        headers: h,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
     );
   };
 
@@ -195,13 +230,18 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
  * A second instance of `server`'s deployment: the same PostgreSQL database, the same Redis
  * (REDIS_URL and key prefix) and the same JWT secret, so its tokens work on both.
  */
-export async function peerOf(server: TestServer, opts: Omit<TestServerOptions, 'dataDir' | 'database' | 'redis'> = {}): Promise<TestServer> {
+export async function peerOf(
+  server: TestServer,
+  opts: Omit<TestServerOptions, 'dataDir' | 'database' | 'redis'> = {},
+): Promise<TestServer> {
   if (server.config.database.kind !== 'postgres') throw new Error('peerOf needs a PostgreSQL test server');
   return startTestServer({
     ...opts,
     env: {
       DATABASE_URL: server.config.database.url,
-      ...(server.config.redisUrl ? { REDIS_URL: server.config.redisUrl, REDIS_KEY_PREFIX: server.config.redisKeyPrefix } : {}),
+      ...(server.config.redisUrl
+        ? { REDIS_URL: server.config.redisUrl, REDIS_KEY_PREFIX: server.config.redisKeyPrefix }
+        : {}),
       ...opts.env,
     },
   });

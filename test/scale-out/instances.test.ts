@@ -275,6 +275,21 @@ describe.skipIf(missing !== null)('two instances on one PostgreSQL database and 
     }
   });
 
+  it('carries a settings change made on B to A (whose scheduler reads it), at once', async () => {
+    const before = (await a.request('GET', '/api/settings')).json.timezone;
+    const zone = before === 'America/New_York' ? 'Europe/Berlin' : 'America/New_York';
+    expect(
+      (await b.request('PATCH', '/api/settings', { timezone: zone, briefing_time: '06:45' })).status,
+    ).toBe(200);
+    await until(
+      () => a.request('GET', '/api/settings').then((r) => r.json),
+      (v) => v.timezone === zone && v.briefing_time === '06:45',
+      'the new settings on A',
+    );
+    // What the scheduler's jobs read on A: the same in-memory settings.
+    expect(a.built.services.settings.timezone()).toBe(zone);
+  });
+
   it('refuses to start when its Redis does not answer', async () => {
     const closed = new URL(await closedPortUrl()).port;
     await expect(

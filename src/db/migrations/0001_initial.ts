@@ -53,7 +53,9 @@ export function initialSchema(dialect: Dialect): Migration {
       await db.schema
         .createTable('messages')
         .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('conversation_id', 'text', (c) =>
+          c.notNull().references('conversations.id').onDelete('cascade'),
+        )
         .addColumn('role', 'text', (c) => c.notNull())
         .addColumn('content', 'text', (c) => c.notNull())
         .addColumn('message_type', 'text', (c) => c.notNull().defaultTo('text'))
@@ -72,7 +74,9 @@ export function initialSchema(dialect: Dialect): Migration {
       // Items created from chat keep existing when their conversation is deleted.
       const itemLinks = <T extends { addColumn: any }>(t: T): T =>
         t
-          .addColumn('conversation_id', 'text', (c: any) => c.references('conversations.id').onDelete('set null'))
+          .addColumn('conversation_id', 'text', (c: any) =>
+            c.references('conversations.id').onDelete('set null'),
+          )
           .addColumn('message_id', 'text', (c: any) => c.references('messages.id').onDelete('set null'));
 
       await itemLinks(
@@ -153,7 +157,11 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('push_attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('next_attempt_at', 'text')
         .execute();
-      await db.schema.createIndex('notifications_created').on('notifications').columns(['created_at', 'id']).execute();
+      await db.schema
+        .createIndex('notifications_created')
+        .on('notifications')
+        .columns(['created_at', 'id'])
+        .execute();
       await db.schema.createIndex('notifications_unsent').on('notifications').columns(['sent_at']).execute();
 
       await db.schema
@@ -193,14 +201,17 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('started_at', 'text')
         .addColumn('completed_at', 'text')
         .execute();
-      await db.schema.createIndex('agent_tasks_status').on('agent_tasks').columns(['status', 'created_at']).execute();
+      await db.schema
+        .createIndex('agent_tasks_status')
+        .on('agent_tasks')
+        .columns(['status', 'created_at'])
+        .execute();
 
       await db.schema
         .createTable('job_state')
         .addColumn('name', 'text', (c) => c.primaryKey())
         .addColumn('last_run_at', 'text', (c) => c.notNull())
         .execute();
-
     },
     async down(db: Kysely<any>) {
       for (const t of [

@@ -18,8 +18,8 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 
-/** Unicode ranges of scripts written without spaces between words; shared with the query parser. */
-export const SUBSTRING_SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> = [
+/** Unicode ranges of scripts written without spaces between words (as of this migration). */
+const SUBSTRING_SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0x0e00, 0x0eff], // Thai, Lao
   [0x1000, 0x109f], // Myanmar
   [0x1100, 0x11ff], // Hangul Jamo
@@ -38,9 +38,8 @@ export const SUBSTRING_SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> =
 
 /**
  * The indexed text of each type: (title, body, extra). `src` is `new`, `old` or a table alias.
- * Later search migrations (0006, 0008) build on these too.
  */
-export interface Source {
+interface Source {
   table: 'todos' | 'events' | 'memos' | 'messages';
   type: 'todo' | 'event' | 'memo' | 'message';
   /** Columns whose change re-indexes the row. */
@@ -55,7 +54,7 @@ export interface Source {
 const tagsText = (src: string) =>
   `coalesce(case when json_valid(${src}.tags) then (select group_concat(value, ' ') from json_each(${src}.tags)) else ${src}.tags end, '')`;
 
-export const SOURCES: readonly Source[] = [
+const SOURCES: readonly Source[] = [
   {
     table: 'todos',
     type: 'todo',
@@ -95,7 +94,7 @@ export const SOURCES: readonly Source[] = [
 ];
 
 /** A GLOB pattern matching text that contains a character of a substring script. */
-export function substringScriptGlob(): string {
+function substringScriptGlob(): string {
   const cls = SUBSTRING_SCRIPT_RANGES.map(
     ([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`,
   ).join('');
@@ -103,7 +102,7 @@ export function substringScriptGlob(): string {
 }
 
 /** SQL pieces for one row of a source (`src` is `new`, `old` or a table alias). */
-export function rowSql(s: Source) {
+function rowSql(s: Source) {
   const glob = substringScriptGlob();
   const docId = (src: string) =>
     `(select id from search_docs where type = '${s.type}' and item_id = ${src}.id)`;
@@ -118,7 +117,7 @@ export function rowSql(s: Source) {
 }
 
 /** A trigger body that indexes the `new` row of a source again. */
-export function reindexNewRowSql(s: Source): string {
+function reindexNewRowSql(s: Source): string {
   const { docId, indexRow } = rowSql(s);
   return [
     `delete from search_fts where rowid = ${docId('new')};`,

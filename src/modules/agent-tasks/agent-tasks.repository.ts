@@ -17,7 +17,9 @@ import { offsetOf } from '../common/items.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-export type AgentTaskPatch = Partial<Pick<AgentTaskRow, 'status' | 'result' | 'error' | 'conversation_id' | 'message_id' | 'completed_at'>>;
+export type AgentTaskPatch = Partial<
+  Pick<AgentTaskRow, 'status' | 'result' | 'error' | 'conversation_id' | 'message_id' | 'completed_at'>
+>;
 
 export interface ClaimOptions {
   instanceId: string;
@@ -37,12 +39,14 @@ export type AgentTasksRepository = ReturnType<typeof createAgentTasksRepository>
 function claimable(eb: ExpressionBuilder<DB, 'agent_tasks'>, now: string) {
   return eb.or([
     eb('status', '=', 'queued'),
-    eb.and([eb('status', '=', 'running'), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)])]),
+    eb.and([
+      eb('status', '=', 'running'),
+      eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]),
+    ]),
   ]);
 }
 
 export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 'sqlite') {
-
   function filtered(conn: Db, statuses: string[] | undefined) {
     let q = conn.selectFrom('agent_tasks');
     if (statuses?.length) q = q.where('status', 'in', statuses);
@@ -82,7 +86,13 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
           ...(o.exclude.length > 0 ? [eb('id', 'not in', o.exclude)] : []),
         ]);
       const oldestFree = (eb: ExpressionBuilder<DB, 'agent_tasks'>) => {
-        const pick = eb.selectFrom('agent_tasks').select('id').where(free).orderBy('created_at').orderBy('id').limit(1);
+        const pick = eb
+          .selectFrom('agent_tasks')
+          .select('id')
+          .where(free)
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(1);
         // PostgreSQL: rows another claimer holds are passed over, not waited for.
         return dialect === 'postgres' ? pick.forUpdate().skipLocked() : pick;
       };
@@ -96,12 +106,7 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
           // A task taken over after a crash keeps the moment it first started.
           started_at: sql<string>`coalesce(started_at, ${o.now})`,
         })
-        .where((eb) =>
-          eb.and([
-            eb('id', '=', oldestFree(eb)),
-            free(eb),
-          ]),
-        )
+        .where((eb) => eb.and([eb('id', '=', oldestFree(eb)), free(eb)]))
         .returningAll()
         .executeTakeFirst();
     },
@@ -119,7 +124,12 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
     },
 
     /** Free tasks that used up their attempts (their last worker died): to be failed. */
-    async exhausted(now: string, maxAttempts: number, exclude: string[], trx: Db = db): Promise<AgentTaskRow[]> {
+    async exhausted(
+      now: string,
+      maxAttempts: number,
+      exclude: string[],
+      trx: Db = db,
+    ): Promise<AgentTaskRow[]> {
       let q = trx
         .selectFrom('agent_tasks')
         .selectAll()
@@ -197,15 +207,25 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
      * takes a transaction-scoped advisory lock on the title.
      */
     async lockTitle(title: string, trx: Transaction<DB>): Promise<void> {
-      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`conversation-title:${title}`}))`.execute(trx);
+      if (dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(hashtext(${`conversation-title:${title}`}))`.execute(trx);
     },
     ...createConversationPostsRepository(db),
     /** New activity: bumps `updated_at` and brings an archived conversation back. */
     async touchConversation(id: string, updatedAt: string, trx: Db = db): Promise<void> {
-      await trx.updateTable('conversations').set({ updated_at: updatedAt, is_archived: 0 }).where('id', '=', id).execute();
+      await trx
+        .updateTable('conversations')
+        .set({ updated_at: updatedAt, is_archived: 0 })
+        .where('id', '=', id)
+        .execute();
     },
     /** The newest `limit` finished text messages of a conversation before `before`, oldest first. */
-    async contextMessages(conversationId: string, before: string, limit: number, trx: Db = db): Promise<MessageRow[]> {
+    async contextMessages(
+      conversationId: string,
+      before: string,
+      limit: number,
+      trx: Db = db,
+    ): Promise<MessageRow[]> {
       const rows = await trx
         .selectFrom('messages')
         .selectAll()

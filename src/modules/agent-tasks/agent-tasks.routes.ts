@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
 import { AgentTask, AgentTaskCreate, AgentTaskListQuery, AgentTaskPage } from './agent-tasks.schemas.js';
 import type { AgentTasksService } from './agent-tasks.service.js';

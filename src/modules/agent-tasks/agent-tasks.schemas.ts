@@ -18,7 +18,9 @@ export const AgentTask = Type.Object(
     result: Nullable(Type.String()),
     error: Nullable(Type.String({ description: 'Why the task failed, readable' })),
     conversation_id: Nullable(Type.String({ description: 'Where the result is (or will be) posted' })),
-    message_id: Nullable(Type.String({ description: 'The assistant message carrying the result, once posted' })),
+    message_id: Nullable(
+      Type.String({ description: 'The assistant message carrying the result, once posted' }),
+    ),
     created_at: Timestamp,
     started_at: Nullable(Timestamp),
     completed_at: Nullable(Timestamp),

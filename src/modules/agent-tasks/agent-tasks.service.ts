@@ -18,11 +18,16 @@ import type { AgentTaskRow, ConversationRow, DB, MessageRow } from '../../db/sch
 import type { Clock } from '../../lib/clock.js';
 import { conflict, notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
-import type { EventSink, ServerFrame } from '../../realtime/events.js';
+import type { DomainEvents } from '../../realtime/domain-events.js';
+import type { EventSink } from '../../realtime/events.js';
 import { toConversation, toMessage } from '../chat/chat.mappers.js';
 import type { WriteContext } from '../common/items.js';
 import type { NotificationDraft } from '../notifications/notifications.service.js';
-import { createAgentTasksRepository, type AgentTaskPatch, type SettleGuard } from './agent-tasks.repository.js';
+import {
+  createAgentTasksRepository,
+  type AgentTaskPatch,
+  type SettleGuard,
+} from './agent-tasks.repository.js';
 import {
   TASK_STATUSES,
   TASK_TYPES,
@@ -32,7 +37,14 @@ import {
   type TaskType,
 } from './agent-tasks.schemas.js';
 import { clip, taskMessages } from './prompts.js';
-import { createAgentWorker, createLocalCancelChannel, MAX_ATTEMPTS, type CancelChannel, type Logger, type TaskRunner } from './worker.js';
+import {
+  createAgentWorker,
+  createLocalCancelChannel,
+  MAX_ATTEMPTS,
+  type CancelChannel,
+  type Logger,
+  type TaskRunner,
+} from './worker.js';
 
 /** Where results of tasks asked outside a conversation go (found by title, created once). */
 export const AGENT_TASKS_TITLE = 'Agent tasks';
@@ -68,8 +80,8 @@ export interface AgentTasksServiceDeps {
   extraInstructions?: string | null;
   /** Cancels across instances; default local only. */
   cancels?: CancelChannel;
-  /** The hub's frames: a task created during a chat turn is started once its events are out. */
-  subscribe?: (listener: (frame: ServerFrame) => void) => () => void;
+  /** Domain events: a task created during a chat turn is started once its events are out. */
+  domain: Pick<DomainEvents, 'subscribe'>;
   leaseMs?: number;
   pollIntervalMs?: number;
   log?: Logger;
@@ -77,7 +89,8 @@ export interface AgentTasksServiceDeps {
 
 export type AgentTasksService = ReturnType<typeof createAgentTasksService>;
 
-type Outcome = { status: 'completed'; text: string; truncated: boolean } | { status: 'failed'; error: string };
+type Outcome =
+  { status: 'completed'; text: string; truncated: boolean } | { status: 'failed'; error: string };
 
 /** Raised inside the outcome transaction when the task is no longer ours: roll it all back. */
 class Superseded extends Error {}
@@ -125,7 +138,11 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
   const instanceId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
   const nowIso = () => clock.now().toISOString();
 
-  function announce(row: AgentTaskRow, action: 'created' | 'updated' = 'updated', sink: EventSink = publish): AgentTask {
+  function announce(
+    row: AgentTaskRow,
+    action: 'created' | 'updated' = 'updated',
+    sink: EventSink = publish,
+  ): AgentTask {
     const task = toAgentTask(row);
     sink('agent_task_updated', { ...task });
     sink('module_data_changed', { module: 'agent_tasks', action, id: row.id });
@@ -147,7 +164,12 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
     });
   }
 
-  function resultMessage(task: AgentTaskRow, outcome: Outcome, conversationId: string, at: string): MessageRow {
+  function resultMessage(
+    task: AgentTaskRow,
+    outcome: Outcome,
+    conversationId: string,
+    at: string,
+  ): MessageRow {
     const what = `“${clip(task.instruction, 120)}”`;
     const completed = outcome.status === 'completed';
     return {
@@ -184,17 +206,29 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
   /** Records an outcome if `guard` still holds; then announces it. False when someone else settled the task. */
   async function settle(task: AgentTaskRow, outcome: Outcome, guard: SettleGuard): Promise<boolean> {
     const at = nowIso();
-    let stored: { conversation: ConversationRow | undefined; message: MessageRow | null; draft: NotificationDraft };
+    let stored: {
+      conversation: ConversationRow | undefined;
+      message: MessageRow | null;
+      draft: NotificationDraft;
+    };
     try {
       stored = await db.transaction().execute(async (trx) => {
-        let conversation = task.conversation_id ? await repo.findConversation(task.conversation_id, trx) : undefined;
+        let conversation = task.conversation_id
+          ? await repo.findConversation(task.conversation_id, trx)
+          : undefined;
         // Results always reach the user; a failure is posted only where the task was asked.
         if (!conversation && outcome.status === 'completed') {
           // Two tasks finishing at once (two workers, or two instances) make one conversation.
           await repo.lockTitle(AGENT_TASKS_TITLE, trx);
           conversation = await repo.conversationByTitle(AGENT_TASKS_TITLE, trx);
           if (!conversation) {
-            conversation = { id: newId('conv'), title: AGENT_TASKS_TITLE, is_archived: 0, created_at: at, updated_at: at };
+            conversation = {
+              id: newId('conv'),
+              title: AGENT_TASKS_TITLE,
+              is_archived: 0,
+              created_at: at,
+              updated_at: at,
+            };
             await repo.insertConversation(conversation, trx);
           }
         }
@@ -227,7 +261,11 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
     if (conversation && message) {
       const preview = message.content.slice(0, 100);
       const shaped = toConversation({ ...conversation, preview });
-      publish('conversation_updated', { conversation_id: conversation.id, title: conversation.title, conversation: shaped });
+      publish('conversation_updated', {
+        conversation_id: conversation.id,
+        title: conversation.title,
+        conversation: shaped,
+      });
       publish('message_created', { ...toMessage(message) });
     }
     const row = await repo.find(task.id);
@@ -259,7 +297,8 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
           : { status: 'failed', error: 'The AI provider returned an empty answer.' };
       } catch (err) {
         if (signal.aborted) return;
-        if (!(err instanceof AiUnavailableError)) deps.log?.error({ err, task_id: task.id }, 'agent task failed');
+        if (!(err instanceof AiUnavailableError))
+          deps.log?.error({ err, task_id: task.id }, 'agent task failed');
         outcome = { status: 'failed', error: readableError(err) };
       }
       await settle(task, outcome, { lockedBy: instanceId });
@@ -291,9 +330,9 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
     log: deps.log,
   });
 
-  deps.subscribe?.((frame) => {
-    const d = frame.data as { module?: string; action?: string };
-    if (frame.type === 'module_data_changed' && d.module === 'agent_tasks' && d.action === 'created') worker.wake();
+  deps.domain.subscribe((e) => {
+    if (e.type === 'item_changed' && e.data.module === 'agent_tasks' && e.data.action === 'created')
+      worker.wake();
   });
 
   async function get(id: string): Promise<AgentTask> {
@@ -312,13 +351,15 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
      */
     async create(input: AgentTaskInput, ctx: WriteContext = {}): Promise<AgentTask> {
       const taskType = input.task_type ?? 'custom';
-      if (!isTaskType(taskType)) throw validationError('task_type', `task_type must be one of ${TASK_TYPES.join(', ')}`, taskType);
+      if (!isTaskType(taskType))
+        throw validationError('task_type', `task_type must be one of ${TASK_TYPES.join(', ')}`, taskType);
       const instruction = input.instruction.trim();
       if (instruction === '') throw validationError('instruction', 'instruction must not be empty');
       if ([...instruction].length > MAX_INSTRUCTION)
         throw validationError('instruction', `instruction must be at most ${MAX_INSTRUCTION} characters`);
       const conversationId = input.conversation_id ?? ctx.conversationId ?? null;
-      if (conversationId !== null && !(await repo.findConversation(conversationId))) throw notFound('Conversation', conversationId);
+      if (conversationId !== null && !(await repo.findConversation(conversationId)))
+        throw notFound('Conversation', conversationId);
 
       const row: AgentTaskRow = {
         id: newId('task'),
@@ -339,12 +380,14 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
       await repo.insert(row);
       const task = announce(row, 'created', ctx.publish ?? publish);
       // Inside a chat turn the task's events are held until the reply ends: the worker wakes
-      // when they reach the hub (see `subscribe`), so its `running` never overtakes `queued`.
-      if (!ctx.publish || !deps.subscribe) worker.wake();
+      // when they are released (the `item_changed` domain event), so `running` never overtakes `queued`.
+      if (!ctx.publish) worker.wake();
       return task;
     },
 
-    async list(query: AgentTaskListQuery): Promise<{ items: AgentTask[]; total: number; page: number; limit: number }> {
+    async list(
+      query: AgentTaskListQuery,
+    ): Promise<{ items: AgentTask[]; total: number; page: number; limit: number }> {
       const page = query.page ?? 1;
       const limit = query.limit ?? 20;
       const { rows, total } = await repo.list(readStatuses(query.status), page, limit);
@@ -357,9 +400,12 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
       if (!row) {
         const current = await repo.find(id);
         if (!current) throw notFound('Agent task', id);
-        throw conflict(`The task has already ${current.status === 'cancelled' ? 'been cancelled' : current.status}`, {
-          status: current.status,
-        });
+        throw conflict(
+          `The task has already ${current.status === 'cancelled' ? 'been cancelled' : current.status}`,
+          {
+            status: current.status,
+          },
+        );
       }
       cancels.publish(id);
       return announce(row);

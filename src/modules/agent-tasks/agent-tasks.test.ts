@@ -54,7 +54,12 @@ async function startRelay(target: string): Promise<Relay> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 8_000): Promise<T> {
+async function until<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 8_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();
@@ -70,9 +75,14 @@ let s: TestServer;
 let ws: WsClient;
 
 const aiEnv = (url: string) => ({ AI_PROVIDER: 'openai', AI_BASE_URL: url, AI_MODEL: 'fake' });
-const taskOf = (server: TestServer, id: string) => server.request('GET', `/api/agent-tasks/${id}`).then((r) => r.json);
+const taskOf = (server: TestServer, id: string) =>
+  server.request('GET', `/api/agent-tasks/${id}`).then((r) => r.json);
 const waitStatus = (server: TestServer, id: string, status: string) =>
-  until(() => taskOf(server, id), (t) => t.status === status, `task ${id} to be ${status}`);
+  until(
+    () => taskOf(server, id),
+    (t) => t.status === status,
+    `task ${id} to be ${status}`,
+  );
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
@@ -114,29 +124,51 @@ describe('agent tasks', () => {
     const id = res.json.id as string;
 
     const note = await ws.waitForType('notification', (d) => d.item_id === id);
-    expect(note.data).toMatchObject({ kind: 'agent_task', conversation_id: conv.id, action: 'open_conversation' });
+    expect(note.data).toMatchObject({
+      kind: 'agent_task',
+      conversation_id: conv.id,
+      action: 'open_conversation',
+    });
     expect(note.data.title).toContain('Explain quantum computing');
     await ws.settle();
 
     const task = await taskOf(s, id);
-    expect(task).toMatchObject({ status: 'completed', result: 'Qubits can be 0 and 1 at once.', error: null, conversation_id: conv.id });
+    expect(task).toMatchObject({
+      status: 'completed',
+      result: 'Qubits can be 0 and 1 at once.',
+      error: null,
+      conversation_id: conv.id,
+    });
     expect(task.started_at).toEqual(expect.any(String));
     expect(task.completed_at).toEqual(expect.any(String));
 
     // The result is an assistant message in the conversation, announced to every device.
     const messages = (await s.request('GET', `/api/chat/conversations/${conv.id}/messages`)).json.items;
     const posted = messages.find((m: { id: string }) => m.id === task.message_id);
-    expect(posted).toMatchObject({ role: 'assistant', message_type: 'text', status: 'complete', conversation_id: conv.id });
+    expect(posted).toMatchObject({
+      role: 'assistant',
+      message_type: 'text',
+      status: 'complete',
+      conversation_id: conv.id,
+    });
     expect(posted.content).toContain('Qubits can be 0 and 1 at once.');
     expect(posted.metadata.agent_task).toMatchObject({ id, task_type: 'research' });
     const created = ws.frames.find((f) => f.type === 'message_created' && f.data.id === task.message_id);
     expect(created?.data.content).toBe(posted.content);
 
     // agent_task_updated on every status change, and module_data_changed with it.
-    const statuses = ws.frames.filter((f) => f.type === 'agent_task_updated' && f.data.id === id).map((f) => f.data.status);
+    const statuses = ws.frames
+      .filter((f) => f.type === 'agent_task_updated' && f.data.id === id)
+      .map((f) => f.data.status);
     expect(statuses).toEqual(['queued', 'running', 'completed']);
-    expect(ws.frames.filter((f) => f.type === 'agent_task_updated' && f.data.id === id).at(-1)?.data).toEqual(task);
-    expect(ws.frames.some((f) => f.type === 'module_data_changed' && f.data.module === 'agent_tasks' && f.data.id === id)).toBe(true);
+    expect(ws.frames.filter((f) => f.type === 'agent_task_updated' && f.data.id === id).at(-1)?.data).toEqual(
+      task,
+    );
+    expect(
+      ws.frames.some(
+        (f) => f.type === 'module_data_changed' && f.data.module === 'agent_tasks' && f.data.id === id,
+      ),
+    ).toBe(true);
 
     // The model was told what kind of task it is and that it cannot browse.
     const sent = fake.requests[0]!;
@@ -147,7 +179,10 @@ describe('agent tasks', () => {
 
     // Offline clients see it later in the notification list.
     const list = (await s.request('GET', '/api/notifications')).json.items;
-    expect(list.find((n: { item_id: string }) => n.item_id === id)).toMatchObject({ kind: 'agent_task', conversation_id: conv.id });
+    expect(list.find((n: { item_id: string }) => n.item_id === id)).toMatchObject({
+      kind: 'agent_task',
+      conversation_id: conv.id,
+    });
   });
 
   it('posts results of tasks without a conversation into one "Agent tasks" conversation', async () => {
@@ -155,7 +190,9 @@ describe('agent tasks', () => {
     const a = (await s.request('POST', '/api/agent-tasks', { instruction: 'Draft a note to the team' })).json;
     expect(a.task_type).toBe('custom');
     const doneA = await waitStatus(s, a.id, 'completed');
-    const b = (await s.request('POST', '/api/agent-tasks/', { task_type: 'draft', instruction: 'Draft another note' })).json;
+    const b = (
+      await s.request('POST', '/api/agent-tasks/', { task_type: 'draft', instruction: 'Draft another note' })
+    ).json;
     const doneB = await waitStatus(s, b.id, 'completed');
     expect(doneA.conversation_id).toEqual(expect.stringMatching(/^conv_/));
     expect(doneB.conversation_id).toBe(doneA.conversation_id);
@@ -168,7 +205,12 @@ describe('agent tasks', () => {
   it('fails cleanly when the LLM answers with an error, and tells the user', async () => {
     const conv = (await s.request('POST', '/api/chat/conversations', {})).json;
     fake.queue(reply.error(500, 'model exploded'));
-    const { id } = (await s.request('POST', '/api/agent-tasks', { instruction: 'Summarize my week', conversation_id: conv.id })).json;
+    const { id } = (
+      await s.request('POST', '/api/agent-tasks', {
+        instruction: 'Summarize my week',
+        conversation_id: conv.id,
+      })
+    ).json;
     const note = await ws.waitForType('notification', (d) => d.item_id === id);
     expect(note.data.title).toMatch(/failed/i);
     expect(note.data.body).toMatch(/HTTP 500/);
@@ -184,8 +226,13 @@ describe('agent tasks', () => {
   it('cancels a running task: the LLM call is aborted at once; a finished task cannot be cancelled', async () => {
     // Not even headers: the call is in flight until someone hangs up.
     fake.onChat(reply.noResponse());
-    const { id } = (await s.request('POST', '/api/agent-tasks', { instruction: 'Write a very long essay' })).json;
-    await until(async () => fake.requests.length, (n) => n === 1, 'the LLM call');
+    const { id } = (await s.request('POST', '/api/agent-tasks', { instruction: 'Write a very long essay' }))
+      .json;
+    await until(
+      async () => fake.requests.length,
+      (n) => n === 1,
+      'the LLM call',
+    );
     expect((await taskOf(s, id)).status).toBe('running');
     expect(relay.hungUpWaiting).toBe(0);
 
@@ -195,7 +242,12 @@ describe('agent tasks', () => {
     expect(res.json).toMatchObject({ id, status: 'cancelled', result: null });
     expect(res.json.completed_at).toEqual(expect.any(String));
     // The fake sees the request go away: the server hung up on the stalled call.
-    await until(async () => relay.hungUpWaiting, (n) => n === 1, 'the LLM call to be aborted', 2_000);
+    await until(
+      async () => relay.hungUpWaiting,
+      (n) => n === 1,
+      'the LLM call to be aborted',
+      2_000,
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
     await s.built.services.agentTasks.worker.idle();
     expect((await taskOf(s, id)).status).toBe('cancelled');
@@ -220,7 +272,7 @@ describe('agent tasks', () => {
     const seen = new Map<string, string>();
     const stop = s.built.services.hub.subscribe((f) => {
       if (f.type !== 'agent_task_updated') return;
-      const data = f.data as { id: string; status: string };
+      const data = f.data;
       const before = seen.get(data.id);
       if (before !== 'running' && data.status === 'running') running++;
       if (before === 'running' && data.status !== 'running') running--;
@@ -231,7 +283,11 @@ describe('agent tasks', () => {
       const first = (await s.request('POST', '/api/agent-tasks', { instruction: 'first' })).json;
       const second = (await s.request('POST', '/api/agent-tasks', { instruction: 'second' })).json;
       const third = (await s.request('POST', '/api/agent-tasks', { instruction: 'third' })).json;
-      await until(async () => fake.requests.length, (n) => n === 1, 'the first LLM call');
+      await until(
+        async () => fake.requests.length,
+        (n) => n === 1,
+        'the first LLM call',
+      );
       await s.built.services.agentTasks.worker.tick();
       await sleep(100);
       expect(fake.requests).toHaveLength(1);
@@ -263,8 +319,13 @@ describe('agent tasks', () => {
     expect(page2.items).toEqual(all.items.slice(2, 4));
     const finished = (await s.request('GET', '/api/agent-tasks?status=completed,failed')).json;
     expect(finished.items.length).toBeGreaterThan(0);
-    expect(finished.items.every((t: { status: string }) => ['completed', 'failed'].includes(t.status))).toBe(true);
-    expect((await s.request('GET', '/api/agent-tasks?page=99')).json).toMatchObject({ items: [], total: all.total });
+    expect(finished.items.every((t: { status: string }) => ['completed', 'failed'].includes(t.status))).toBe(
+      true,
+    );
+    expect((await s.request('GET', '/api/agent-tasks?page=99')).json).toMatchObject({
+      items: [],
+      total: all.total,
+    });
   });
 
   it('validates input and answers 404 for unknown tasks and conversations', async () => {
@@ -286,7 +347,10 @@ describe('agent tasks', () => {
       expect(res.status, q).toBe(400);
       expect(res.json.error.code).toBe('VALIDATION_ERROR');
     }
-    const missingConv = await s.request('POST', '/api/agent-tasks', { instruction: 'ok', conversation_id: 'conv_nope' });
+    const missingConv = await s.request('POST', '/api/agent-tasks', {
+      instruction: 'ok',
+      conversation_id: 'conv_nope',
+    });
     expect(missingConv.status).toBe(404);
     expect((await s.request('GET', '/api/agent-tasks/task_nope')).status).toBe(404);
     expect((await s.request('POST', '/api/agent-tasks/task_nope/cancel')).status).toBe(404);
@@ -340,7 +404,11 @@ describe('agent tasks', () => {
 
       const lapsed = await waitStatus(s, 'task_lapsed', 'completed');
       expect(lapsed.result).toBe('taken over');
-      const row = await database.db.selectFrom('agent_tasks').selectAll().where('id', '=', 'task_lapsed').executeTakeFirstOrThrow();
+      const row = await database.db
+        .selectFrom('agent_tasks')
+        .selectAll()
+        .where('id', '=', 'task_lapsed')
+        .executeTakeFirstOrThrow();
       expect(row.attempts).toBe(2);
       expect(row.locked_by).not.toBe('ghost-instance');
 
@@ -386,7 +454,11 @@ describe('agent tasks across a restart', () => {
     let after: TestServer | null = null;
     try {
       const { id } = (await before.request('POST', '/api/agent-tasks', { instruction: 'Plan a trip' })).json;
-      await until(async () => llm.requests.length, (n) => n === 1, 'the LLM call');
+      await until(
+        async () => llm.requests.length,
+        (n) => n === 1,
+        'the LLM call',
+      );
       const closing = Date.now();
       await before.close();
       // A stalled LLM call does not hold the shutdown up.
@@ -396,7 +468,11 @@ describe('agent tasks across a restart', () => {
       after = await startTestServer({ dataDir, env: aiEnv(llm.url) });
       expect((await waitStatus(after, id, 'completed')).result).toBe('Day 1: Lisbon.');
       const database = await createDatabase(after.config.database, { migrate: false });
-      const row = await database.db.selectFrom('agent_tasks').select('attempts').where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await database.db
+        .selectFrom('agent_tasks')
+        .select('attempts')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       await database.close();
       expect(row.attempts).toBe(1);
 
@@ -444,7 +520,11 @@ describe('agent tasks across a crash', () => {
       });
       expect(created.status).toBe(202);
       const { id } = (await created.json()) as { id: string };
-      await until(async () => llm.requests.length, (n) => n === 1, 'the first LLM call');
+      await until(
+        async () => llm.requests.length,
+        (n) => n === 1,
+        'the first LLM call',
+      );
       await first.kill();
       first = null;
 
@@ -452,14 +532,17 @@ describe('agent tasks across a crash', () => {
       second = await spawnServer(env);
       const url = second.url;
       const task = await until(
-        async () => (await (await fetch(`${url}/api/agent-tasks/${id}`, { headers })).json()) as Record<string, any>,
+        async () =>
+          (await (await fetch(`${url}/api/agent-tasks/${id}`, { headers })).json()) as Record<string, any>,
         (t) => t.status === 'completed',
         'the task to resume and complete',
         15_000,
       );
       expect(task.result).toBe('It began in 1789.');
       expect(llm.requests).toHaveLength(2);
-      const conv = (await (await fetch(`${url}/api/chat/conversations/${task.conversation_id}`, { headers })).json()) as Record<string, any>;
+      const conv = (await (
+        await fetch(`${url}/api/chat/conversations/${task.conversation_id}`, { headers })
+      ).json()) as Record<string, any>;
       expect(conv.title).toBe('Agent tasks');
       expect(conv.messages.at(-1).content).toContain('It began in 1789.');
     } finally {

@@ -60,7 +60,9 @@ export function taskMessages(type: TaskType, instruction: string, o: PromptOptio
   const messages: ChatMessage[] = [{ role: 'system', content: systemPrompt(type, o) }];
   const context = (o.context ?? []).filter((m) => m.content.trim() !== '');
   if (context.length > 0) {
-    const lines = context.map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${clip(m.content, CONTEXT_CHARS)}`);
+    const lines = context.map(
+      (m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${clip(m.content, CONTEXT_CHARS)}`,
+    );
     messages.push({
       role: 'system',
       content: `The conversation the task was asked in (most recent last), for context only:\n\n${lines.join('\n\n')}`,
@@ -73,5 +75,10 @@ export function taskMessages(type: TaskType, instruction: string, o: PromptOptio
 export function clip(text: string, max: number): string {
   const flat = text.trim();
   const chars = [...flat];
-  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+  return chars.length <= max
+    ? flat
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }

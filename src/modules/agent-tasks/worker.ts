@@ -117,14 +117,17 @@ export function createAgentWorker(deps: WorkerDeps) {
 
   function launch(task: AgentTaskRow): void {
     const controller = new AbortController();
-    const renewer = setInterval(() => {
-      repo.renew(task.id, instanceId, leaseUntil()).then(
-        (ours) => {
-          if (!ours) stop(task.id, 'lease_lost');
-        },
-        (err: unknown) => deps.log?.warn({ err, task_id: task.id }, 'agent task lease renewal failed'),
-      );
-    }, Math.max(1, Math.floor(leaseMs / 3)));
+    const renewer = setInterval(
+      () => {
+        repo.renew(task.id, instanceId, leaseUntil()).then(
+          (ours) => {
+            if (!ours) stop(task.id, 'lease_lost');
+          },
+          (err: unknown) => deps.log?.warn({ err, task_id: task.id }, 'agent task lease renewal failed'),
+        );
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
     const done = (async () => {
       try {
         await runner.run(task, controller.signal);
@@ -207,7 +210,8 @@ export function createAgentWorker(deps: WorkerDeps) {
       started = true;
       if (deps.singleInstance) {
         const orphans = await repo.releaseOrphans(instanceId);
-        if (orphans > 0) deps.log?.warn({ orphans }, 'agent tasks interrupted by a previous stop are resumed');
+        if (orphans > 0)
+          deps.log?.warn({ orphans }, 'agent tasks interrupted by a previous stop are resumed');
       }
       poller = setInterval(wake, pollMs);
       poller.unref();

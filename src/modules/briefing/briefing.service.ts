@@ -12,6 +12,7 @@ import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { localDate } from '../../lib/time.js';
 import type { EventSink } from '../../realtime/events.js';
+import { toConversation, toMessage } from '../chat/chat.mappers.js';
 import type { EventOccurrence } from '../events/events.schemas.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { Today } from '../today/today.service.js';
@@ -265,24 +266,11 @@ export function createBriefingService(deps: BriefingServiceDeps) {
       }
 
       const { conversation, message } = stored;
-      deps.publish('message_created', {
-        ...message,
-        metadata:
-          message.metadata === null ? null : (JSON.parse(message.metadata) as Record<string, unknown>),
-      });
-      const preview = message.content.slice(0, 100);
+      deps.publish('message_created', toMessage(message));
       deps.publish('conversation_updated', {
         conversation_id: conversation.id,
         title: conversation.title,
-        conversation: {
-          id: conversation.id,
-          title: conversation.title,
-          created_at: conversation.created_at,
-          updated_at: conversation.updated_at,
-          is_archived: conversation.is_archived === 1,
-          last_message_preview: preview,
-          last_message: preview,
-        },
+        conversation: toConversation({ ...conversation, preview: message.content.slice(0, 100) }),
       });
       void deps.notifications.kick();
       return { message_id: message.id, conversation_id: conversation.id, briefing };

@@ -6,6 +6,7 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { Intent, IntentParams } from '../../ai/intents.js';
+import { ITEM_TYPES, type ItemType } from '../common/items.js';
 import { StringEnum } from '../common/schemas.js';
 
 export const CARD_TYPES = [
@@ -44,8 +45,7 @@ export const CARD_ACTIONS = [
 ] as const;
 export type CardActionName = (typeof CARD_ACTIONS)[number];
 
-export const ITEM_TYPES = ['todo', 'event', 'memo'] as const;
-export type ItemType = (typeof ITEM_TYPES)[number];
+export { ITEM_TYPES, type ItemType } from '../common/items.js';
 
 /** Every action names the item it acts on; a `choose` also carries the request it completes. */
 export interface ActionParams {
@@ -186,16 +186,6 @@ export const CardActionSchema = Type.Object(
   { $id: 'CardAction' },
 );
 
-const SearchHit = Type.Object({
-  type: StringEnum(['todo', 'event', 'memo', 'message'] as const),
-  id: Type.String(),
-  title: Type.String(),
-  snippet: Type.String(),
-  score: Type.Number(),
-  created_at: Type.String({ format: 'date-time' }),
-  conversation_id: Type.Union([Type.String(), Type.Null()]),
-});
-
 const listOf = (item: TSchema) => Type.Object({ items: Type.Array(item), total: Type.Integer() });
 const anyItem = Type.Union([ref('Todo'), ref('Event'), ref('Memo')]);
 
@@ -219,7 +209,7 @@ export const ActionCardSchema = Type.Union(
     variant(['todo_list'], listOf(ref('Todo'))),
     variant(['event_list'], listOf(ref('Event'))),
     variant(['memo_list'], listOf(ref('Memo'))),
-    variant(['search_results'], listOf(SearchHit)),
+    variant(['search_results'], listOf(ref('SearchHit'))),
     variant(
       ['agent_task_queued'],
       Type.Object(

@@ -4,14 +4,15 @@
  * Then card actions (complete, delete + confirm, cancel, choose), the pending "when?" of an
  * event, and the offline path (AI_PROVIDER=none).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   reply,
-  startFakeOpenAI,
   type ClassifyArgs,
   type FakeOpenAI,
   type RequestBody,
 } from '../../../test/fakes/fake-openai.js';
+import { memo, todo } from '../../../test/helpers/factories.js';
+import { useLlmServer } from '../../../test/helpers/llm-server.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs, types, type Frame, type WsClient } from '../../../test/helpers/ws.js';
 
@@ -20,28 +21,17 @@ const NOW = '2026-03-10T01:00:00Z';
 const isTitleRequest = (body: RequestBody | null) =>
   String(body?.messages?.[0]?.content ?? '').includes('short title');
 
+const server = useLlmServer({ now: NOW }, (f) =>
+  f.script((req) => (isTitleRequest(req.body) ? reply.text('A title') : undefined)),
+);
 let fake: FakeOpenAI;
 let s: TestServer;
 let ws: WsClient;
 let conversationId: string;
 
 beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  s = await startTestServer({
-    now: NOW,
-    env: { AI_PROVIDER: 'openai', AI_BASE_URL: fake.url, AI_MODEL: 'fake', AI_API_KEY: 'test' },
-  });
-  ws = await connectWs(s);
+  ({ fake, s, ws } = server);
   conversationId = (await s.request('POST', '/api/chat/conversations', { title: 'Intents' })).json.id;
-});
-afterAll(async () => {
-  await ws.close();
-  await s.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.script((req) => (isTitleRequest(req.body) ? reply.text('A title') : undefined));
 });
 
 interface Turn {
@@ -205,7 +195,7 @@ describe('todos', () => {
   });
 
   it('a todo_updated card of a completed todo offers no "Complete"', async () => {
-    await s.request('POST', '/api/todos', { title: 'File taxes' });
+    await todo(s, { title: 'File taxes' });
     const turn = await say('file taxes is done, and make it high priority', {
       intent: 'update_todo',
       target: 'file taxes',
@@ -254,8 +244,8 @@ describe('todos', () => {
   });
 
   it('several matches ask with a choose card; choosing proceeds with the pending request', async () => {
-    const a = (await s.request('POST', '/api/todos', { title: 'Call mom' })).json;
-    const b = (await s.request('POST', '/api/todos', { title: 'Call mom' })).json;
+    const a = await todo(s, { title: 'Call mom' });
+    const b = await todo(s, { title: 'Call mom' });
     const turn = await say('mark call mom as done', { intent: 'complete_todo', target: 'call mom' });
     expectCardReply(turn, 'complete_todo', 'choose');
     expect(turn.card.payload.options.map((o: any) => o.item.id).sort()).toEqual([a.id, b.id].sort());
@@ -475,7 +465,7 @@ describe('memos', () => {
 
 describe('search, delegate, briefing, chat', () => {
   it('search answers with a search_results card', async () => {
-    await s.request('POST', '/api/memos', { content: 'VLA model reading list' });
+    await memo(s, { content: 'VLA model reading list' });
     const turn = await say('search VLA', { intent: 'search', query: 'VLA' });
     expectOrder(turn, 'action_card');
     expectCardReply(turn, 'search', 'search_results');
@@ -514,7 +504,7 @@ describe('search, delegate, briefing, chat', () => {
   });
 
   it('daily_briefing answers with a briefing card', async () => {
-    await s.request('POST', '/api/todos', { title: 'Pay rent', due_date: '2026-03-10T18:00:00' });
+    await todo(s, { title: 'Pay rent', due_date: '2026-03-10T18:00:00' });
     // The briefing's LLM call gets the day's facts and writes the prose.
     fake.onChat((body) =>
       reply.text(

@@ -4,13 +4,13 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { ServerResponse } from 'node:http';
-import type { App } from '../../app.js';
-import type { ServerFrame } from '../../realtime/events.js';
+import type { App } from '../../lib/app-type.js';
+import { replyIdOf, type ServerFrame } from '../../realtime/frames.js';
 import type { Hub } from '../../realtime/hub.js';
 import type { StreamBuffers } from '../../realtime/stream-buffers.js';
 import { errorResponses } from '../common/schemas.js';
 import { ActionCardSchema, CardActionSchema } from './cards.js';
-import { cardOf } from './chat.mappers.js';
+import { finishedReplyFrames } from './replay.js';
 import {
   Conversation,
   ConversationCreate,
@@ -243,8 +243,7 @@ export async function chatRoutes(
       const relay = (frame: ServerFrame) => {
         const line = sseLine(frame, id);
         if (!line) return;
-        const key =
-          frame.type === 'stream_chunk' ? `chunk:${(frame.data as { index: number }).index}` : frame.type;
+        const key = frame.type === 'stream_chunk' ? `chunk:${frame.data.index}` : frame.type;
         if (seen.has(key)) return;
         seen.add(key);
         write(line);
@@ -258,12 +257,7 @@ export async function chatRoutes(
           const stored = await chat.getMessage(id);
           if (stored && stored.status !== 'streaming') {
             if (stored.content) write({ token: stored.content });
-            write({ done: true, intent: stored.intent, usage: null });
-            const card = cardOf(stored);
-            if (card) {
-              const { card_type, payload, actions } = card;
-              write({ action_card: { message_id: id, card_type, payload, actions } });
-            }
+            for (const frame of finishedReplyFrames(stored)) relay(frame);
           }
         }
       }
@@ -330,19 +324,28 @@ function startAfterResponse(res: ServerResponse, start: () => void): void {
 
 /** The SSE payload for one hub frame of reply `id`, or null when it is not part of that reply. */
 function sseLine(frame: ServerFrame, id: string): Record<string, unknown> | null {
-  if ((frame.data as { message_id?: unknown }).message_id !== id) return null;
-  if (frame.type === 'stream_chunk')
-    return { token: (frame.data as ServerFrame<'stream_chunk'>['data']).content };
-  if (frame.type === 'stream_end') {
-    const d = frame.data as ServerFrame<'stream_end'>['data'];
-    return { done: true, intent: d.intent, usage: d.usage };
+  if (replyIdOf(frame) !== id) return null;
+  switch (frame.type) {
+    case 'stream_chunk':
+      return { token: frame.data.content };
+    case 'stream_end':
+      return { done: true, intent: frame.data.intent, usage: frame.data.usage };
+    case 'action_card':
+      return { action_card: frame.data };
+    case 'error':
+      return { error: { code: frame.data.code, message: frame.data.message } };
+    case 'stream_start':
+    case 'notification':
+    case 'module_data_changed':
+    case 'conversation_updated':
+    case 'message_created':
+    case 'message_updated':
+    case 'message_deleted':
+    case 'agent_task_updated':
+    case 'typing':
+    case 'pong':
+      return null;
   }
-  if (frame.type === 'action_card') return { action_card: frame.data };
-  if (frame.type === 'error') {
-    const d = frame.data as ServerFrame<'error'>['data'];
-    return { error: { code: d.code, message: d.message } };
-  }
-  return null;
 }
 
 /** Writes `data: ...` events until `[DONE]`; nothing after it, and nothing to a closed socket. */

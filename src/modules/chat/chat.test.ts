@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   reply,
   startFakeOpenAI,
@@ -12,38 +12,25 @@ import {
   type RequestBody,
 } from '../../../test/fakes/fake-openai.js';
 import { spawnServer, type ServerProcess } from '../../../test/helpers/process.js';
+import { aiEnv, useLlmServer } from '../../../test/helpers/llm-server.js';
 import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs, types, type Frame, type WsClient } from '../../../test/helpers/ws.js';
 import { createDatabase } from '../../db/database.js';
 
 // Tuesday 2026-03-10, 10:00 in Seoul.
 const NOW = '2026-03-10T01:00:00Z';
-const aiEnv = (url: string) => ({
-  AI_PROVIDER: 'openai',
-  AI_BASE_URL: url,
-  AI_MODEL: 'fake',
-  AI_API_KEY: 'test',
-});
 const isTitleRequest = (body: RequestBody | null) =>
   String(body?.messages?.[0]?.content ?? '').includes('short title');
 
+const server = useLlmServer({ now: NOW }, (f) =>
+  f.script((req) => (isTitleRequest(req.body) ? reply.text('Fake title') : undefined)),
+);
 let fake: FakeOpenAI;
 let s: TestServer;
 let ws: WsClient;
 
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  s = await startTestServer({ now: NOW, env: aiEnv(fake.url) });
-  ws = await connectWs(s);
-});
-afterAll(async () => {
-  await ws.close();
-  await s.close();
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  fake.script((req) => (isTitleRequest(req.body) ? reply.text('Fake title') : undefined));
+beforeAll(() => {
+  ({ fake, s, ws } = server);
 });
 
 async function send(body: Record<string, unknown>) {

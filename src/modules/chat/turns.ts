@@ -11,49 +11,16 @@
  * the conversation's queue.
  */
 import type { Kysely } from 'kysely';
-import { AiUnavailableError, type Usage } from '../../ai/types.js';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { AppError, type ErrorCode } from '../../lib/errors.js';
-import type { EventSink, ServerFrame } from '../../realtime/events.js';
-import type { Card, StoredCard } from './cards.js';
+import type { EventSink } from '../../realtime/events.js';
+import type { StoredCard } from './cards.js';
+import { failureOutcome, type TurnIO, type TurnOutcome } from './turn-handler.js';
 import { toConversation } from './chat.mappers.js';
 import type { MessageStatus, MessageType } from './chat.schemas.js';
 import type { ConversationsRepository } from './conversations.repository.js';
 import type { MessagesRepository } from './messages.repository.js';
 import { createStreamCheckpoints } from './stream-checkpoints.js';
-
-/** What a turn's work sees: where its text streams and where services' events are held. */
-export interface TurnIO {
-  conversationId: string;
-  assistantMessageId: string;
-  /** Null for action turns, and once the user message has been deleted (items then link to no message). */
-  readonly userMessageId: string | null;
-  /** Aborted by `stop` (and at shutdown). */
-  signal: AbortSignal;
-  /** Streams a text delta as the next `stream_chunk`. */
-  emit(delta: string): void;
-  /** Pass as `WriteContext.publish`: events are held and released after the reply's card. */
-  publish: EventSink;
-}
-
-/** What a turn produced; the runner stores it and sends the closing frames. */
-export interface TurnOutcome {
-  content: string;
-  intent: string | null;
-  card?: Card | null;
-  /** Default: `action_card` with a card, else `text`; a failure is always `system`. */
-  messageType?: MessageType;
-  /** Default `complete`; an error makes it `failed`. */
-  status?: MessageStatus;
-  usage?: Usage | null;
-  /** Extra metadata to store (`truncated`, `pending`, ...); the card is added by the runner. */
-  metadata?: Record<string, unknown>;
-  /** A failed turn: the content is the explanation, and an `error` frame follows stream_end. */
-  error?: { code: ErrorCode; message: string } | null;
-  /** The LLM answered during this turn (an LLM-written title is worth trying). */
-  llmAvailable?: boolean;
-}
 
 export type TurnJob = (io: TurnIO) => Promise<TurnOutcome>;
 
@@ -122,28 +89,6 @@ export function chunkText(text: string): string[] {
   }
   if (current) chunks.push(current);
   return chunks;
-}
-
-/** The stored explanation and the error frame for something that went wrong inside a turn. */
-export function failureOutcome(err: unknown, intent: string | null = null): TurnOutcome {
-  if (err instanceof AiUnavailableError)
-    return {
-      content:
-        "I can't reach the AI provider right now, so I can't answer that. I can still manage your todos, events and memos.",
-      intent,
-      error: { code: 'AI_UNAVAILABLE', message: err.message || 'The AI provider is unreachable' },
-    };
-  if (err instanceof AppError && err.status < 500)
-    return {
-      content: `I couldn't do that: ${err.message}.`,
-      intent,
-      error: { code: err.code, message: err.message },
-    };
-  return {
-    content: 'Something went wrong while answering. Please try again.',
-    intent,
-    error: { code: 'INTERNAL_ERROR', message: 'The reply could not be completed' },
-  };
 }
 
 export function createTurnRunner(deps: TurnRunnerDeps) {
@@ -251,7 +196,8 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       return;
     }
 
-    const held: ServerFrame[] = [];
+    // Services' events, released (in order) after the reply's closing frames.
+    const held: Array<() => void> = [];
     let index = 0;
     let streamed = '';
     let checkpointing = true;
@@ -269,7 +215,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
         if (checkpointing) checkpoints.update(id, streamed);
       },
       publish: (type, data) => {
-        held.push({ type, data });
+        held.push(() => publish(type, data));
       },
     };
 
@@ -322,7 +268,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     if (state.dropped || (!stored && !commitError)) {
       // The reply was deleted while it streamed (`message_deleted` went out): nothing more for
       // it. What services did during the turn still happened, so their events still go out.
-      for (const frame of held) publish(frame.type, frame.data as never);
+      for (const release of held) release();
       state.markEnded();
       return;
     }
@@ -347,7 +293,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
         code: 'INTERNAL_ERROR',
         message: 'The server shut down before the reply was finished',
       });
-    for (const frame of held) publish(frame.type, frame.data as never);
+    for (const release of held) release();
     state.markEnded();
     titleLater(req, Boolean(outcome.llmAvailable));
   }

@@ -184,7 +184,10 @@ describe('resume', () => {
     const live = await sock.turn(res.json.message_id);
     const total = chunksOf(live, res.json.message_id).length;
     // The auto-title follows the turn; let it pass before the second socket connects.
-    await sock.waitForType('conversation_updated', (d) => d.conversation_id === res.json.conversation_id && d.title !== '');
+    await sock.waitForType(
+      'conversation_updated',
+      (d) => d.conversation_id === res.json.conversation_id && d.title !== '',
+    );
 
     const later = await connectWs(s);
     later.send('resume', { message_id: res.json.message_id, from_index: 1 });

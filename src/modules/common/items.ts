@@ -3,6 +3,10 @@ import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, 
 import { validationError } from '../../lib/errors.js';
 import type { EventSink } from '../../realtime/events.js';
 
+/** The user's items: what cards, targets and the `q` filters speak of. One list for all of them. */
+export const ITEM_TYPES = ['todo', 'event', 'memo'] as const;
+export type ItemType = (typeof ITEM_TYPES)[number];
+
 /** Where a write came from and where its events go (a chat turn holds them until its end). */
 export interface WriteContext {
   conversationId?: string | null;

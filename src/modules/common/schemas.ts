@@ -43,12 +43,18 @@ export const PageQuery = (defaultLimit: number, maxLimit: number) => ({
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** An input instant: RFC 3339, a local date-time, or a bare date (read in the owner's zone). */
-export const TimeInput = Type.String({ minLength: 10, maxLength: 40, description: 'RFC 3339, local date-time or YYYY-MM-DD' });
+export const TimeInput = Type.String({
+  minLength: 10,
+  maxLength: 40,
+  description: 'RFC 3339, local date-time or YYYY-MM-DD',
+});
 
 export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50 });
 
 export const Timestamp = Type.String({ format: 'date-time' });
 
 /** A string enum as JSON Schema `enum`, so a bad value's error lists the allowed ones. */
-export const StringEnum = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}): TUnsafe<T[number]> =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+export const StringEnum = <const T extends readonly string[]>(
+  values: T,
+  options: Record<string, unknown> = {},
+): TUnsafe<T[number]> => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import type { Database } from '../../db/database.js';
 import { createStorageProbe } from './storage-probe.js';
 

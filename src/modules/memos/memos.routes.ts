@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
 import { Memo, MemoCreate, MemoListQuery, MemoPage, MemoPatch } from './memos.schemas.js';
 import type { MemosService } from './memos.service.js';
@@ -10,27 +10,63 @@ export async function memosRoutes(app: App, opts: { memos: MemosService }): Prom
 
   app.get(
     '/api/memos',
-    { schema: { tags: ['memos'], summary: 'List memos, newest change first', querystring: MemoListQuery, response: { 200: MemoPage, ...errorResponses(400, 401) } } },
+    {
+      schema: {
+        tags: ['memos'],
+        summary: 'List memos, newest change first',
+        querystring: MemoListQuery,
+        response: { 200: MemoPage, ...errorResponses(400, 401) },
+      },
+    },
     async (req) => memos.list(req.query),
   );
   app.post(
     '/api/memos',
-    { schema: { tags: ['memos'], summary: 'Create a memo', body: MemoCreate, response: { 201: Type.Ref(Memo), ...errorResponses(400, 401) } } },
+    {
+      schema: {
+        tags: ['memos'],
+        summary: 'Create a memo',
+        body: MemoCreate,
+        response: { 201: Type.Ref(Memo), ...errorResponses(400, 401) },
+      },
+    },
     async (req, reply) => reply.code(201).send(await memos.create(req.body)),
   );
   app.get(
     '/api/memos/:id',
-    { schema: { tags: ['memos'], summary: 'Get a memo', params: IdParams, response: { 200: Type.Ref(Memo), ...errorResponses(401, 404) } } },
+    {
+      schema: {
+        tags: ['memos'],
+        summary: 'Get a memo',
+        params: IdParams,
+        response: { 200: Type.Ref(Memo), ...errorResponses(401, 404) },
+      },
+    },
     async (req) => memos.get(req.params.id),
   );
   app.patch(
     '/api/memos/:id',
-    { schema: { tags: ['memos'], summary: 'Change a memo', params: IdParams, body: MemoPatch, response: { 200: Type.Ref(Memo), ...errorResponses(400, 401, 404) } } },
+    {
+      schema: {
+        tags: ['memos'],
+        summary: 'Change a memo',
+        params: IdParams,
+        body: MemoPatch,
+        response: { 200: Type.Ref(Memo), ...errorResponses(400, 401, 404) },
+      },
+    },
     async (req) => memos.update(req.params.id, req.body),
   );
   app.delete(
     '/api/memos/:id',
-    { schema: { tags: ['memos'], summary: 'Delete a memo', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 404) } } },
+    {
+      schema: {
+        tags: ['memos'],
+        summary: 'Delete a memo',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 404) },
+      },
+    },
     async (req, reply) => {
       await memos.remove(req.params.id);
       return reply.code(204).send(null);

@@ -28,7 +28,11 @@ export function toMemo(row: MemoRow): Memo {
 
 /** The first non-empty line, cut at a word boundary to at most 80 characters. */
 export function deriveTitle(content: string): string {
-  const line = content.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const line =
+    content
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
   const chars = [...line];
   if (chars.length <= TITLE_MAX) return line;
   const cut = chars.slice(0, TITLE_MAX - 1).join('');
@@ -68,7 +72,11 @@ export function createMemosService(deps: {
         updated_at: now,
       };
       await repo.insert(row);
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'created', id: row.id });
+      (ctx.publish ?? deps.publish)('module_data_changed', {
+        module: 'memos',
+        action: 'created',
+        id: row.id,
+      });
       return toMemo(row);
     },
 

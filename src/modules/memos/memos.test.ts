@@ -11,9 +11,16 @@ afterAll(async () => {
 
 describe('memos', () => {
   it('derives the title from the first line when none is given', async () => {
-    const res = await s.request('POST', '/api/memos', { content: '\n  Wifi password\nhunter2', tags: ['#Home'] });
+    const res = await s.request('POST', '/api/memos', {
+      content: '\n  Wifi password\nhunter2',
+      tags: ['#Home'],
+    });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ title: 'Wifi password', content: '\n  Wifi password\nhunter2', tags: ['home'] });
+    expect(res.json).toMatchObject({
+      title: 'Wifi password',
+      content: '\n  Wifi password\nhunter2',
+      tags: ['home'],
+    });
     const long = await s.request('POST', '/api/memos', { content: 'word '.repeat(40) });
     expect([...long.json.title].length).toBeLessThanOrEqual(80);
     const titled = await s.request('POST', '/api/memos', { content: 'body', title: 'Given' });
@@ -42,7 +49,14 @@ describe('memos', () => {
   });
 
   it('validates', async () => {
-    for (const body of [{}, { content: '' }, { content: ' \n ' }, { content: 5 }, { content: 'x', tags: 'a' }, { content: 'x', title: 7 }]) {
+    for (const body of [
+      {},
+      { content: '' },
+      { content: ' \n ' },
+      { content: 5 },
+      { content: 'x', tags: 'a' },
+      { content: 'x', title: 7 },
+    ]) {
       const res = await s.request('POST', '/api/memos', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error.code).toBe('VALIDATION_ERROR');

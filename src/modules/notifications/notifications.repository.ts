@@ -121,12 +121,18 @@ export function createNotificationsRepository(db: Kysely<DB>) {
       const claimed = await trx
         .updateTable('notifications')
         .set({ next_attempt_at: leaseUntil })
-        .where('id', 'in', due.map((r) => r.id))
+        .where(
+          'id',
+          'in',
+          due.map((r) => r.id),
+        )
         .where('sent_at', 'is', null)
         .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
         .returningAll()
         .execute();
-      return claimed.sort((a, b) => (a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1));
+      return claimed.sort((a, b) =>
+        a.created_at === b.created_at ? (a.id < b.id ? -1 : 1) : a.created_at < b.created_at ? -1 : 1,
+      );
     },
     async recordAttempt(
       id: string,

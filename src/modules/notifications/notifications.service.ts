@@ -117,7 +117,11 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
     const now = clock.now();
     const nowIso = now.toISOString();
     // Claimed under a lease: another instance's sender never delivers the same rows at once.
-    const rows = await repo.claimDue(nowIso, new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString(), BATCH);
+    const rows = await repo.claimDue(
+      nowIso,
+      new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString(),
+      BATCH,
+    );
     if (rows.length === 0) return 0;
     const tokens = await repo.tokens();
     const done = await repo.ticketTokens(rows.map((r) => r.id));

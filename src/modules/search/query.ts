@@ -4,7 +4,7 @@
  * later quoted as an FTS5 string by the repository. Quotes, `AND`, `NEAR(...)`, `*`, `:` and
  * SQL fragments are therefore either separators or plain words.
  */
-import { SUBSTRING_SCRIPT_RANGES } from '../../db/migrations/0002_search.js';
+import { SUBSTRING_SCRIPT_RANGES } from './layout.js';
 
 export interface SearchTerms {
   /** Matched as word prefixes ("VL" finds "VLA"), case and accents ignored. */

@@ -5,9 +5,9 @@
  * PostgreSQL uses the tsvector + pg_trgm index of migration 0004 (`search_docs`). A portable
  * LIKE scan over the item tables remains for databases with neither.
  */
-import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/database.js';
-import { DOC_TYPE_BITS } from '../../db/migrations/0006_search_speed.js';
+import { DOC_TYPE_BITS } from './layout.js';
 import type { DB } from '../../db/schema.js';
 import {
   charLength,
@@ -19,37 +19,26 @@ import {
   substringMatch,
   type SearchTerms,
 } from './query.js';
+import {
+  COLUMNS,
+  HIT_TYPES,
+  NEVER,
+  WEIGHT,
+  containsAll,
+  containsRank,
+  toScore,
+  type HitRow,
+  type HitType,
+  type ListType,
+  type RawHit,
+  type SearchBackend,
+  type TextMatcher,
+} from './search.backend.js';
+import { createPostgresSearchBackend } from './search.postgres.js';
 
-export const HIT_TYPES = ['todo', 'event', 'memo', 'message'] as const;
-export type HitType = (typeof HIT_TYPES)[number];
-/** The types with a list endpoint whose `q` filter uses this matcher. */
-export type ListType = Exclude<HitType, 'message'>;
-
-export interface HitRow {
-  type: HitType;
-  id: string;
-  title: string;
-  snippet: string;
-  /** In (0, 1], higher is better, comparable across types. */
-  score: number;
-  created_at: string;
-  conversation_id: string | null;
-}
-
-export interface SearchBackend {
-  /** One ranked page (best first, ties newest first) and the number of all matches. */
-  page: (
-    terms: SearchTerms,
-    types: readonly HitType[],
-    limit: number,
-    offset: number,
-  ) => Promise<{ rows: HitRow[]; total: number }>;
-  /** `<idColumn> in (ids of the items of this type that match)`, for list filters. */
-  matches: (type: ListType, terms: SearchTerms, idColumn: string) => Expression<SqlBool>;
-}
-
-/** The `q` filter of todos, events and memos: the same matcher as search. */
-export type TextMatcher = (type: ListType, q: string, idColumn?: string) => Expression<SqlBool>;
+export { HIT_TYPES };
+export { prefixTsQuery } from './search.postgres.js';
+export type { HitRow, HitType, ListType, SearchBackend, TextMatcher } from './search.backend.js';
 
 export type SearchRepository = ReturnType<typeof createSearchRepository>;
 
@@ -59,57 +48,6 @@ export function createSearchRepository(database: Pick<Database, 'db' | 'dialect'
   const textMatch: TextMatcher = (type, q, idColumn = 'id') =>
     backend.matches(type, parseSearchText(q), idColumn);
   return { page: backend.page, textMatch };
-}
-
-/** bm25 weights of (title, body, extra): a title hit outranks a body-only hit. */
-const WEIGHT = { title: 10, body: 1, extra: 3 } as const;
-const COLUMNS = ['title', 'body', 'extra'] as const;
-const NEVER = sql<SqlBool>`1 = 0`;
-
-/** score = x / (1 + x) with x = |rank|: in (0, 1), rising with the match quality. */
-function toScore(rank: number): number {
-  const x = Math.abs(rank);
-  return x === 0 ? Number.MIN_VALUE : x / (1 + x);
-}
-
-/** Each term appears (case-insensitively) in one of the columns. Terms hold no LIKE wildcards. */
-function containsAll(columns: readonly RawBuilder<unknown>[], terms: readonly string[]): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(${sql.join(
-    terms.map(
-      (t) =>
-        sql`(${sql.join(
-          columns.map((c) => sql`lower(${c}) like ${`%${t}%`}`),
-          sql` or `,
-        )})`,
-    ),
-    sql` and `,
-  )})`;
-}
-
-/** A rank for matches found without bm25 (same sign and weights): lower is better. */
-function containsRank(
-  columns: Record<(typeof COLUMNS)[number], RawBuilder<unknown>>,
-  terms: readonly string[],
-): RawBuilder<number> {
-  const parts = terms.flatMap((t) =>
-    COLUMNS.map(
-      (c) => sql`(case when lower(${columns[c]}) like ${`%${t}%`} then ${sql.lit(WEIGHT[c])} else 0 end)`,
-    ),
-  );
-  return sql<number>`-(${sql.join(parts, sql` + `)})`;
-}
-
-interface RawHit {
-  type: HitType;
-  item_id: string;
-  created_at: string;
-  conversation_id: string | null;
-  item_title: string;
-  conversation_title: string | null;
-  bm25_rank: number;
-  snippet: string | null;
-  body: string | null;
-  extra: string | null;
 }
 
 interface Fts5Plan {
@@ -409,134 +347,6 @@ export function createPortableSearchBackend(db: Kysely<DB>): SearchBackend {
       if (isEmpty(terms)) return NEVER;
       const s = PORTABLE_SOURCES[type];
       return containsAll([sql.raw('title'), sql.raw(s.body), sql.raw(s.extra)], all(terms));
-    },
-  };
-}
-
-/** ts_rank weights {D, C, B, A}: body, (unused), extra, title; the same 1 : 3 : 10 as bm25 above. */
-const TS_WEIGHTS = sql.raw(
-  `'{${WEIGHT.body / WEIGHT.title}, 0, ${WEIGHT.extra / WEIGHT.title}, 1}'::float4[]`,
-);
-// One fragment: the words around the best match (not only those after it), like FTS5's snippet().
-const HEADLINE_OPTIONS = 'StartSel=**, StopSel=**, MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1';
-
-/** `…` where a headline cut its text short, as FTS5's snippet() marks it. */
-function withEllipses(headline: string, source: string): string {
-  const flat = (t: string) => t.replace(/\s+/g, ' ').trim();
-  const shown = flat(headline);
-  const plain = shown.replaceAll('**', '');
-  const whole = flat(source);
-  if (!plain) return shown;
-  return `${whole.startsWith(plain) ? '' : '…'}${shown}${whole.endsWith(plain) ? '' : '…'}`;
-}
-
-/** `%term%` for LIKE, with the wildcards and the escape character escaped. */
-const likeContains = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-/**
- * The tsquery text of `words`: each one a quoted lexeme with `:*` (a prefix), all required
- * (`'vla':* & 'model':*`). Built by us from parsed words (letters, digits and marks only), so
- * no user syntax can reach it; anything else is dropped, never escaped into the query.
- */
-export function prefixTsQuery(words: readonly string[]): string | null {
-  const safe = words.filter((w) => /^[\p{L}\p{N}\p{M}]+$/u.test(w));
-  return safe.length === 0 ? null : safe.map((w) => `'${w}':*`).join(' & ');
-}
-
-/**
- * PostgreSQL: `search_docs` of migration 0004. Words are matched by the GIN-indexed tsvector
- * through `to_tsquery` over the text `prefixTsQuery` built (the `clawchat_search` configuration
- * folds accents and case on both sides), terms in scripts without spaces by LIKE on the
- * lower-cased `substring_text` (pg_trgm index). Ranked by `ts_rank` (weights title > extra >
- * body), mapped to (0, 1) by the same `x / (1 + x)` as bm25; substring-only queries rank by
- * where the terms appear, as the FTS5 scan does. Ties newest first.
- */
-export function createPostgresSearchBackend(db: Kysely<DB>): SearchBackend {
-  interface Plan {
-    query: RawBuilder<unknown> | null;
-    where: RawBuilder<unknown>[];
-  }
-
-  function plan(terms: SearchTerms): Plan | null {
-    const text = prefixTsQuery(terms.words);
-    if (terms.words.length > 0 && text === null) return null;
-    const query = text === null ? null : sql`to_tsquery('clawchat_search', ${text})`;
-    const where: RawBuilder<unknown>[] = [];
-    if (query) where.push(sql`d.document @@ ${query}`);
-    for (const t of terms.substrings) where.push(sql`d.substring_text like ${likeContains(t)} escape '\\'`);
-    return { query, where };
-  }
-
-  const lowered = {
-    title: sql.raw('lower(d.title)'),
-    body: sql.raw('lower(d.body)'),
-    extra: sql.raw('lower(d.extra)'),
-  };
-
-  return {
-    async page(terms, types, limit, offset) {
-      if (isEmpty(terms)) return { rows: [], total: 0 };
-      const p = plan(terms);
-      if (!p) return { rows: [], total: 0 };
-      const where = [...p.where];
-      if (types.length < HIT_TYPES.length) where.push(sql`d.type in (${sql.join([...types])})`);
-      const conds = sql.join(where, sql` and `);
-      // Positive, higher is better.
-      const rank = p.query
-        ? sql<number>`ts_rank(${TS_WEIGHTS}, d.document, ${p.query})`
-        : sql<number>`-(${containsRank(lowered, terms.substrings)})`;
-      // The column the snippet comes from: the first that matches all words on its own.
-      const source = sql`case
-          when clawchat_search_vector(d.title) @@ ${p.query} then d.title
-          when clawchat_search_vector(d.body) @@ ${p.query} then d.body
-          when clawchat_search_vector(d.extra) @@ ${p.query} then d.extra
-          else concat_ws(' ', d.title, d.body, d.extra) end`;
-      const snippet = p.query
-        ? sql`ts_headline('clawchat_search', src.text, ${p.query}, ${HEADLINE_OPTIONS}) as snippet, src.text as snippet_source`
-        : sql`null as snippet, null as snippet_source`;
-      const [page, count] = await Promise.all([
-        sql<RawHit>`with top as (
-            select d.id as rid, ${rank} as bm25_rank, d.created_at, d.item_id
-            from search_docs d where ${conds}
-            order by bm25_rank desc, d.created_at desc, d.item_id desc
-            limit ${limit} offset ${offset})
-          select d.type, d.item_id, d.created_at, d.conversation_id, d.title as item_title,
-                 c.title as conversation_title, top.bm25_rank, ${snippet}, d.body, d.extra
-          from top join search_docs d on d.id = top.rid
-          left join conversations c on c.id = d.conversation_id
-          ${p.query ? sql`cross join lateral (select ${source} as text) src` : sql``}
-          order by top.bm25_rank desc, top.created_at desc, top.item_id desc`.execute(db),
-        sql<{ n: string | number }>`select count(*) as n from search_docs d where ${conds}`.execute(db),
-      ]);
-      const rows = (page.rows as Array<RawHit & { snippet_source: string | null }>).map((r): HitRow => {
-        const snippet =
-          r.snippet !== null
-            ? markTerms(withEllipses(r.snippet, r.snippet_source ?? ''), terms.substrings)
-            : excerpt(
-                [r.body, r.item_title, r.extra].find(
-                  (text) => text && terms.substrings.some((t) => text.toLowerCase().includes(t)),
-                ) ?? r.item_title,
-                terms.substrings,
-              );
-        return {
-          type: r.type,
-          id: r.item_id,
-          title: r.type === 'message' ? (r.conversation_title ?? '') : r.item_title,
-          snippet,
-          score: toScore(Number(r.bm25_rank)),
-          created_at: r.created_at,
-          conversation_id: r.type === 'message' ? r.conversation_id : null,
-        };
-      });
-      return { rows, total: Number(count.rows[0]?.n ?? 0) };
-    },
-
-    matches(type, terms, idColumn) {
-      if (isEmpty(terms)) return NEVER;
-      const p = plan(terms);
-      if (!p) return NEVER;
-      return sql<SqlBool>`${sql.ref(idColumn)} in (select d.item_id from search_docs d
-        where d.type = ${type} and ${sql.join(p.where, sql` and `)})`;
     },
   };
 }

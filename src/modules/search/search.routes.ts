@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { errorResponses } from '../common/schemas.js';
 import { SearchHit, SearchPage, SearchQuery } from './search.schemas.js';
 import type { SearchService } from './search.service.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { errorResponses } from '../common/schemas.js';
 import { Preferences, PreferencesPut } from './preferences.js';
 import type { SettingsService } from './settings.service.js';
@@ -14,7 +14,13 @@ const Settings = Type.Object({
 export async function settingsRoutes(app: App, opts: { settings: SettingsService }): Promise<void> {
   app.get(
     '/api/settings',
-    { schema: { tags: ['settings'], summary: "The owner's settings", response: { 200: Settings, ...errorResponses(401) } } },
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "The owner's settings",
+        response: { 200: Settings, ...errorResponses(401) },
+      },
+    },
     async () => opts.settings.get(),
   );
   app.patch(
@@ -25,7 +31,9 @@ export async function settingsRoutes(app: App, opts: { settings: SettingsService
         summary: 'Change the timezone or the briefing time',
         body: Type.Object({
           timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone' })),
-          briefing_time: Type.Optional(Type.String({ minLength: 1, maxLength: 5, description: 'HH:MM, 24h' })),
+          briefing_time: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 5, description: 'HH:MM, 24h' }),
+          ),
         }),
         response: { 200: Settings, ...errorResponses(400, 401) },
       },

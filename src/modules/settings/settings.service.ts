@@ -1,7 +1,7 @@
 /**
  * The owner's settings (timezone, briefing time). Persisted in the settings table, they
  * override TIMEZONE / BRIEFING_TIME. Read on every request that computes "today", so they are
- * kept in memory and written through.
+ * kept in memory and written through; a change reaches the other instances as a domain event.
  */
 import type { Kysely } from 'kysely';
 import { isValidHhMm, isValidTimezone } from '../../config.js';
@@ -9,6 +9,7 @@ import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { validationError } from '../../lib/errors.js';
 import { mergePreferences, readPreferences, type Preferences } from './preferences.js';
+import type { DomainEvents } from '../../realtime/domain-events.js';
 
 export interface Settings {
   timezone: string;
@@ -31,9 +32,21 @@ const KEYS = {
   preferences_at: 'app.preferences_updated_at',
 } as const;
 
-export async function createSettingsService(deps: { db: Kysely<DB>; clock: Clock; defaults: Settings }) {
+export interface SettingsDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  defaults: Settings;
+  /** Tells the other instances (REDIS_URL) of a change, and hears of theirs. */
+  domain: DomainEvents;
+}
+
+export async function createSettingsService(deps: SettingsDeps) {
   const { db } = deps;
   let current: SettingsView = { ...deps.defaults, settings: {}, updated_at: '' };
+  // A change made on another instance: its scheduler, "today" and replies use it at once.
+  deps.domain.subscribe((e) => {
+    if (e.type === 'settings_changed') current = { ...current, ...e.data };
+  });
 
   async function reload(): Promise<SettingsView> {
     const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', Object.values(KEYS)).execute();
@@ -69,7 +82,9 @@ export async function createSettingsService(deps: { db: Kysely<DB>; clock: Clock
         await put(trx, KEYS.preferences, JSON.stringify(merged));
         await put(trx, KEYS.preferences_at, deps.clock.now().toISOString());
       });
-      return reload();
+      const next = await reload();
+      deps.domain.emit({ type: 'settings_changed', data: { ...next } });
+      return next;
     },
     async update(patch: Partial<Settings>): Promise<SettingsView> {
       if (patch.timezone !== undefined && !isValidTimezone(patch.timezone))
@@ -82,7 +97,9 @@ export async function createSettingsService(deps: { db: Kysely<DB>; clock: Clock
           if (value !== undefined) await put(trx, KEYS[field], value);
         }
       });
-      return reload();
+      const next = await reload();
+      deps.domain.emit({ type: 'settings_changed', data: { ...next } });
+      return next;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { errorResponses } from '../common/schemas.js';
 import { EventOccurrence } from '../events/events.schemas.js';
 import { Todo } from '../todos/todos.schemas.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
 import { Todo, TodoBulk, TodoBulkResult, TodoCreate, TodoListQuery, TodoPage, TodoPatch } from './todos.schemas.js';
 import type { TodosService } from './todos.service.js';
@@ -51,7 +51,12 @@ export async function todosRoutes(app: App, opts: { todos: TodosService }): Prom
   app.get(
     '/api/todos/:id',
     {
-      schema: { tags: ['todos'], summary: 'Get a todo', params: IdParams, response: { 200: Type.Ref(Todo), ...errorResponses(401, 404) } },
+      schema: {
+        tags: ['todos'],
+        summary: 'Get a todo',
+        params: IdParams,
+        response: { 200: Type.Ref(Todo), ...errorResponses(401, 404) },
+      },
     },
     async (req) => todos.get(req.params.id),
   );
@@ -73,7 +78,12 @@ export async function todosRoutes(app: App, opts: { todos: TodosService }): Prom
   app.delete(
     '/api/todos/:id',
     {
-      schema: { tags: ['todos'], summary: 'Delete a todo', params: IdParams, response: { 204: Type.Null(), ...errorResponses(401, 404) } },
+      schema: {
+        tags: ['todos'],
+        summary: 'Delete a todo',
+        params: IdParams,
+        response: { 204: Type.Null(), ...errorResponses(401, 404) },
+      },
     },
     async (req, reply) => {
       await todos.remove(req.params.id);

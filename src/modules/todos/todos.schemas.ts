@@ -1,6 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { PRIORITIES, TODO_STATUSES } from '../../ai/intents.js';
 import { Nullable, Page, PageQuery, StringEnum, Tags, TimeInput, Timestamp } from '../common/schemas.js';
+
+export const TODO_STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'] as const;
+export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type TodoStatusName = (typeof TODO_STATUSES)[number];
+export type PriorityName = (typeof PRIORITIES)[number];
 
 export const TodoStatus = StringEnum(TODO_STATUSES);
 export const Priority = StringEnum(PRIORITIES);

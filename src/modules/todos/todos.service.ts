@@ -14,7 +14,9 @@ import type { EventSink } from '../../realtime/events.js';
 import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
 import type { TodoFilter, TodoOrder, TodosRepository } from './todos.repository.js';
 import {
+  PRIORITIES,
   TODO_SORTS,
+  TODO_STATUSES,
   type Todo,
   type TodoBulk,
   type TodoBulkResult,
@@ -22,7 +24,6 @@ import {
   type TodoListQuery,
   type TodoPatch,
 } from './todos.schemas.js';
-import { PRIORITIES, TODO_STATUSES } from '../../ai/intents.js';
 
 export const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
 
@@ -59,9 +60,13 @@ export function toTodo(row: TodoRow): Todo {
 
 function csvEnum(field: string, raw: string | undefined, allowed: readonly string[]): string[] | undefined {
   if (raw === undefined) return undefined;
-  const values = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const values = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const v of values)
-    if (!allowed.includes(v)) throw validationError(field, `${field} must be one of ${allowed.join(', ')}`, v);
+    if (!allowed.includes(v))
+      throw validationError(field, `${field} must be one of ${allowed.join(', ')}`, v);
   return values.length ? values : undefined;
 }
 
@@ -70,7 +75,8 @@ export function createTodosService(deps: TodosServiceDeps) {
 
   function readDue(value: string, field = 'due_date'): { due_date: string; due_has_time: number } {
     const parsed = parseTimeInput(value, deps.timezone());
-    if (!parsed) throw validationError(field, `${field} must be an RFC 3339 date-time or a YYYY-MM-DD date`, value);
+    if (!parsed)
+      throw validationError(field, `${field} must be an RFC 3339 date-time or a YYYY-MM-DD date`, value);
     return parsed.dateOnly
       ? { due_date: endOfLocalDay(parsed.date, deps.timezone()).toISOString(), due_has_time: 0 }
       : { due_date: parsed.date.toISOString(), due_has_time: 1 };
@@ -79,10 +85,13 @@ export function createTodosService(deps: TodosServiceDeps) {
   /** A list bound: a bare date as `_after` is the start of that local day, as `_before` its end. */
   function readBound(value: string, field: 'due_after' | 'due_before'): string {
     const parsed = parseTimeInput(value, deps.timezone());
-    if (!parsed) throw validationError(field, `${field} must be an RFC 3339 date-time or a YYYY-MM-DD date`, value);
+    if (!parsed)
+      throw validationError(field, `${field} must be an RFC 3339 date-time or a YYYY-MM-DD date`, value);
     if (!parsed.dateOnly) return parsed.date.toISOString();
     const tz = deps.timezone();
-    return (field === 'due_after' ? startOfLocalDay(parsed.date, tz) : endOfLocalDay(parsed.date, tz)).toISOString();
+    return (
+      field === 'due_after' ? startOfLocalDay(parsed.date, tz) : endOfLocalDay(parsed.date, tz)
+    ).toISOString();
   }
 
   /** `parent` must exist, and must not be `id` itself or below it (that would close a loop). */
@@ -151,7 +160,11 @@ export function createTodosService(deps: TodosServiceDeps) {
         set.priority_rank = PRIORITY_RANK[patch.priority]!;
       }
       if (patch.tags !== undefined) set.tags = JSON.stringify(normaliseTags(patch.tags));
-      if (patch.due_date !== undefined) Object.assign(set, patch.due_date === null ? { due_date: null, due_has_time: 0 } : readDue(patch.due_date));
+      if (patch.due_date !== undefined)
+        Object.assign(
+          set,
+          patch.due_date === null ? { due_date: null, due_has_time: 0 } : readDue(patch.due_date),
+        );
       if (patch.status !== undefined && patch.status !== current.status) {
         set.status = patch.status;
         // completed_at is set once, when the todo becomes completed; any other status clears it.
