@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { AppError } from '../../lib/errors.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
 import type { AgentTasksService } from './agent-tasks.service.js';

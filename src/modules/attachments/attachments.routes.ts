@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { validationError } from '../../lib/errors.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
 import { Attachment, AttachmentList, AttachmentOwnerQuery } from './attachments.schemas.js';

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { errorResponses } from '../common/schemas.js';
 import type { BriefingService } from './briefing.service.js';
 

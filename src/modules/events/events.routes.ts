@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../app.js';
+import type { App } from '../../lib/app-type.js';
 import { unauthorized } from '../../lib/errors.js';
 import { bearerToken } from '../../plugins/authenticate.js';
 import type { AuthService } from '../auth/auth.service.js';
