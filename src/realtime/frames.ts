@@ -54,6 +54,11 @@ export const FRAME_DATA = {
       full_content: Type.String(),
       intent: Nullable(Type.String()),
       usage: Usage,
+      metadata: Nullable(
+        Type.Record(Type.String(), Type.Unknown(), {
+          description: "The stored reply's metadata: its card and the apps' flat action fields (COMPAT.md)",
+        }),
+      ),
     },
     { description: 'The reply is complete and stored' },
   ),
@@ -106,6 +111,57 @@ export const FRAME_DATA = {
     { description: "Relayed from the owner's other sockets" },
   ),
   pong: Type.Object({}, { additionalProperties: false, description: 'The answer to ping' }),
+
+  // The frames the ClawChat apps listen for, sent beside ours (COMPAT.md "WebSocket frames").
+  reminder: Type.Object(
+    {
+      reminder_type: StringEnum(['event', 'todo', 'todo_overdue'] as const),
+      item_id: Nullable(Type.String()),
+      title: Type.String(),
+      message: Type.String(),
+      minutes_until: Type.Integer({ minimum: 0, description: '0 when due or overdue' }),
+      occurrence_date: Nullable(Type.String({ description: "YYYY-MM-DD of a recurring event's occurrence" })),
+    },
+    { description: 'With every reminder, due and overdue notification (for the apps)' },
+  ),
+  daily_briefing: Type.Object(
+    { content: Type.String({ description: 'Markdown' }), generated_at: Type.String() },
+    { description: 'With the daily briefing notification (for the apps)' },
+  ),
+  task_progress: Type.Object(
+    {
+      task_id: Type.String(),
+      progress: Type.Integer({ minimum: 0, maximum: 100 }),
+      message: Type.String(),
+      status: Type.String(),
+      parent_task_id: Nullable(Type.String()),
+    },
+    { description: 'An agent task changed status (for the apps)' },
+  ),
+  task_completed: Type.Object(
+    {
+      task_id: Type.String(),
+      task_type: Type.String(),
+      result: Nullable(Type.String()),
+      conversation_id: Nullable(Type.String()),
+      parent_task_id: Nullable(Type.String()),
+    },
+    { description: 'An agent task completed (for the apps)' },
+  ),
+  task_failed: Type.Object(
+    {
+      task_id: Type.String(),
+      task_type: Type.String(),
+      error: Nullable(Type.String()),
+      conversation_id: Nullable(Type.String()),
+      parent_task_id: Nullable(Type.String()),
+    },
+    { description: 'An agent task failed or was cancelled (for the apps)' },
+  ),
+  stream_error: Type.Object(
+    { message_id: Type.String(), conversation_id: Type.String(), error: Type.String() },
+    { description: 'A turn ended with an `error` frame (for the apps)' },
+  ),
 } satisfies Record<string, TSchema>;
 
 export type ServerEventType = keyof typeof FRAME_DATA;

@@ -20,6 +20,8 @@ import { conflict, notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { DomainEvents } from '../../realtime/domain-events.js';
 import type { EventSink } from '../../realtime/events.js';
+import type { ServerEvents } from '../../realtime/frames.js';
+import { progressOf } from './tasks-compat.js';
 import { toConversation, toMessage } from '../chat/chat.mappers.js';
 import type { WriteContext } from '../common/items.js';
 import type { NotificationDraft } from '../notifications/notifications.service.js';
@@ -131,6 +133,24 @@ function readableError(err: unknown): string {
   return 'The task failed because of an unexpected error on the server.';
 }
 
+/** The frames the ClawChat apps listen for on a task's status change (COMPAT.md). */
+function appTaskFrames(task: AgentTask): AppTaskFrame[] {
+  const { progress, message } = progressOf(task.status);
+  const frames: AppTaskFrame[] = [
+    ['task_progress', { task_id: task.id, progress, message, status: task.status, parent_task_id: null }],
+  ];
+  const about = { task_id: task.id, task_type: task.task_type, conversation_id: task.conversation_id, parent_task_id: null };
+  if (task.status === 'completed') frames.push(['task_completed', { ...about, result: task.result }]);
+  if (task.status === 'failed' || task.status === 'cancelled')
+    frames.push(['task_failed', { ...about, error: task.error ?? (task.status === 'cancelled' ? 'Cancelled' : null) }]);
+  return frames;
+}
+
+type AppTaskFrame =
+  | ['task_progress', ServerEvents['task_progress']]
+  | ['task_completed', ServerEvents['task_completed']]
+  | ['task_failed', ServerEvents['task_failed']];
+
 export function createAgentTasksService(deps: AgentTasksServiceDeps) {
   const { db, clock, publish } = deps;
   const repo = createAgentTasksRepository(db, deps.dialect);
@@ -146,6 +166,7 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
     const task = toAgentTask(row);
     sink('agent_task_updated', { ...task });
     sink('module_data_changed', { module: 'agent_tasks', action, id: row.id });
+    for (const [type, data] of appTaskFrames(task)) sink(type, data);
     return task;
   }
 

@@ -272,6 +272,8 @@ export function createBriefingService(deps: BriefingServiceDeps) {
         title: conversation.title,
         conversation: toConversation({ ...conversation, preview: message.content.slice(0, 100) }),
       });
+      // The apps read the briefing itself from this frame (COMPAT.md); the notification follows.
+      deps.publish('daily_briefing', { content: briefing.text, generated_at: message.created_at });
       void deps.notifications.kick();
       return { message_id: message.id, conversation_id: conversation.id, briefing };
     },

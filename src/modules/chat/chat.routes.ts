@@ -344,6 +344,12 @@ function sseLine(frame: ServerFrame, id: string): Record<string, unknown> | null
     case 'agent_task_updated':
     case 'typing':
     case 'pong':
+    case 'reminder':
+    case 'daily_briefing':
+    case 'task_progress':
+    case 'task_completed':
+    case 'task_failed':
+    case 'stream_error':
       return null;
   }
 }

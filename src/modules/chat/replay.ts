@@ -17,6 +17,7 @@ export function finishedReplyFrames(stored: Message): ServerFrame[] {
         full_content: stored.content,
         intent: stored.intent,
         usage: null,
+        metadata: stored.metadata,
       },
     },
   ];

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { EventSink } from '../../realtime/events.js';
+import { appActionFields } from './app-metadata.js';
 import type { StoredCard } from './cards.js';
 import { failureOutcome, type TurnIO, type TurnOutcome } from './turn-handler.js';
 import { toConversation } from './chat.mappers.js';
@@ -113,10 +114,16 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     (err) => deps.log?.error({ err }, 'could not save the streamed text'),
   );
 
+  /** What the reply stores as metadata and `stream_end` carries: the card and the apps' flat fields. */
+  function replyMetadata(outcome: TurnOutcome, card: StoredCard | null): Record<string, unknown> {
+    const metadata: Record<string, unknown> = { ...(outcome.metadata ?? {}) };
+    if (card) Object.assign(metadata, appActionFields(card), { card });
+    return metadata;
+  }
+
   async function commit(req: TurnRequest, outcome: TurnOutcome, card: StoredCard | null): Promise<boolean> {
     const failed = Boolean(outcome.error);
-    const metadata: Record<string, unknown> = { ...(outcome.metadata ?? {}) };
-    if (card) metadata.card = card;
+    const metadata = replyMetadata(outcome, card);
     const messageType: MessageType = failed
       ? 'system'
       : card
@@ -273,26 +280,27 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       return;
     }
 
+    const metadata = replyMetadata(outcome, card);
     publish('stream_end', {
       message_id: id,
       conversation_id: req.conversationId,
       full_content: outcome.content,
       intent: outcome.intent,
       usage: outcome.usage ?? null,
+      metadata: Object.keys(metadata).length ? metadata : null,
     });
     if (card) {
       const { message_id, card_type, payload, actions } = card;
       publish('action_card', { message_id, card_type, payload, actions });
     }
-    if (outcome.error) publish('error', { message_id: id, ...outcome.error });
-    else if (commitError)
-      publish('error', { message_id: id, code: 'INTERNAL_ERROR', message: 'The reply could not be stored' });
-    else if (cutByShutdown)
-      publish('error', {
-        message_id: id,
-        code: 'INTERNAL_ERROR',
-        message: 'The server shut down before the reply was finished',
-      });
+    // Every error frame of a turn has the apps' `stream_error` beside it (COMPAT.md).
+    const fail = (code: string, message: string) => {
+      publish('error', { message_id: id, code, message });
+      publish('stream_error', { message_id: id, conversation_id: req.conversationId, error: message });
+    };
+    if (outcome.error) fail(outcome.error.code, outcome.error.message);
+    else if (commitError) fail('INTERNAL_ERROR', 'The reply could not be stored');
+    else if (cutByShutdown) fail('INTERNAL_ERROR', 'The server shut down before the reply was finished');
     for (const release of held) release();
     state.markEnded();
     titleLater(req, Boolean(outcome.llmAvailable));

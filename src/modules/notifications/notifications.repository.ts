@@ -142,6 +142,17 @@ export function createNotificationsRepository(db: Kysely<DB>) {
       await trx.updateTable('notifications').set(patch).where('id', '=', id).execute();
     },
 
+    /** The recurring events among these ids, with the zone their occurrences are dated in. */
+    async recurringEventZones(ids: string[], trx: Db = db): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await trx
+        .selectFrom('events')
+        .select(['id', 'timezone'])
+        .where('id', 'in', ids)
+        .where('recurrence_rule', 'is not', null)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.timezone]));
+    },
     async tokens(trx: Db = db): Promise<string[]> {
       const rows = await trx
         .selectFrom('push_tokens')

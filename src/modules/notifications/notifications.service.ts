@@ -16,6 +16,7 @@ import type { Clock } from '../../lib/clock.js';
 import { notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventSink, ServerEvents } from '../../realtime/events.js';
+import { appReminderFrame, remindedEventId } from './app-reminders.js';
 import type { NotificationsRepository } from './notifications.repository.js';
 import type {
   Notification,
@@ -125,11 +126,18 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
     if (rows.length === 0) return 0;
     const tokens = await repo.tokens();
     const done = await repo.ticketTokens(rows.map((r) => r.id));
+    const recurring = await repo.recurringEventZones(
+      rows.map(remindedEventId).filter((id): id is string => id !== null),
+    );
 
     const outgoing: Array<{ row: NotificationRow; message: PushMessage }> = [];
     for (const row of rows) {
       // Sockets get the frame on the first attempt only; retries are about push.
-      if (row.push_attempts === 0) deps.publish('notification', notificationFrame(row));
+      if (row.push_attempts === 0) {
+        deps.publish('notification', notificationFrame(row));
+        const reminder = appReminderFrame(row, now, recurring);
+        if (reminder) deps.publish('reminder', reminder);
+      }
       const frame = notificationFrame(row);
       for (const to of tokens) {
         if (done.get(row.id)?.has(to)) continue;
