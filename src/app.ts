@@ -46,6 +46,8 @@ import { adminRoutes } from './modules/admin/admin.routes.js';
 import { taskRelationshipsRoutes } from './modules/task-relationships/task-relationships.routes.js';
 import { tagsRoutes } from './modules/tags/tags.routes.js';
 import { webPlugin } from './modules/web/web.plugin.js';
+import { understandRoutes } from './modules/understand/understand.routes.js';
+import { exportRoutes } from './modules/export/export.routes.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -187,6 +189,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
     await scope.register(tasksCompatRoutes, { agentTasks: services.agentTasks });
     await scope.register(adminRoutes, { admin: services.admin });
+    await scope.register(understandRoutes, { understand: services.understand });
+    await scope.register(exportRoutes, { exporter: services.exporter, importer: services.importer, timezone: services.settings.timezone, now: () => clock.now(), importLimitBytes: config.importLimitBytes });
   });
 
   // 7. The browser app at `/` (public: static files; its API calls carry the token).

@@ -45,6 +45,9 @@ import { createTaskRelationshipsRepository } from './modules/task-relationships/
 import { createTaskRelationshipsService } from './modules/task-relationships/task-relationships.service.js';
 import { createTagsRepository } from './modules/tags/tags.repository.js';
 import { createTagsService } from './modules/tags/tags.service.js';
+import { createUnderstandService } from './modules/understand/understand.service.js';
+import { createExporter } from './modules/export/export.service.js';
+import { createImporter } from './modules/export/import.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -108,6 +111,10 @@ export async function createServices(deps: ServiceDeps) {
   const taskRelationships = createTaskRelationshipsService({ repo: createTaskRelationshipsRepository(db), clock, publish });
   const tags = createTagsService({ repo: createTagsRepository(db) });
   const today = createTodayService({ todos, events, clock, timezone });
+  const understand = createUnderstandService({ understand: understandOffline, clock, timezone });
+  const fileStore = createFileStore(config.attachmentsDir);
+  const exporter = createExporter({ db, clock, store: fileStore });
+  const importer = createImporter({ db, store: fileStore, afterImport: () => settings.reload() });
 
   // Chat: the turn runner and the orchestrator, which reads the chat history back (hence the late binding).
   // Chat replies may wait for a cold model to load (Ollama), so the first byte gets the full
@@ -234,6 +241,9 @@ export async function createServices(deps: ServiceDeps) {
     today,
     taskRelationships,
     tags,
+    understand,
+    exporter,
+    importer,
     aiHealth: () => aiProvider.health(),
     notifications,
     briefing,
