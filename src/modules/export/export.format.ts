@@ -18,6 +18,8 @@ export const EXPORTED_SETTINGS = [
   'app.preferences_updated_at',
 ] as const;
 
+// TypeBox checks literals, not JSON Schema's `enum` keyword on a string.
+const OneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const Ref = Type.Union([Id, Type.Null()]);
 // Instants are stored as RFC 3339 UTC with milliseconds so that they sort as text.
@@ -58,7 +60,7 @@ export type ExportTable =
 
 /** In dependency order: importing them in this order satisfies every foreign key. */
 export const TABLES: readonly TableSpec[] = [
-  spec('settings', 'key', { key: Type.String({ enum: [...EXPORTED_SETTINGS] }), value: Text }),
+  spec('settings', 'key', { key: OneOf([...EXPORTED_SETTINGS]), value: Text }),
   spec('conversations', 'id', {
     id: Id,
     title: Text,
@@ -69,7 +71,7 @@ export const TABLES: readonly TableSpec[] = [
   spec('messages', 'id', {
     id: Id,
     conversation_id: Id,
-    role: Type.String({ enum: ['user', 'assistant', 'system'] }),
+    role: OneOf(['user', 'assistant', 'system']),
     content: Text,
     message_type: Text,
     status: Text,
@@ -81,8 +83,8 @@ export const TABLES: readonly TableSpec[] = [
     id: Id,
     title: Text,
     description: MaybeText,
-    status: Type.String({ enum: ['pending', 'in_progress', 'completed', 'cancelled'] }),
-    priority: Type.String({ enum: ['low', 'medium', 'high', 'urgent'] }),
+    status: OneOf(['pending', 'in_progress', 'completed', 'cancelled']),
+    priority: OneOf(['low', 'medium', 'high', 'urgent']),
     priority_rank: Int,
     due_date: MaybeInstant,
     due_has_time: Flag,

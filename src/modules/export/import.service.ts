@@ -90,7 +90,7 @@ function readDocument(doc: unknown): {
           },
         );
       }
-      const key = (row)[t.key];
+      const key = row[t.key];
       if (seen.has(key))
         throw invalid(`${t.name} row ${index}: ${t.key} ${String(key)} appears twice`, {
           table: t.name,
@@ -134,7 +134,7 @@ export function createImporter(deps: ImportDeps) {
       .select(sql.ref(`t.${t.key}`).as('k'))
       .where(sql.ref(`t.${t.key}`), 'in', keys as string[])
       .execute();
-    return new Set(rows.map((r) => (r).k));
+    return new Set(rows.map((r) => r.k));
   }
 
   async function insertTable(
