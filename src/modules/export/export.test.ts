@@ -352,3 +352,67 @@ describe('a bad document', () => {
     await isEmpty(c);
   });
 });
+
+describe('the import body limit (IMPORT_LIMIT_MB)', () => {
+  let d: TestServer;
+  beforeAll(async () => {
+    d = await startTestServer({ now: NOW, env: { IMPORT_LIMIT_MB: '2' } });
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  const withFile = (bytes: number) => ({
+    format: 'clawchat-export',
+    version: 1,
+    tables: {
+      memos: [
+        {
+          id: 'memo_big',
+          title: 'big',
+          content: 'x',
+          tags: '[]',
+          conversation_id: null,
+          message_id: null,
+          created_at: '2026-03-10T01:00:00.000Z',
+          updated_at: '2026-03-10T01:00:00.000Z',
+        },
+      ],
+      attachments: [
+        {
+          id: 'att_big',
+          filename: 'big.bin',
+          content_type: 'application/octet-stream',
+          size_bytes: bytes,
+          memo_id: 'memo_big',
+          todo_id: null,
+          created_at: '2026-03-10T01:00:00.000Z',
+        },
+      ],
+    },
+    attachments_data: { att_big: Buffer.alloc(bytes, 7).toString('base64') },
+  });
+
+  it('takes a document over the general body limit, up to its own', async () => {
+    // 1.2 MB of file is 1.6 MB of base64: over BODY_LIMIT_BYTES (1 MB), under 2 MB.
+    const res = await importInto(d, withFile(1_200_000));
+    expect(res.status, res.text.slice(0, 200)).toBe(200);
+    expect(res.json.imported).toMatchObject({ memos: 1, attachments: 1 });
+    const file = await fetch(`${d.url}/api/attachments/att_big/download`, {
+      headers: { authorization: `Bearer ${d.token}` },
+    });
+    expect(Buffer.from(await file.arrayBuffer()).equals(Buffer.alloc(1_200_000, 7))).toBe(true);
+  });
+
+  it('answers 413 with the envelope past it', async () => {
+    const res = await importInto(d, withFile(1_700_000));
+    expect(res.status).toBe(413);
+    expect(res.json.error.code).toBeTruthy();
+    // Other routes keep the general limit.
+    const memo = await d.raw('POST', '/api/memos', {
+      body: JSON.stringify({ content: 'y'.repeat(1_200_000) }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` },
+    });
+    expect(memo.status).toBe(413);
+  });
+});
