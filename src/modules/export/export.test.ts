@@ -328,6 +328,16 @@ describe('a bad document', () => {
     await isEmpty(c);
   });
 
+  it("names the row as the document lists it when a subtask's parent is nowhere", async () => {
+    const res = await importInto(
+      c,
+      edited((d) => (d.tables.todos[7].parent_id = 'todo_nowhere')),
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { table: 'todos', row: 7 } });
+    await isEmpty(c);
+  });
+
   it('refuses files that do not match their rows, other formats and versions, and broken JSON', async () => {
     const cases: unknown[] = [
       edited(

@@ -32,6 +32,16 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const invalid = (message: string, details: Record<string, unknown>) =>
   new AppError('VALIDATION_ERROR', message, details);
 
+/** A chunk the database refused: the import is run again row by row to say which row. */
+class BatchRefused extends Error {
+  constructor(readonly original: unknown) {
+    super('batch refused');
+  }
+}
+
+/** Each row's index in its table as the document lists it (todos are reordered, parents first). */
+const positions = new WeakMap<Row, number>();
+
 const zero = (): Counts => Object.fromEntries(TABLES.map((t) => [t.name, 0])) as Counts;
 
 /** Parents before their subtasks, whatever order the document lists them in. */
@@ -46,7 +56,7 @@ function parentsFirst(rows: Row[]): Row[] {
       throw invalid('todos: parent_id forms a cycle', { table: 'todos', row: index, id });
     state.set(id, 'visiting');
     const parent = byId.get(row.parent_id as string);
-    if (parent) visit(parent, rows.indexOf(parent));
+    if (parent) visit(parent, positions.get(parent) ?? -1);
     state.set(id, 'done');
     out.push(row);
   };
@@ -97,6 +107,7 @@ function readDocument(doc: unknown): {
           row: index,
         });
       seen.add(key);
+      positions.set(row, index);
     });
     out.set(t.name, t.name === 'todos' ? parentsFirst(rows as Row[]) : (rows as Row[]));
   }
@@ -143,6 +154,7 @@ export function createImporter(deps: ImportDeps) {
     rows: Row[],
     result: ImportResult,
     inserted: Set<string>,
+    oneByOne: boolean,
   ) {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
@@ -168,59 +180,80 @@ export function createImporter(deps: ImportDeps) {
               ).map((r) => r.dedupe_key),
             )
           : new Set<string>();
-      for (const [j, row] of chunk.entries()) {
-        if (have.has(row[t.key]) || dupes.has(row.dedupe_key as string)) {
-          result.skipped[t.name]++;
-          continue;
-        }
+      const fresh = chunk.filter((row) => !have.has(row[t.key]) && !dupes.has(row.dedupe_key as string));
+      result.skipped[t.name] += chunk.length - fresh.length;
+      if (fresh.length === 0) continue;
+      if (oneByOne) {
+        for (const row of fresh) await insertRow(trx, t, row, positions.get(row) ?? -1);
+      } else {
         try {
           await trx
             .insertInto(t.name as never)
-            .values(row)
+            .values(fresh)
             .execute();
         } catch (err) {
-          throw invalid(`${t.name} row ${i + j}: the database refused it (${(err as Error).message})`, {
-            table: t.name,
-            row: i + j,
-            id: row[t.key],
-          });
+          throw new BatchRefused(err);
         }
-        if (t.name === 'attachments') inserted.add(row.id as string);
-        result.imported[t.name]++;
       }
+      result.imported[t.name] += fresh.length;
+      if (t.name === 'attachments') for (const row of fresh) inserted.add(row.id as string);
     }
+  }
+
+  async function insertRow(trx: Transaction<DB>, t: TableSpec, row: Row, index: number): Promise<void> {
+    try {
+      await trx
+        .insertInto(t.name as never)
+        .values(row)
+        .execute();
+    } catch (err) {
+      throw invalid(`${t.name} row ${index}: the database refused it (${(err as Error).message})`, {
+        table: t.name,
+        row: index,
+        id: row[t.key],
+      });
+    }
+  }
+
+  /** One transaction over every table; rows go in 200 at a time, or one by one to name a refused row. */
+  async function writeAll(tables: Map<ExportTable, Row[]>, oneByOne: boolean) {
+    const result: ImportResult = { imported: zero(), skipped: zero() };
+    const inserted = new Set<string>();
+    await deps.db.transaction().execute(async (trx) => {
+      for (const t of TABLES) await insertTable(trx, t, tables.get(t.name) ?? [], result, inserted, oneByOne);
+    });
+    return { result, inserted };
   }
 
   return {
     async run(doc: unknown): Promise<ImportResult> {
       const { tables, files } = readDocument(doc);
-      const result: ImportResult = { imported: zero(), skipped: zero() };
       // Attachments whose bytes are missing from the export cannot be restored: skipped.
       const attachments = tables.get('attachments') ?? [];
       const withFile = attachments.filter((r) => files[r.id as string] !== null);
-      result.skipped.attachments += attachments.length - withFile.length;
       tables.set('attachments', withFile);
       // Files go to temporary names first; only those whose rows committed are kept.
       const received = new Map<string, Awaited<ReturnType<ImportDeps['store']['receive']>>>();
-      const inserted = new Set<string>();
       const kept = new Set<string>();
       try {
         for (const row of withFile) {
           const bytes = Buffer.from(files[row.id as string]!, 'base64');
           received.set(row.id as string, await deps.store.receive(Readable.from([bytes])));
         }
-        await deps.db.transaction().execute(async (trx) => {
-          for (const t of TABLES) await insertTable(trx, t, tables.get(t.name) ?? [], result, inserted);
+        const written = await writeAll(tables, false).catch((err: unknown) => {
+          if (err instanceof BatchRefused) return writeAll(tables, true);
+          throw err;
         });
-        for (const id of inserted) {
+        for (const id of written.inserted) {
           await received.get(id)!.commit(id);
           kept.add(id);
         }
+        written.result.skipped.attachments += attachments.length - withFile.length;
+        await deps.afterImport();
+        return written.result;
       } finally {
         for (const [id, file] of received) if (!kept.has(id)) await file.discard();
       }
-      await deps.afterImport();
-      return result;
     },
   };
 }
