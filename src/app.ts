@@ -46,6 +46,8 @@ import { adminRoutes } from './modules/admin/admin.routes.js';
 import { taskRelationshipsRoutes } from './modules/task-relationships/task-relationships.routes.js';
 import { tagsRoutes } from './modules/tags/tags.routes.js';
 import { webPlugin } from './modules/web/web.plugin.js';
+import { understandRoutes } from './modules/understand/understand.routes.js';
+import { exportRoutes } from './modules/export/export.routes.js';
 import { ServerFrameSchema } from './realtime/frames.js';
 
 // Route modules import App from lib/app-type.ts; re-exported for the ones not moved yet.
@@ -202,6 +204,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
     await scope.register(tasksCompatRoutes, { agentTasks: services.agentTasks });
     await scope.register(adminRoutes, { admin: services.admin });
+    await scope.register(understandRoutes, { understand: services.understand });
+    await scope.register(exportRoutes, { exporter: services.exporter, importer: services.importer, timezone: services.settings.timezone, now: () => clock.now(), importLimitBytes: config.importLimitBytes });
     // Published for clients: every WebSocket frame (it refers to the module schemas above).
     scope.addSchema(ServerFrameSchema);
   });

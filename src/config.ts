@@ -52,6 +52,8 @@ export interface Config {
   expoBaseUrl: string | null;
   /** Largest accepted attachment (MAX_UPLOAD_SIZE_MB), in bytes. */
   maxUploadBytes: number;
+  /** Largest `POST /api/import` body (IMPORT_LIMIT_MB), in bytes: an export with its files inline. */
+  importLimitBytes: number;
   /** Where attachment files live (ATTACHMENTS_DIR, default DATA_DIR/attachments); shared storage when scaled out. */
   attachmentsDir: string;
 }
@@ -240,6 +242,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
     expoAccessToken: str(env, 'EXPO_ACCESS_TOKEN'),
     expoBaseUrl: expoBase === null ? null : parseUrl('EXPO_BASE_URL', expoBase),
     maxUploadBytes: int(env, 'MAX_UPLOAD_SIZE_MB', 25, 1, 10_240) * 1_048_576,
+    importLimitBytes: int(env, 'IMPORT_LIMIT_MB', 200, 1, 400) * 1_048_576,
     attachmentsDir: path.resolve(cwd, str(env, 'ATTACHMENTS_DIR') ?? path.join(dataDir, 'attachments')),
   };
 }

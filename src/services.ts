@@ -49,6 +49,9 @@ import { createTaskRelationshipsRepository } from './modules/task-relationships/
 import { createTaskRelationshipsService } from './modules/task-relationships/task-relationships.service.js';
 import { createTagsRepository } from './modules/tags/tags.repository.js';
 import { createTagsService } from './modules/tags/tags.service.js';
+import { createUnderstandService } from './modules/understand/understand.service.js';
+import { createExporter } from './modules/export/export.service.js';
+import { createImporter } from './modules/export/import.service.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -108,9 +111,10 @@ export async function createServices(deps: ServiceDeps) {
   // One matcher for search and the `q` filters of todos, events and memos.
   const searchRepo = createSearchRepository(database);
   // Files on memos and todos; deleting either removes its files (COMPAT.md "Attachments").
+  const fileStore = createFileStore(config.attachmentsDir);
   const attachments = createAttachmentsService({
     repo: createAttachmentsRepository(db),
-    store: createFileStore(config.attachmentsDir),
+    store: fileStore,
     clock,
     maxBytes: config.maxUploadBytes,
   });
@@ -121,6 +125,9 @@ export async function createServices(deps: ServiceDeps) {
   const taskRelationships = createTaskRelationshipsService({ repo: createTaskRelationshipsRepository(db), clock, publish });
   const tags = createTagsService({ repo: createTagsRepository(db) });
   const today = createTodayService({ todos, events, clock, timezone });
+  const understand = createUnderstandService({ understand: understandOffline, clock, timezone });
+  const exporter = createExporter({ db, clock, store: fileStore });
+  const importer = createImporter({ db, store: fileStore, afterImport: () => settings.reload() });
 
   // The AI provider and the classifier.
   // Chat replies may wait for a cold model to load (Ollama), so the first byte gets the full
@@ -251,6 +258,9 @@ export async function createServices(deps: ServiceDeps) {
     today,
     taskRelationships,
     tags,
+    understand,
+    exporter,
+    importer,
     aiHealth: () => aiProvider.health(),
     notifications,
     briefing,

@@ -95,6 +95,12 @@ describe('create_todo', () => {
       title: 'pay the electricity bill',
       tags: ['bills', 'home'],
     });
+    // The web app's quick-add shorthand: "!high" is a priority, "#home" a tag.
+    expect(understand('pay rent friday !high #home')).toEqual({
+      intent: 'create_todo',
+      params: { title: 'pay rent', due_date: '2025-03-14', priority: 'high', tags: ['home'] },
+    });
+    expect(understand('!urgent fix the login bug').params).toEqual({ title: 'fix the login bug', priority: 'urgent' });
     // An adjective inside the title is not a priority.
     expect(understand('reply to the urgent email from Jun').params).toEqual({
       title: 'reply to the urgent email from Jun',

@@ -23,6 +23,8 @@ const priorityOf = (word: string): Priority | undefined =>
 
 // Adjectives inside a title stay ("reply to the urgent email"); only phrases *about* the item count.
 const PRIORITY_RULES: RegExp[] = [
+  // Quick-add shorthand from the web app's task box: "pay rent friday !high #home"
+  /(?:^|\s)!(urgent|high|top|medium|normal|low|asap)(?=[\s,.;]|$)/i,
   // "(urgent)", "[high priority]"
   /\s*[([](urgent|important|critical|asap|high|top|low|medium|normal)(?:[\s-]+prio(?:rity)?)?[)\]]/i,
   /[,;-]?\s*\b(?:with\s+|at\s+|as\s+|mark(?:ed)?\s+(?:it\s+)?(?:as\s+)?)?(?:a\s+)?(high|top|low|medium|normal|urgent)[\s-]+prio(?:rity)?\b/i,

@@ -1,0 +1,259 @@
+/**
+ * POST /api/import: an export document (export.format.ts) written into this server in one
+ * transaction. Ids are kept; a row whose key already exists is skipped and counted. Every row is
+ * checked before anything is written, and a row the database refuses (a reference to nothing)
+ * rolls everything back: either the whole document is in, or nothing is.
+ */
+import { Readable } from 'node:stream';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { AppError } from '../../lib/errors.js';
+import type { FileStore } from '../attachments/storage.js';
+import { FORMAT, TABLES, type ExportTable, type TableSpec, VERSION, rowCheck } from './export.format.js';
+
+type Row = Record<string, unknown>;
+type Counts = Record<ExportTable, number>;
+
+export interface ImportResult {
+  imported: Counts;
+  skipped: Counts;
+}
+
+export interface ImportDeps {
+  db: Kysely<DB>;
+  store: Pick<FileStore, 'receive'>;
+  /** Called after a successful import, so cached settings (the timezone) are read again. */
+  afterImport: () => Promise<unknown>;
+}
+
+const CHUNK = 200;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const invalid = (message: string, details: Record<string, unknown>) =>
+  new AppError('VALIDATION_ERROR', message, details);
+
+/** A chunk the database refused: the import is run again row by row to say which row. */
+class BatchRefused extends Error {
+  constructor(readonly original: unknown) {
+    super('batch refused');
+  }
+}
+
+/** Each row's index in its table as the document lists it (todos are reordered, parents first). */
+const positions = new WeakMap<Row, number>();
+
+const zero = (): Counts => Object.fromEntries(TABLES.map((t) => [t.name, 0])) as Counts;
+
+/** Parents before their subtasks, whatever order the document lists them in. */
+function parentsFirst(rows: Row[]): Row[] {
+  const byId = new Map(rows.map((r) => [r.id as string, r]));
+  const out: Row[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (row: Row, index: number) => {
+    const id = row.id as string;
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting')
+      throw invalid('todos: parent_id forms a cycle', { table: 'todos', row: index, id });
+    state.set(id, 'visiting');
+    const parent = byId.get(row.parent_id as string);
+    if (parent) visit(parent, positions.get(parent) ?? -1);
+    state.set(id, 'done');
+    out.push(row);
+  };
+  rows.forEach(visit);
+  return out;
+}
+
+/** Checks the document's shape and every row; throws a 400 naming the first bad table and row. */
+function readDocument(doc: unknown): {
+  tables: Map<ExportTable, Row[]>;
+  files: Record<string, string | null>;
+} {
+  if (typeof doc !== 'object' || doc === null)
+    throw invalid('The body must be an export document', { field: 'body' });
+  const d = doc as Record<string, unknown>;
+  if (d.format !== FORMAT) throw invalid(`format must be "${FORMAT}"`, { field: 'format' });
+  if (d.version !== VERSION)
+    throw invalid(`Only version ${VERSION} documents can be imported`, { field: 'version' });
+  const tables = d.tables;
+  if (typeof tables !== 'object' || tables === null || Array.isArray(tables))
+    throw invalid('tables must be an object of arrays', { field: 'tables' });
+  const known = new Set<string>(TABLES.map((t) => t.name));
+  for (const name of Object.keys(tables))
+    if (!known.has(name)) throw invalid(`Unknown table ${name}`, { table: name });
+  const out = new Map<ExportTable, Row[]>();
+  for (const t of TABLES) {
+    const rows = (tables as Record<string, unknown>)[t.name] ?? [];
+    if (!Array.isArray(rows)) throw invalid(`tables.${t.name} must be an array`, { table: t.name });
+    const check = rowCheck(t);
+    const seen = new Set<unknown>();
+    rows.forEach((row: unknown, index) => {
+      if (!check.Check(row)) {
+        const e = check.Errors(row).First();
+        const field = e?.path.replace(/^\//, '') || undefined;
+        throw invalid(
+          `${t.name} row ${index}: ${field ?? 'row'} ${e?.message ?? 'is invalid'}`.toLowerCase(),
+          {
+            table: t.name,
+            row: index,
+            field,
+          },
+        );
+      }
+      const key = row[t.key];
+      if (seen.has(key))
+        throw invalid(`${t.name} row ${index}: ${t.key} ${String(key)} appears twice`, {
+          table: t.name,
+          row: index,
+        });
+      seen.add(key);
+      positions.set(row, index);
+    });
+    out.set(t.name, t.name === 'todos' ? parentsFirst(rows as Row[]) : (rows as Row[]));
+  }
+  const files = d.attachments_data ?? {};
+  if (typeof files !== 'object' || files === null || Array.isArray(files))
+    throw invalid('attachments_data must be an object', { field: 'attachments_data' });
+  const data = files as Record<string, unknown>;
+  (out.get('attachments') ?? []).forEach((row, index) => {
+    const b64 = data[row.id as string];
+    if (b64 === null) return;
+    if (typeof b64 !== 'string' || !BASE64.test(b64))
+      throw invalid(`attachments row ${index}: attachments_data holds no base64 for ${String(row.id)}`, {
+        table: 'attachments',
+        row: index,
+        field: 'attachments_data',
+      });
+    const size = Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
+    if (size !== row.size_bytes)
+      throw invalid(
+        `attachments row ${index}: the file holds ${size} bytes, size_bytes says ${String(row.size_bytes)}`,
+        {
+          table: 'attachments',
+          row: index,
+          field: 'size_bytes',
+        },
+      );
+  });
+  return { tables: out, files: data as Record<string, string | null> };
+}
+
+export function createImporter(deps: ImportDeps) {
+  async function existing(trx: Transaction<DB>, t: TableSpec, keys: unknown[]): Promise<Set<unknown>> {
+    const rows = await trx
+      .selectFrom(sql.table(t.name).as('t'))
+      .select(sql.ref(`t.${t.key}`).as('k'))
+      .where(sql.ref(`t.${t.key}`), 'in', keys as string[])
+      .execute();
+    return new Set(rows.map((r) => r.k));
+  }
+
+  async function insertTable(
+    trx: Transaction<DB>,
+    t: TableSpec,
+    rows: Row[],
+    result: ImportResult,
+    inserted: Set<string>,
+    oneByOne: boolean,
+  ) {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const have = await existing(
+        trx,
+        t,
+        chunk.map((r) => r[t.key]),
+      );
+      // A notification's dedupe key is unique too: one already decided here is not decided twice.
+      const dupes =
+        t.name === 'notifications'
+          ? new Set(
+              (
+                await trx
+                  .selectFrom('notifications')
+                  .select('dedupe_key')
+                  .where(
+                    'dedupe_key',
+                    'in',
+                    chunk.map((r) => r.dedupe_key as string),
+                  )
+                  .execute()
+              ).map((r) => r.dedupe_key),
+            )
+          : new Set<string>();
+      const fresh = chunk.filter((row) => !have.has(row[t.key]) && !dupes.has(row.dedupe_key as string));
+      result.skipped[t.name] += chunk.length - fresh.length;
+      if (fresh.length === 0) continue;
+      if (oneByOne) {
+        for (const row of fresh) await insertRow(trx, t, row, positions.get(row) ?? -1);
+      } else {
+        try {
+          await trx
+            .insertInto(t.name as never)
+            .values(fresh)
+            .execute();
+        } catch (err) {
+          throw new BatchRefused(err);
+        }
+      }
+      result.imported[t.name] += fresh.length;
+      if (t.name === 'attachments') for (const row of fresh) inserted.add(row.id as string);
+    }
+  }
+
+  async function insertRow(trx: Transaction<DB>, t: TableSpec, row: Row, index: number): Promise<void> {
+    try {
+      await trx
+        .insertInto(t.name as never)
+        .values(row)
+        .execute();
+    } catch (err) {
+      throw invalid(`${t.name} row ${index}: the database refused it (${(err as Error).message})`, {
+        table: t.name,
+        row: index,
+        id: row[t.key],
+      });
+    }
+  }
+
+  /** One transaction over every table; rows go in 200 at a time, or one by one to name a refused row. */
+  async function writeAll(tables: Map<ExportTable, Row[]>, oneByOne: boolean) {
+    const result: ImportResult = { imported: zero(), skipped: zero() };
+    const inserted = new Set<string>();
+    await deps.db.transaction().execute(async (trx) => {
+      for (const t of TABLES) await insertTable(trx, t, tables.get(t.name) ?? [], result, inserted, oneByOne);
+    });
+    return { result, inserted };
+  }
+
+  return {
+    async run(doc: unknown): Promise<ImportResult> {
+      const { tables, files } = readDocument(doc);
+      // Attachments whose bytes are missing from the export cannot be restored: skipped.
+      const attachments = tables.get('attachments') ?? [];
+      const withFile = attachments.filter((r) => files[r.id as string] !== null);
+      tables.set('attachments', withFile);
+      // Files go to temporary names first; only those whose rows committed are kept.
+      const received = new Map<string, Awaited<ReturnType<ImportDeps['store']['receive']>>>();
+      const kept = new Set<string>();
+      try {
+        for (const row of withFile) {
+          const bytes = Buffer.from(files[row.id as string]!, 'base64');
+          received.set(row.id as string, await deps.store.receive(Readable.from([bytes])));
+        }
+        const written = await writeAll(tables, false).catch((err: unknown) => {
+          if (err instanceof BatchRefused) return writeAll(tables, true);
+          throw err;
+        });
+        for (const id of written.inserted) {
+          await received.get(id)!.commit(id);
+          kept.add(id);
+        }
+        written.result.skipped.attachments += attachments.length - withFile.length;
+        await deps.afterImport();
+        return written.result;
+      } finally {
+        for (const [id, file] of received) if (!kept.has(id)) await file.discard();
+      }
+    },
+  };
+}
