@@ -3,7 +3,7 @@ import type { Schemas } from '../../../lib/api';
 export type Todo = Schemas['Todo'];
 export type Status = Todo['status'];
 export type Priority = Todo['priority'];
-export type TodoSort = 'sort_order' | 'due_date' | '-priority' | '-created_at' | '-updated_at';
+export type TodoSort = 'sort_order' | 'due_date' | 'priority' | '-created_at' | '-updated_at';
 
 export interface TodoFilters {
   status: '' | Status | 'open';
