@@ -185,11 +185,12 @@ describe.skipIf(reason !== null)('the Tasks and Memos workspaces in a browser', 
     await page.getByText('Saved').waitFor();
     expect((await server.request('GET', '/api/memos')).json.items[0].content).toContain('- milk');
 
-    const drop = await page.evaluateHandle(() => {
+    // Built in the page (the test's own tsconfig has no DOM types).
+    const drop = await page.evaluateHandle(`(() => {
       const dt = new DataTransfer();
       dt.items.add(new File(['hello from a memo'], 'list.txt', { type: 'text/plain' }));
       return dt;
-    });
+    })()`);
     await page.getByLabel('Memo text (Markdown)').dispatchEvent('drop', { dataTransfer: drop });
     const download = page.getByRole('button', { name: 'Download list.txt' });
     await download.waitFor();
