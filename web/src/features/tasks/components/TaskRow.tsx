@@ -34,6 +34,8 @@ export function TaskRow({ todo, a }: { todo: Todo; a: RowActions }) {
       <button type="button" class="task-title" onClick={a.onOpen} aria-label={`Open ${todo.title}`}>
         <span class="title-text">{todo.title}</span>
         <span class="task-meta">
+          {todo.status === 'in_progress' && <span class="chip">In progress</span>}
+          {todo.status === 'cancelled' && <span class="chip">Cancelled</span>}
           {todo.due_date && (
             <span class={overdue ? 'due overdue' : 'due'}>{formatDue(todo.due_date, todo.due_has_time)}</span>
           )}
