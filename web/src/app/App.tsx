@@ -12,6 +12,8 @@ import { ChatScreen } from '../features/chat/components/ChatScreen';
 import { useChatRealtime } from '../features/chat/hooks/useChatRealtime';
 import { TodayScreen } from '../features/today/components/TodayScreen';
 import { useTodayRealtime } from '../features/today/hooks/useTodayRealtime';
+import { TasksRoute } from '../features/tasks';
+import { MemosRoute } from '../features/memos';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: true } },
@@ -78,6 +80,8 @@ function SignedIn() {
         <nav aria-label="Main">
           <NavLink href="/">Today</NavLink>
           <NavLink href="/chat">Chat</NavLink>
+          <NavLink href="/tasks">Tasks</NavLink>
+          <NavLink href="/memos">Memos</NavLink>
         </nav>
         <ConnectionBadge />
         <button
@@ -96,6 +100,8 @@ function SignedIn() {
           <Route path="/">{() => <TodayScreen />}</Route>
           <Route path="/chat">{() => <ChatScreen id={null} />}</Route>
           <Route path="/chat/:id">{() => <ChatScreen id={chatId?.id ?? null} />}</Route>
+          <Route path="/tasks">{() => <TasksRoute />}</Route>
+          <Route path="/memos">{() => <MemosRoute />}</Route>
           <Route>
             <main class="today">
               <h1>Not found</h1>
