@@ -21,6 +21,7 @@ import { readMemo } from './memo.js';
 import { readQuery } from './queries.js';
 import { readSearch } from './search.js';
 import { readStatusOrPriority, readUpdate } from './update.js';
+import { readBroadUpdate } from './update-broad.js';
 
 const KIND = { todo: 'todo', event: 'event', memo: 'memo' } as const;
 type Kind = keyof typeof KIND;
@@ -83,9 +84,11 @@ export function readAs(
     case 'update_todo':
     case 'update_event':
     case 'update_memo':
-      return sameAction(
-        intent,
-        readStatusOrPriority(core) ?? readUpdate(core, ctx) ?? readUpdate(asMove(core), ctx) ?? rules,
+      return (
+        sameAction(
+          intent,
+          readStatusOrPriority(core) ?? readUpdate(core, ctx) ?? readUpdate(asMove(core), ctx) ?? rules,
+        ) ?? readBroadUpdate(intent, core, ctx)
       );
     case 'delegate_task':
       return { intent, params: { instruction: core, task_type: readDelegate(core)?.task_type ?? 'custom' } };
