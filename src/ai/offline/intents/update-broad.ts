@@ -49,12 +49,13 @@ function targetOf(core: string): { target: string; quoted?: string } | undefined
 }
 
 const PRIORITY =
-  /\b(?:(?<p>urgent|critical|high|low|top|medium)\s*(?:prio(?:rity)?)?|prio(?:rity)?\s+(?:to\s+)?(?<q>urgent|high|low|top|medium))\b/i;
+  /\b(?<neg>(?:not|isn'?t|no\s+longer)\s+(?:so\s+|that\s+|very\s+)?)?(?:(?<p>urgent|critical|high|low|top|medium)\s*(?:prio(?:rity)?)?|prio(?:rity)?\s+(?:to\s+)?(?<q>urgent|high|low|top|medium))\b/gi;
 const PRIORITY_CUE = /\b(?:prio(?:rity)?|urgent|critical|important|make\s+it\s+(?:high|low))\b/i;
 
 function priorityOf(core: string): IntentParams['priority'] | undefined {
   if (!PRIORITY_CUE.test(core)) return undefined;
-  const m = PRIORITY.exec(core);
+  // The last priority said wins ("isn't urgent, make it low"); a negated one is no answer.
+  const m = [...core.matchAll(PRIORITY)].filter((x) => !x.groups?.['neg']).pop();
   const w = (m?.groups?.['p'] ?? m?.groups?.['q'] ?? '').toLowerCase();
   if (/^(?:urgent|critical)$/.test(w)) return 'urgent';
   if (w === 'low') return 'low';
@@ -63,14 +64,18 @@ function priorityOf(core: string): IntentParams['priority'] | undefined {
   return /\bnot\s+(?:urgent|important)\b/i.test(core) ? 'low' : undefined;
 }
 
-/** The memo's new text: after a colon, or what is quoted, or what follows "now"/"is now". */
+/**
+ * The memo's new text: after a colon, or what is quoted, or what follows "is now" / "now reads"
+ * / "change ... to"; a leading "add" is the edit, not the text.
+ */
 function memoText(core: string, quoted: string | undefined): string | undefined {
   const colon = /:\s*(.+)$/.exec(core)?.[1];
-  if (colon) return tidy(colon);
-  if (quoted) return quoted;
-  const now = /\b(?:is|it'?s|are)\s+now\s+(.+)$|\bnow\s+(?:reads?|says?)\s+(.+)$/i.exec(core);
-  const value = now?.[1] ?? now?.[2];
-  return value ? tidy(value) : undefined;
+  const now =
+    /\b(?:is|it'?s|are)\s+now\s+(.+)$|\bnow\s+(?:reads?|says?)\s+(.+)$|\b(?:change|set|update)\b.*?\bto\s+(.+)$/i.exec(
+      core,
+    );
+  const value = colon ?? quoted ?? now?.[1] ?? now?.[2] ?? now?.[3];
+  return value ? tidy(value.replace(/^(?:add|append|include|plus|put)\s+/i, '')) || undefined : undefined;
 }
 
 export function readBroadUpdate(
@@ -91,7 +96,8 @@ export function readBroadUpdate(
     return { intent, params };
   }
   if (named.quoted && /\b(?:rename|retitle|call|title|name)\b/i.test(core)) params.new_title = named.quoted;
-  const t = extractTemporal(core, ctx);
+  // "#weekend" is a tag, not a date.
+  const t = extractTemporal(core.replace(/#[\p{L}\d_-]+/gu, ' '), ctx);
   if (t.recurrence) {
     params.recurrence_rule = toRRule(t.recurrence);
   } else if (t.spans.length) {
