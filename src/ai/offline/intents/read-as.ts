@@ -21,6 +21,8 @@ import { readMemo } from './memo.js';
 import { readQuery } from './queries.js';
 import { readSearch } from './search.js';
 import { readStatusOrPriority, readUpdate } from './update.js';
+import { readBroadUpdate } from './update-broad.js';
+import { cleanTarget, named } from './targets.js';
 
 const KIND = { todo: 'todo', event: 'event', memo: 'memo' } as const;
 type Kind = keyof typeof KIND;
@@ -41,6 +43,34 @@ function sameAction(intent: Intent, reading: Classification | undefined): Classi
 const asMove = (core: string): string =>
   core.replace(/^(?:make|have|let)\s+(.+?)\s+(?:start|begin|be|happen)\s+(?:at|on|from)\s+/i, 'move $1 to ');
 
+/**
+ * "the dishwasher repair todo", "the vet task", "the wifi note": when a change or a deletion
+ * names exactly one kind of item, that kind wins over the model's guess of it.
+ */
+function namedKind(intent: Intent, core: string): Intent {
+  const [action, kind] = intent.split('_');
+  if ((action !== 'update' && action !== 'delete') || !kind) return intent;
+  const kinds = [
+    /\b(?:to-?dos?|tasks?|reminders?)\b/i.test(core) ? 'todo' : undefined,
+    /\b(?:notes?|memos?)\b/i.test(core) ? 'memo' : undefined,
+    /\b(?:events?|meetings?|appointments?|calendar)\b/i.test(core) ? 'event' : undefined,
+  ].filter(Boolean);
+  return kinds.length === 1 ? (`${action}_${kinds[0]}` as Intent) : intent;
+}
+
+// "tick the dishes", "I finished it: deploy the hotfix", "that's the groceries sorted": the
+// words around the item that only say it is done.
+const DONE_LEAD =
+  /^(?:(?:i\s+)?(?:finished|did|completed|done\s+with)\s+(?:it|that|this)?\s*[:,-]\s*|(?:tick|check|cross)(?:\s+off)?\s+|mark\s+(?:as\s+)?(?:done|complete|completed|finished)\s+(?:the\s+(?:task|todo)\s+)?|that'?s\s+)/i;
+const DONE_TRAIL = /\s+(?:sorted|done|finished|complete|completed|ticked\s+off|crossed\s+off|off)$/i;
+
+function readDoneBroadly(core: string): Classification | undefined {
+  const stripped = core.replace(/[.!]+$/, '').replace(DONE_LEAD, '');
+  if (stripped === core.replace(/[.!]+$/, '')) return undefined;
+  const target = cleanTarget(stripped.replace(DONE_TRAIL, ''));
+  return named(target) ? { intent: 'complete_todo', params: { target } } : undefined;
+}
+
 export function readAs(
   intent: Intent,
   text: string,
@@ -49,6 +79,8 @@ export function readAs(
 ): Classification | undefined {
   if (intent === rules.intent) return rules;
   const core = stripPoliteness(normalise(text)).text;
+  intent = namedKind(intent, core);
+  if (intent === rules.intent) return rules;
   switch (intent) {
     case 'general_chat':
     case 'daily_briefing':
@@ -75,7 +107,9 @@ export function readAs(
     case 'query_memos':
       return readQuery(KIND[kindOf(intent)!], core, ctx);
     case 'complete_todo':
-      return readComplete(core) ?? sameAction(intent, rules) ?? readDoneStatement(core);
+      return (
+        readComplete(core) ?? sameAction(intent, rules) ?? readDoneStatement(core) ?? readDoneBroadly(core)
+      );
     case 'delete_todo':
     case 'delete_event':
     case 'delete_memo':
@@ -83,9 +117,11 @@ export function readAs(
     case 'update_todo':
     case 'update_event':
     case 'update_memo':
-      return sameAction(
-        intent,
-        readStatusOrPriority(core) ?? readUpdate(core, ctx) ?? readUpdate(asMove(core), ctx) ?? rules,
+      return (
+        sameAction(
+          intent,
+          readStatusOrPriority(core) ?? readUpdate(core, ctx) ?? readUpdate(asMove(core), ctx) ?? rules,
+        ) ?? readBroadUpdate(intent, core, ctx)
       );
     case 'delegate_task':
       return { intent, params: { instruction: core, task_type: readDelegate(core)?.task_type ?? 'custom' } };
