@@ -107,6 +107,18 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
         .onConflict((oc) => oc.columns(['event_id', 'occurrence_date']).doUpdateSet(changes))
         .execute();
     },
+    /** Every override with its series' creation time, newest series first (search hits). */
+    async overridesForSearch(trx: Db = db) {
+      return trx
+        .selectFrom('event_overrides as o')
+        .innerJoin('events as e', 'e.id', 'o.event_id')
+        .selectAll('o')
+        .select('e.created_at as series_created_at')
+        .orderBy('e.created_at', 'desc')
+        .orderBy('o.event_id')
+        .orderBy('o.occurrence_date')
+        .execute();
+    },
     async deleteOverride(id: string, date: string, trx: Db = db): Promise<void> {
       await trx
         .deleteFrom('event_overrides')

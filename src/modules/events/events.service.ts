@@ -25,7 +25,9 @@ import type {
   EventPatch,
   OccurrencePatch,
 } from './events.schemas.js';
+import type { SearchTerms } from '../search/query.js';
 import { createFeedKey, isFeedKey } from './feed-key.js';
+import { searchOverrides } from './occurrence-search.js';
 import { buildCalendar } from './ics.js';
 import { expandChanged, seriesChanges, type SeriesRow } from './occurrences.js';
 import { createOccurrencesService } from './occurrences.service.js';
@@ -440,6 +442,8 @@ export function createEventsService(deps: EventsServiceDeps) {
 
     /** Creates (or replaces, revoking the old one) the calendar feed secret; returns it once. */
     createFeedKey: () => createFeedKey(repo),
+    /** Changed occurrences matching search terms, as search hits on their series. */
+    searchOverrides: (terms: SearchTerms) => searchOverrides(repo, terms),
     /** Whether `key` is the current feed secret. */
     isFeedKey: (key: string) => isFeedKey(repo, key),
   };

@@ -172,6 +172,22 @@ describe('a weekly series with one day removed, one moved and an end', () => {
   });
 });
 
+describe('search', () => {
+  it('finds a changed occurrence by its own title, as a hit on its series', async () => {
+    const res = await s.request('GET', '/api/search?q=moved&types=events');
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.total).toBe(1);
+    expect(res.json.items[0]).toMatchObject({
+      type: 'event',
+      id: seriesId,
+      title: 'Stand-up (moved)',
+      snippet: expect.stringContaining('**moved**'),
+    });
+    // Other types asked for only: not there.
+    expect((await s.request('GET', '/api/search?q=moved&types=memos')).json.total).toBe(0);
+  });
+});
+
 describe('occurrence requests that are wrong', () => {
   it('answers 404 for an unknown event or a date that is not an occurrence, 422 for a bad mode', async () => {
     const base = `/api/events/${seriesId}/occurrences`;
