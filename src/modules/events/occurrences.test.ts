@@ -39,6 +39,29 @@ async function windowListing(): Promise<Occurrence[]> {
   return res.json.items as Occurrence[];
 }
 
+/** The Seoul (UTC+9, no DST) date of an instant. */
+const seoulDate = (iso: string) => new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 10);
+
+/** The occurrences of the calendar's one series, expanded by ical.js (at most 100). */
+function icsOccurrences(text: string): { start: string; title: string }[] {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  for (const tz of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
+  const vevents = calendar.getAllSubcomponents('vevent').map((c) => new ICAL.Event(c));
+  const master = vevents.find((e) => !e.isRecurrenceException())!;
+  for (const e of vevents) if (e.isRecurrenceException()) master.relateException(e);
+  const got: { start: string; title: string }[] = [];
+  const it = master.iterator();
+  for (let next = it.next(); next && got.length < 100; next = it.next()) {
+    const details = master.getOccurrenceDetails(next);
+    // All-day occurrences are floating dates in iCalendar: compared as dates.
+    const start = details.startDate.isDate
+      ? details.startDate.toString()
+      : details.startDate.toJSDate().toISOString();
+    got.push({ start, title: details.item.summary });
+  }
+  return got;
+}
+
 beforeAll(async () => {
   s = await startTestServer({
     timezone: 'Asia/Seoul',
@@ -143,6 +166,9 @@ describe('a weekly series with one day removed, one moved and an end', () => {
       s.clock.set(new Date(t).toISOString());
       await s.built.services.scheduler.tick('reminders');
       await s.built.services.notifications.idle();
+      // A request now and then: the test's keep-alive connection never sits idle for seconds.
+      if ((t - first) % (6 * 3_600_000) === 0)
+        expect((await s.request('GET', '/api/health')).status).toBe(200);
     }
     expect(reminders).toEqual(
       EXPECTED.map((e) => ({
@@ -157,18 +183,47 @@ describe('a weekly series with one day removed, one moved and an end', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('EXDATE;TZID=Asia/Seoul:20260309T100000');
     expect(res.text).toContain('RECURRENCE-ID;TZID=Asia/Seoul:20260316T100000');
-    const calendar = new ICAL.Component(ICAL.parse(res.text));
-    for (const tz of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(tz);
-    const vevents = calendar.getAllSubcomponents('vevent').map((c) => new ICAL.Event(c));
-    const master = vevents.find((e) => !e.isRecurrenceException())!;
-    for (const e of vevents) if (e.isRecurrenceException()) master.relateException(e);
-    const got: { start: string; title: string }[] = [];
-    const it = master.iterator();
-    for (let next = it.next(); next && got.length < 100; next = it.next()) {
-      const details = master.getOccurrenceDetails(next);
-      got.push({ start: details.startDate.toJSDate().toISOString(), title: details.item.summary });
-    }
+    const got = icsOccurrences(res.text);
     expect(got).toEqual(EXPECTED.map(({ start, title }) => ({ start, title })));
+  });
+});
+
+describe('an all-day series with a COUNT, written with its end and exceptions', () => {
+  it('the listing and the parsed ICS agree; a new start drops the changes', async () => {
+    const created = await s.request('POST', '/api/events', {
+      title: 'Trip',
+      start_time: '2026-07-01',
+      recurrence_rule: 'FREQ=DAILY;COUNT=10',
+      recurrence_end: '2026-07-06',
+      recurrence_exceptions: ['2026-07-03', '2026-07-03', '2026-07-02'],
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json).toMatchObject({
+      is_all_day: true,
+      recurrence_end: '2026-07-06',
+      recurrence_exceptions: ['2026-07-02', '2026-07-03'],
+    });
+    const id = created.json.id as string;
+    const moved = await s.request('PATCH', `/api/events/${id}/occurrences/2026-07-05`, {
+      title: 'Trip (beach)',
+    });
+    expect(moved.status, moved.text).toBe(200);
+    const list = await s.request('GET', '/api/events?start_after=2026-06-01&start_before=2026-08-31');
+    const listed = (list.json.items as Occurrence[])
+      .filter((o) => o.id === id)
+      .map((o) => ({ start: seoulDate(o.start_time), title: o.title }));
+    expect(listed.map((o) => o.title)).toEqual(['Trip', 'Trip', 'Trip (beach)', 'Trip']);
+    const ics = await s.request('GET', `/api/events/${id}/ics`);
+    expect(ics.text).toContain('UNTIL=20260706');
+    expect(icsOccurrences(ics.text)).toEqual(listed);
+
+    const early = await s.request('PATCH', `/api/events/${id}`, { recurrence_end: '2026-06-30' });
+    expect(early.status).toBe(422);
+    const renamed = await s.request('PATCH', `/api/events/${id}`, { start_time: '2026-07-02' });
+    expect(renamed.json).toMatchObject({ recurrence_end: null, recurrence_exceptions: [] });
+    const after = await s.request('GET', '/api/events?start_after=2026-06-01&start_before=2026-08-31');
+    const titles = (after.json.items as Occurrence[]).filter((o) => o.id === id).map((o) => o.title);
+    expect(titles).toEqual(Array(10).fill('Trip'));
   });
 });
 
