@@ -119,11 +119,13 @@ export type OccurrencePatch = Static<typeof OccurrencePatch>;
 
 export const OccurrenceParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 100 }),
-  date: Type.String({ description: 'The occurrence date, YYYY-MM-DD' }),
+  date: Type.String({ maxLength: 40, description: 'The occurrence date, YYYY-MM-DD' }),
 });
 
 export const OccurrenceDeleteQuery = Type.Object({
-  mode: Type.Optional(Type.String({ description: '`this_only` (default), `this_and_future` or `all`' })),
+  mode: Type.Optional(
+    Type.String({ maxLength: 40, description: '`this_only` (default), `this_and_future` or `all`' }),
+  ),
 });
 
 export const EventListQuery = Type.Object({

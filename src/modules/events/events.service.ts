@@ -17,14 +17,7 @@ import {
 import type { EventSink } from '../../realtime/events.js';
 import { normaliseTags, type WriteContext } from '../common/items.js';
 import type { EventFilter, EventsRepository, EventWindow } from './events.repository.js';
-import type {
-  Event,
-  EventCreate,
-  EventListQuery,
-  EventOccurrence,
-  EventPatch,
-  OccurrencePatch,
-} from './events.schemas.js';
+import type { Event, EventCreate, EventListQuery, EventOccurrence, EventPatch } from './events.schemas.js';
 import type { SearchTerms } from '../search/query.js';
 import { createFeedKey, isFeedKey } from './feed-key.js';
 import { searchOverrides } from './occurrence-search.js';
@@ -161,6 +154,7 @@ export function createEventsService(deps: EventsServiceDeps) {
     load: () => repo.recurringBefore({}),
     expand: slotsOf,
     order: bySlot,
+    startsEarly: (row: SeriesRow) => row.overrides?.some((o) => o.start_time < row.start_time) ?? false,
   });
 
   const reminderHorizon = createReminderHorizon<Slot>({
@@ -320,10 +314,8 @@ export function createEventsService(deps: EventsServiceDeps) {
       return toEvent({ ...current, ...set });
     },
 
-    removeOccurrence: (id: string, date: string, mode: string, ctx?: WriteContext) =>
-      occurrences.removeOccurrence(id, date, mode, ctx),
-    changeOccurrence: (id: string, date: string, patch: OccurrencePatch, ctx?: WriteContext) =>
-      occurrences.changeOccurrence(id, date, patch, ctx),
+    removeOccurrence: occurrences.removeOccurrence,
+    changeOccurrence: occurrences.changeOccurrence,
 
     async remove(id: string, ctx: WriteContext = {}): Promise<Event> {
       const current = await repo.find(id);

@@ -55,7 +55,12 @@ export function createOccurrencesService(deps: OccurrencesDeps) {
     (ctx.publish ?? deps.publish)('module_data_changed', { module: 'events', action: 'updated', id });
 
   return {
-    async removeOccurrence(id: string, date: string, mode: string, ctx: WriteContext = {}): Promise<void> {
+    removeOccurrence: async (
+      id: string,
+      date: string,
+      mode: string,
+      ctx: WriteContext = {},
+    ): Promise<void> => {
       if (!(DELETE_MODES as readonly string[]).includes(mode))
         throw unprocessable('mode', `mode must be one of ${DELETE_MODES.join(', ')}`);
       const series = await occurrenceOf(id, date);
@@ -81,12 +86,12 @@ export function createOccurrencesService(deps: OccurrencesDeps) {
       changed(id, ctx);
     },
 
-    async changeOccurrence(
+    changeOccurrence: async (
       id: string,
       date: string,
       patch: OccurrencePatch,
       ctx: WriteContext = {},
-    ): Promise<EventOccurrence> {
+    ): Promise<EventOccurrence> => {
       const series = await occurrenceOf(id, date);
       const zone = series.timezone;
       const allDay = series.is_all_day === 1;

@@ -159,16 +159,20 @@ describe('a weekly series with one day removed, one moved and an end', () => {
       const n = f.data as ServerEvents['notification'];
       if (n.kind === 'reminder') reminders.push({ at: s.clock.now().toISOString(), title: n.title });
     });
-    // A tick ten minutes before every hour from 1 March to 10 April (Seoul).
-    const first = Date.parse(seoul('2026-03-01T00:50'));
-    const last = Date.parse(seoul('2026-04-10T00:50'));
-    for (let t = first; t <= last; t += 3_600_000) {
-      s.clock.set(new Date(t).toISOString());
-      await s.built.services.scheduler.tick('reminders');
-      await s.built.services.notifications.idle();
-      // A request now and then: the test's keep-alive connection never sits idle for seconds.
-      if ((t - first) % (6 * 3_600_000) === 0)
-        expect((await s.request('GET', '/api/health')).status).toBe(200);
+    // A tick ten minutes before each working hour (08:50 to 17:50, Seoul), 1 March to 10 April:
+    // every original start (10:00) and the moved one (14:00) have a tick inside their reminder.
+    for (
+      let day = Date.parse(seoul('2026-03-01T08:50'));
+      day <= Date.parse(seoul('2026-04-10T08:50'));
+      day += 86_400_000
+    ) {
+      for (let hour = 0; hour < 10; hour++) {
+        s.clock.set(new Date(day + hour * 3_600_000).toISOString());
+        await s.built.services.scheduler.tick('reminders');
+        await s.built.services.notifications.idle();
+      }
+      // A request each day: the test's keep-alive connection never sits idle for seconds.
+      expect((await s.request('GET', '/api/health')).status).toBe(200);
     }
     expect(reminders).toEqual(
       EXPECTED.map((e) => ({
@@ -176,7 +180,7 @@ describe('a weekly series with one day removed, one moved and an end', () => {
         title: e.title,
       })),
     );
-  });
+  }, 120_000);
 
   it('the iCalendar export, expanded by ical.js, has the same occurrences', async () => {
     const res = await s.request('GET', `/api/events/${seriesId}/ics`);
@@ -224,6 +228,27 @@ describe('an all-day series with a COUNT, written with its end and exceptions', 
     const after = await s.request('GET', '/api/events?start_after=2026-06-01&start_before=2026-08-31');
     const titles = (after.json.items as Occurrence[]).filter((o) => o.id === id).map((o) => o.title);
     expect(titles).toEqual(Array(10).fill('Trip'));
+  });
+});
+
+describe('the first occurrence moved before the series starts', () => {
+  it('is listed on its new day', async () => {
+    const created = await s.request('POST', '/api/events', {
+      title: 'Class',
+      start_time: '2026-09-07T18:00:00',
+      recurrence_rule: 'FREQ=WEEKLY',
+    });
+    const id = created.json.id as string;
+    const moved = await s.request('PATCH', `/api/events/${id}/occurrences/2026-09-07`, {
+      start_time: '2026-09-05T18:00:00',
+    });
+    expect(moved.status, moved.text).toBe(200);
+    const day = await s.request('GET', '/api/events?start_after=2026-09-05&start_before=2026-09-05');
+    expect(day.json.items).toMatchObject([
+      { id, start_time: seoul('2026-09-05T18:00'), occurrence_date: '2026-09-07' },
+    ]);
+    const week = await s.request('GET', '/api/events?start_after=2026-09-06&start_before=2026-09-14');
+    expect(week.json.items.map((o: Occurrence) => o.occurrence_date)).toEqual(['2026-09-14']);
   });
 });
 
