@@ -83,7 +83,15 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
     rows: R[],
     trx: Db,
   ): Promise<(R & { overrides: EventOverrideRow[] })[]> {
-    const all = rows.length === 0 ? [] : await trx.selectFrom('event_overrides').selectAll().execute();
+    let query = trx.selectFrom('event_overrides').selectAll();
+    // A few series (one event's export): only theirs; many (the caches): the whole small table.
+    if (rows.length <= 100)
+      query = query.where(
+        'event_id',
+        'in',
+        rows.map((r) => r.id),
+      );
+    const all = rows.length === 0 ? [] : await query.execute();
     const by = new Map<string, EventOverrideRow[]>();
     for (const o of all) by.set(o.event_id, [...(by.get(o.event_id) ?? []), o]);
     return rows.map((r) => Object.assign(r, { overrides: by.get(r.id) ?? [] }));
