@@ -101,34 +101,14 @@ export async function createServices(deps: ServiceDeps) {
     clock,
     maxBytes: config.maxUploadBytes,
   });
-  const todos = createTodosService({
-    repo: createTodosRepository(db, database.dialect, searchRepo.textMatch),
-    clock,
-    timezone,
-    publish,
-    attachments,
-  });
-  const events = createEventsService({
-    repo: createEventsRepository(db, searchRepo.textMatch),
-    clock,
-    timezone,
-    publish,
-  });
-  const memos = createMemosService({
-    repo: createMemosRepository(db, searchRepo.textMatch),
-    clock,
-    publish,
-    attachments,
-  });
+  const todos = createTodosService({ repo: createTodosRepository(db, database.dialect, searchRepo.textMatch), clock, timezone, publish, attachments });
+  const events = createEventsService({ repo: createEventsRepository(db, searchRepo.textMatch), clock, timezone, publish });
+  const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish, attachments });
   const search = createSearchService({
     repo: searchRepo,
     extraEventHits: (terms) => events.searchOverrides(terms),
   });
-  const taskRelationships = createTaskRelationshipsService({
-    repo: createTaskRelationshipsRepository(db),
-    clock,
-    publish,
-  });
+  const taskRelationships = createTaskRelationshipsService({ repo: createTaskRelationshipsRepository(db), clock, publish });
   const tags = createTagsService({ repo: createTagsRepository(db) });
   const today = createTodayService({ todos, events, clock, timezone });
 
@@ -148,10 +128,7 @@ export async function createServices(deps: ServiceDeps) {
     titler: createTitler(aiProvider),
     log: deps.logger,
     elsewhere: bus
-      ? {
-          stop: (id) => bus.signal('chat.stop', id),
-          abortConversation: (id) => bus.signal('chat.abort_conversation', id),
-        }
+      ? { stop: (id) => bus.signal('chat.stop', id), abortConversation: (id) => bus.signal('chat.abort_conversation', id) }
       : undefined,
   });
   // `stop` and a conversation's deletion reach the instance whose runner has the turn.
@@ -221,9 +198,7 @@ export async function createServices(deps: ServiceDeps) {
   });
   // PostgreSQL: only the instance holding the advisory lock runs the jobs (several may share the database).
   const schedulerLock =
-    config.database.kind === 'postgres'
-      ? createAdvisoryLock({ url: config.database.url, log: deps.logger })
-      : alwaysRun;
+    config.database.kind === 'postgres' ? createAdvisoryLock({ url: config.database.url, log: deps.logger }) : alwaysRun;
   const scheduler = createJobScheduler({
     shouldRun: schedulerLock.shouldRun,
     db,
