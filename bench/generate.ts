@@ -580,6 +580,8 @@ export async function generateDataset(opts: GenerateOptions): Promise<Manifest> 
       is_all_day: allDay ? 1 : 0,
       reminder_minutes: rand.pick([null, null, 10, 15, 30, 60, 1440]),
       recurrence_rule: rule,
+      recurrence_end: null,
+      recurrence_exceptions: '[]',
       timezone: ZONE,
       tags: tagsJson(rand),
       ...link(),

@@ -86,9 +86,27 @@ export interface EventsTable {
   timezone: string;
   /** end - start in ms (0 without an end), kept by the database (migration 0005): never written. */
   span_ms: Generated<number>;
+  /** The last local day (YYYY-MM-DD, the series' zone) occurrences may start, or null. */
+  recurrence_end: string | null;
+  /** JSON array of removed occurrence dates (YYYY-MM-DD). */
+  recurrence_exceptions: Generated<string>;
   tags: string;
   conversation_id: string | null;
   message_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One changed occurrence of a series (migration 0013), by the local date it had. */
+export interface EventOverridesTable {
+  event_id: string;
+  occurrence_date: string;
+  title: string;
+  description: string | null;
+  location: string | null;
+  start_time: string;
+  end_time: string | null;
+  reminder_minutes: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -230,6 +248,7 @@ export interface DB {
   login_failures: LoginFailuresTable;
   todos: TodosTable;
   events: EventsTable;
+  event_overrides: EventOverridesTable;
   memos: MemosTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -254,6 +273,7 @@ export type TaskRelationshipRow = Selectable<TaskRelationshipsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type NewEventRow = Insertable<EventsTable>;
 export type EventUpdate = Updateable<EventsTable>;
+export type EventOverrideRow = Selectable<EventOverridesTable>;
 export type MemoRow = Selectable<MemosTable>;
 export type NewMemoRow = Insertable<MemosTable>;
 export type MemoUpdate = Updateable<MemosTable>;

@@ -17,6 +17,7 @@ import { attachments } from './0009_attachments.js';
 import { activityLog } from './0010_activity.js';
 import { todoTree } from './0011_todo_tree.js';
 import { refreshSuccessor } from './0012_refresh_successor.js';
+import { eventOverrides } from './0013_event_overrides.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -32,5 +33,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0010_activity': activityLog(dialect),
     '0011_todo_tree': todoTree(dialect),
     '0012_refresh_successor': refreshSuccessor(dialect),
+    '0013_event_overrides': eventOverrides(dialect),
   };
 }

@@ -1,5 +1,5 @@
 import { expressionBuilder, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
-import type { DB, EventRow, EventUpdate, NewEventRow } from '../../db/schema.js';
+import type { DB, EventOverrideRow, EventRow, EventUpdate, NewEventRow } from '../../db/schema.js';
 import { hasTag, offsetOf, whereAll } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
@@ -78,7 +78,68 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
     return { ...w, startsFrom: new Date(Date.parse(w.from) - longest).toISOString() };
   }
 
+  /** The series with their overrides attached (one read of the small overrides table). */
+  async function withOverrides<R extends EventRow>(
+    rows: R[],
+    trx: Db,
+  ): Promise<(R & { overrides: EventOverrideRow[] })[]> {
+    let query = trx.selectFrom('event_overrides').selectAll();
+    // A few series (one event's export): only theirs; many (the caches): the whole small table.
+    if (rows.length <= 100)
+      query = query.where(
+        'event_id',
+        'in',
+        rows.map((r) => r.id),
+      );
+    const all = rows.length === 0 ? [] : await query.execute();
+    const by = new Map<string, EventOverrideRow[]>();
+    for (const o of all) by.set(o.event_id, [...(by.get(o.event_id) ?? []), o]);
+    return rows.map((r) => Object.assign(r, { overrides: by.get(r.id) ?? [] }));
+  }
+
   return {
+    withOverrides: async <R extends EventRow>(rows: R[], trx: Db = db) => withOverrides(rows, trx),
+    async overridesOf(id: string, trx: Db = db): Promise<EventOverrideRow[]> {
+      return trx
+        .selectFrom('event_overrides')
+        .selectAll()
+        .where('event_id', '=', id)
+        .orderBy('occurrence_date')
+        .execute();
+    },
+    async putOverride(o: EventOverrideRow, trx: Db = db): Promise<void> {
+      const { event_id: _e, occurrence_date: _d, created_at: _c, ...changes } = o;
+      await trx
+        .insertInto('event_overrides')
+        .values(o)
+        .onConflict((oc) => oc.columns(['event_id', 'occurrence_date']).doUpdateSet(changes))
+        .execute();
+    },
+    /** Every override with its series' creation time, newest series first (search hits). */
+    async overridesForSearch(trx: Db = db) {
+      return trx
+        .selectFrom('event_overrides as o')
+        .innerJoin('events as e', 'e.id', 'o.event_id')
+        .selectAll('o')
+        .select('e.created_at as series_created_at')
+        .orderBy('e.created_at', 'desc')
+        .orderBy('o.event_id')
+        .orderBy('o.occurrence_date')
+        .execute();
+    },
+    async deleteOverride(id: string, date: string, trx: Db = db): Promise<void> {
+      await trx
+        .deleteFrom('event_overrides')
+        .where('event_id', '=', id)
+        .where('occurrence_date', '=', date)
+        .execute();
+    },
+    /** Removes the overrides of the series, all of them or those of `fromDate` and later. */
+    async deleteOverrides(id: string, fromDate?: string, trx: Db = db): Promise<void> {
+      let q = trx.deleteFrom('event_overrides').where('event_id', '=', id);
+      if (fromDate !== undefined) q = q.where('occurrence_date', '>=', fromDate);
+      await q.execute();
+    },
     async insert(row: NewEventRow, trx: Db = db): Promise<void> {
       await trx.insertInto('events').values(row).execute();
     },
@@ -109,17 +170,23 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
         .execute();
     },
     /** Every recurring series (whose first start is before `to`, if given), by first start. */
-    async recurringBefore(f: EventFilter, to?: string, trx: Db = db): Promise<EventRow[]> {
-      return filtered(trx, f, { to }, true).selectAll().orderBy('start_time').orderBy('id').execute();
+    async recurringBefore(f: EventFilter, to?: string, trx: Db = db) {
+      const rows = await filtered(trx, f, { to }, true)
+        .selectAll()
+        .orderBy('start_time')
+        .orderBy('id')
+        .execute();
+      return withOverrides(rows, trx);
     },
     /** Every recurring series with a reminder, by first start. */
-    async recurringWithReminders(trx: Db = db): Promise<EventRow[]> {
-      return filtered(trx, {}, {}, true)
+    async recurringWithReminders(trx: Db = db) {
+      const rows = await filtered(trx, {}, {}, true)
         .selectAll()
         .where('reminder_minutes', 'is not', null)
         .orderBy('start_time')
         .orderBy('id')
         .execute();
+      return withOverrides(rows, trx);
     },
     /** Moves whenever any recurring series is written (triggers of migration 0005). */
     async seriesGeneration(trx: Db = db): Promise<string> {
@@ -131,8 +198,11 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
       return String(row.n);
     },
     /** All events, for the calendar feed. */
-    async all(trx: Db = db): Promise<EventRow[]> {
-      return trx.selectFrom('events').selectAll().orderBy('start_time').orderBy('id').execute();
+    async all(trx: Db = db) {
+      return withOverrides(
+        await trx.selectFrom('events').selectAll().orderBy('start_time').orderBy('id').execute(),
+        trx,
+      );
     },
     async getSetting(key: string, trx: Db = db): Promise<string | undefined> {
       const row = await trx.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();

@@ -15,6 +15,9 @@ import {
   FeedKey,
   FeedQuery,
   Ics,
+  OccurrenceDeleteQuery,
+  OccurrenceParams,
+  OccurrencePatch,
 } from './events.schemas.js';
 import type { EventsService } from './events.service.js';
 
@@ -109,6 +112,41 @@ export async function eventsRoutes(app: App, opts: { events: EventsService }): P
       await events.remove(req.params.id);
       return reply.code(204).send(null);
     },
+  );
+
+  app.delete(
+    '/api/events/:id/occurrences/:date',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Delete one occurrence, this and the following ones, or the whole series',
+        description:
+          '`mode`: `this_only` (default) adds the date to `recurrence_exceptions`; `this_and_future` sets `recurrence_end` to the day before (on the first occurrence it deletes the series); `all` deletes the series and its overrides.',
+        params: OccurrenceParams,
+        querystring: OccurrenceDeleteQuery,
+        response: { 204: Type.Null(), ...errorResponses(400, 401, 404, 422) },
+      },
+    },
+    async (req, reply) => {
+      await events.removeOccurrence(req.params.id, req.params.date, req.query.mode ?? 'this_only');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/events/:id/occurrences/:date',
+    {
+      schema: {
+        tags: ['events'],
+        summary: 'Change one occurrence only (an override, RFC 5545 RECURRENCE-ID)',
+        description:
+          "Moving `start_time` without `end_time` keeps the occurrence's length. The answer is the changed occurrence.",
+        params: OccurrenceParams,
+        body: OccurrencePatch,
+        response: { 200: Type.Ref(EventOccurrence), ...errorResponses(400, 401, 404, 422) },
+      },
+    },
+    async (req) => events.changeOccurrence(req.params.id, req.params.date, req.body),
   );
 
   app.get(

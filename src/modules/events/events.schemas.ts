@@ -11,6 +11,12 @@ const eventFields = {
   is_all_day: Type.Boolean(),
   reminder_minutes: Nullable(Type.Integer()),
   recurrence_rule: Nullable(Type.String()),
+  recurrence_end: Nullable(
+    Type.String({ format: 'date', description: "Last local day (owner's zone) occurrences may start" }),
+  ),
+  recurrence_exceptions: Type.Array(Type.String({ format: 'date' }), {
+    description: 'Occurrence dates (YYYY-MM-DD) removed from the series',
+  }),
   tags: Type.Array(Type.String()),
   conversation_id: Nullable(Type.String()),
   message_id: Nullable(Type.String()),
@@ -31,6 +37,11 @@ export const EventOccurrence = Type.Object(
     ...eventFields,
     occurrence_start: Timestamp,
     is_recurring: Type.Boolean(),
+    is_occurrence: Type.Boolean({ description: 'An expanded occurrence of a series (both window bounds)' }),
+    occurrence_date: Nullable(
+      Type.String({ format: 'date', description: 'The local date naming this occurrence in its series' }),
+    ),
+    recurring_event_id: Nullable(Type.String({ description: 'The series (= id) of an expanded occurrence' })),
   },
   {
     $id: 'EventOccurrence',
@@ -52,6 +63,14 @@ const RecurrenceRule = Type.String({
   maxLength: 500,
   description: 'RFC 5545 RRULE, with or without the `RRULE:` prefix, e.g. `FREQ=WEEKLY;BYDAY=MO,WE`',
 });
+const RecurrenceEnd = Type.String({
+  format: 'date',
+  description: "YYYY-MM-DD: the last local day (owner's zone) occurrences may start",
+});
+const RecurrenceExceptions = Type.Array(Type.String({ format: 'date' }), {
+  maxItems: 1000,
+  description: 'Occurrence dates (YYYY-MM-DD) removed from the series',
+});
 /** The shared TimeInput with an endpoint-specific description. */
 const timeInput = (description: string) =>
   Type.String({ minLength: TimeInput.minLength, maxLength: TimeInput.maxLength, description });
@@ -66,6 +85,8 @@ export const EventCreate = Type.Object({
   is_all_day: Type.Optional(Type.Boolean()),
   reminder_minutes: Type.Optional(Nullable(ReminderMinutes)),
   recurrence_rule: Type.Optional(Nullable(RecurrenceRule)),
+  recurrence_end: Type.Optional(Nullable(RecurrenceEnd)),
+  recurrence_exceptions: Type.Optional(RecurrenceExceptions),
   tags: Type.Optional(Tags),
 });
 export type EventCreate = Static<typeof EventCreate>;
@@ -80,9 +101,32 @@ export const EventPatch = Type.Object({
   is_all_day: Type.Optional(Type.Boolean()),
   reminder_minutes: Type.Optional(Nullable(ReminderMinutes)),
   recurrence_rule: Type.Optional(Nullable(RecurrenceRule)),
+  recurrence_end: Type.Optional(Nullable(RecurrenceEnd)),
+  recurrence_exceptions: Type.Optional(RecurrenceExceptions),
   tags: Type.Optional(Tags),
 });
 export type EventPatch = Static<typeof EventPatch>;
+
+/** One occurrence's own content: what an override (RECURRENCE-ID) may change. */
+export const OccurrencePatch = Type.Object({
+  title: Type.Optional(Title),
+  start_time: Type.Optional(timeInput('RFC 3339 or local date-time; the end moves along unless given')),
+  end_time: Type.Optional(Nullable(EndTime)),
+  description: Type.Optional(Nullable(Description)),
+  location: Type.Optional(Nullable(Location)),
+});
+export type OccurrencePatch = Static<typeof OccurrencePatch>;
+
+export const OccurrenceParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100 }),
+  date: Type.String({ maxLength: 40, description: 'The occurrence date, YYYY-MM-DD' }),
+});
+
+export const OccurrenceDeleteQuery = Type.Object({
+  mode: Type.Optional(
+    Type.String({ maxLength: 40, description: '`this_only` (default), `this_and_future` or `all`' }),
+  ),
+});
 
 export const EventListQuery = Type.Object({
   start_after: Type.Optional(

@@ -3,7 +3,6 @@
  * the scheduler read. Times are UTC instants; an event also keeps the zone it was written in,
  * which is the wall clock its recurrences and its all-day days follow.
  */
-import crypto from 'node:crypto';
 import type { EventRow, EventUpdate } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { notFound, unprocessable, validationError } from '../../lib/errors.js';
@@ -16,12 +15,16 @@ import {
   type ParsedTime,
 } from '../../lib/time.js';
 import type { EventSink } from '../../realtime/events.js';
-import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
+import { normaliseTags, type WriteContext } from '../common/items.js';
 import type { EventFilter, EventsRepository, EventWindow } from './events.repository.js';
 import type { Event, EventCreate, EventListQuery, EventOccurrence, EventPatch } from './events.schemas.js';
-import { buildCalendar, type IcsEvent } from './ics.js';
+import type { SearchTerms } from '../search/query.js';
+import { createFeedKey, isFeedKey } from './feed-key.js';
+import { searchOverrides } from './occurrence-search.js';
+import { buildCalendar } from './ics.js';
+import { expandChanged, seriesChanges, type SeriesRow } from './occurrences.js';
+import { createOccurrencesService } from './occurrences.service.js';
 import {
-  expandSeries,
   fromFloating,
   MAX_OCCURRENCES_PER_SERIES,
   newMeter,
@@ -29,7 +32,6 @@ import {
   toFloating,
   validateSeries,
   type Meter,
-  type Series,
 } from './recurrence.js';
 import { createReminderHorizon } from './reminder-horizon.js';
 import {
@@ -45,8 +47,6 @@ import { createSeriesCache } from './series-cache.js';
 
 /** The longest window GET /api/events expands recurrences over. */
 const MAX_WINDOW_DAYS = 366;
-/** Where the feed secret's SHA-256 lives in the settings table (the secret itself is never stored). */
-const FEED_KEY_SETTING = 'calendar.feed_key_hash';
 
 export interface EventsServiceDeps {
   repo: EventsRepository;
@@ -67,10 +67,6 @@ export interface EventPage {
   total: number;
   page: number;
   limit: number;
-}
-
-function sha256(text: string): Buffer {
-  return crypto.createHash('sha256').update(text, 'utf8').digest();
 }
 
 const isLocalMidnight = (d: Date, zone: string) => startOfLocalDay(d, zone).getTime() === d.getTime();
@@ -149,37 +145,28 @@ export function createEventsService(deps: EventsServiceDeps) {
     return field === 'start_after' ? startOfLocalDay(parsed.date, tz) : nextLocalMidnight(parsed.date, tz);
   }
 
-  const seriesOf = (row: EventRow): Series => ({
-    rule: row.recurrence_rule!,
-    start: new Date(row.start_time),
-    end: row.end_time === null ? null : new Date(row.end_time),
-    isAllDay: row.is_all_day === 1,
-    timezone: row.timezone,
-  });
-
-  function slotsOf(row: EventRow, from: Date, to: Date, meter?: Meter): Slot[] {
-    return expandSeries(seriesOf(row), from, to, MAX_OCCURRENCES_PER_SERIES, meter).map((occurrence) => ({
-      at: occurrence.start.getTime(),
-      row,
-      occurrence,
-    }));
-  }
+  /** A series' occurrences with its exceptions, end and overrides applied (occurrences.ts). */
+  const slotsOf = (row: SeriesRow, from: Date, to: Date, meter?: Meter): Slot[] =>
+    expandChanged(row, from, to, MAX_OCCURRENCES_PER_SERIES, meter);
 
   const allSeries = createSeriesCache<Slot>({
     generation: () => repo.seriesGeneration(),
     load: () => repo.recurringBefore({}),
     expand: slotsOf,
     order: bySlot,
+    startsEarly: (row: SeriesRow) => row.overrides?.some((o) => o.start_time < row.start_time) ?? false,
   });
 
   const reminderHorizon = createReminderHorizon<Slot>({
     generation: () => repo.seriesGeneration(),
     load: () => repo.recurringWithReminders(),
-    expand(row, from, to) {
+    expand(row: SeriesRow, from, to) {
       const meter = newMeter();
       const slots = slotsOf(row, from, to, meter);
       return { slots, complete: !meter.exhausted && slots.length < MAX_OCCURRENCES_PER_SERIES };
     },
+    version: (row: SeriesRow) =>
+      `${row.recurrence_end}|${row.recurrence_exceptions}|${JSON.stringify(row.overrides ?? [])}`,
     startOf: (slot) => slot.at,
   });
 
@@ -190,31 +177,22 @@ export function createEventsService(deps: EventsServiceDeps) {
     return series.flatMap((row) => slotsOf(row, from, to)).sort(bySlot);
   }
 
-  function toIcs(row: EventRow): IcsEvent {
-    return {
-      id: row.id,
-      title: row.title,
-      description: row.description,
-      location: row.location,
-      start: new Date(row.start_time),
-      end: row.end_time === null ? null : new Date(row.end_time),
-      isAllDay: row.is_all_day === 1,
-      timezone: row.timezone,
-      rule: row.recurrence_rule,
-      tags: parseTags(row.tags),
-      reminderMinutes: row.reminder_minutes,
-      created: new Date(row.created_at),
-      updated: new Date(row.updated_at),
-    };
-  }
-
   async function findRow(id: string): Promise<EventRow> {
     const row = await repo.find(id);
     if (!row) throw notFound('Event', id);
     return row;
   }
 
-  return {
+  const occurrences = createOccurrencesService({
+    repo,
+    clock,
+    publish: deps.publish,
+    readTime,
+    readEnd,
+    removeSeries: (id, ctx) => service.remove(id, ctx),
+  });
+
+  const service = {
     get: async (id: string): Promise<Event> => toEvent(await findRow(id)),
 
     async create(input: EventCreate, ctx: WriteContext = {}): Promise<Event> {
@@ -233,6 +211,7 @@ export function createEventsService(deps: EventsServiceDeps) {
         location: input.location ?? null,
         reminder_minutes: input.reminder_minutes ?? null,
         ...times,
+        ...seriesChanges(times, input.recurrence_end, input.recurrence_exceptions),
         tags: JSON.stringify(normaliseTags(input.tags)),
         conversation_id: ctx.conversationId ?? null,
         message_id: ctx.messageId ?? null,
@@ -306,6 +285,27 @@ export function createEventsService(deps: EventsServiceDeps) {
         const rule = patch.recurrence_rule !== undefined ? patch.recurrence_rule : current.recurrence_rule;
         Object.assign(set, settle(start, end, allDay, rule, zone));
       }
+      // A new start, rule or kind renames every occurrence: its old exceptions and overrides go.
+      const renamed =
+        patch.start_time !== undefined ||
+        patch.recurrence_rule !== undefined ||
+        patch.is_all_day !== undefined;
+      if (renamed || patch.recurrence_end !== undefined || patch.recurrence_exceptions !== undefined) {
+        const times = { ...current, ...set } as Times;
+        Object.assign(
+          set,
+          seriesChanges(
+            times,
+            patch.recurrence_end !== undefined
+              ? patch.recurrence_end
+              : renamed
+                ? null
+                : current.recurrence_end,
+            patch.recurrence_exceptions ?? (renamed ? [] : JSON.parse(current.recurrence_exceptions)),
+          ),
+        );
+      }
+      if (renamed) await repo.deleteOverrides(id);
 
       if (Object.keys(set).length === 0) return toEvent(current);
       set.updated_at = clock.now().toISOString();
@@ -313,6 +313,9 @@ export function createEventsService(deps: EventsServiceDeps) {
       (ctx.publish ?? deps.publish)('module_data_changed', { module: 'events', action: 'updated', id });
       return toEvent({ ...current, ...set });
     },
+
+    removeOccurrence: occurrences.removeOccurrence,
+    changeOccurrence: occurrences.changeOccurrence,
 
     async remove(id: string, ctx: WriteContext = {}): Promise<Event> {
       const current = await repo.find(id);
@@ -416,29 +419,25 @@ export function createEventsService(deps: EventsServiceDeps) {
     /** One event (the whole series) as iCalendar text. */
     async eventIcs(id: string): Promise<string> {
       const row = await findRow(id);
-      return buildCalendar([toIcs(row)], { now: clock.now(), name: 'ClawChat' });
+      const [series] = await repo.withOverrides([row]);
+      return buildCalendar([occurrences.toIcs(series!)], { now: clock.now(), name: 'ClawChat' });
     },
 
     /** Every event as one iCalendar feed. */
     async calendarIcs(): Promise<string> {
       const rows = await repo.all();
-      return buildCalendar(rows.map(toIcs), { now: clock.now(), name: 'ClawChat' });
+      return buildCalendar(
+        rows.map((r) => occurrences.toIcs(r)),
+        { now: clock.now(), name: 'ClawChat' },
+      );
     },
 
     /** Creates (or replaces, revoking the old one) the calendar feed secret; returns it once. */
-    async createFeedKey(): Promise<string> {
-      const key = crypto.randomBytes(32).toString('base64url');
-      await repo.putSetting(FEED_KEY_SETTING, sha256(key).toString('hex'));
-      return key;
-    },
-
-    /** Whether `key` is the current feed secret (hashes compared in constant time). */
-    async isFeedKey(key: string): Promise<boolean> {
-      const stored = await repo.getSetting(FEED_KEY_SETTING);
-      if (!stored) return false;
-      const expected = Buffer.from(stored, 'hex');
-      const actual = sha256(key);
-      return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
-    },
+    createFeedKey: () => createFeedKey(repo),
+    /** Changed occurrences matching search terms, as search hits on their series. */
+    searchOverrides: (terms: SearchTerms) => searchOverrides(repo, terms),
+    /** Whether `key` is the current feed secret. */
+    isFeedKey: (key: string) => isFeedKey(repo, key),
   };
+  return service;
 }

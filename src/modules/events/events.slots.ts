@@ -2,13 +2,23 @@
  * Events as the API shows them: a stored row as an Event, and occurrences ("slots") kept light
  * until a page of them is shown.
  */
-import type { EventRow } from '../../db/schema.js';
+import type { EventOverrideRow, EventRow } from '../../db/schema.js';
 import { parseTags } from '../common/items.js';
 import type { Event, EventOccurrence } from './events.schemas.js';
 import type { Occurrence } from './recurrence.js';
 
 /** A row as the service writes it: `span_ms` is the database's own. */
-export type StoredEvent = Omit<EventRow, 'span_ms'>;
+export type StoredEvent = Omit<EventRow, 'span_ms' | 'recurrence_end' | 'recurrence_exceptions'> &
+  Partial<Pick<EventRow, 'recurrence_end' | 'recurrence_exceptions'>>;
+
+function exceptionDates(json: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((d): d is string => typeof d === 'string').sort() : [];
+  } catch {
+    return [];
+  }
+}
 
 export function toEvent(row: StoredEvent): Event {
   return {
@@ -21,6 +31,8 @@ export function toEvent(row: StoredEvent): Event {
     is_all_day: row.is_all_day === 1,
     reminder_minutes: row.reminder_minutes,
     recurrence_rule: row.recurrence_rule,
+    recurrence_end: row.recurrence_end ?? null,
+    recurrence_exceptions: exceptionDates(row.recurrence_exceptions ?? '[]'),
     tags: parseTags(row.tags),
     conversation_id: row.conversation_id,
     message_id: row.message_id,
@@ -37,8 +49,12 @@ export interface Slot {
   /** Start in ms: orders like the ISO text. */
   at: number;
   row: EventRow;
-  /** Absent for a row's own (first) occurrence. */
+  /** Absent for a row listed as it is (a one-off event, or a series not expanded). */
   occurrence?: Occurrence;
+  /** The local date (the series' zone) naming an expanded occurrence. */
+  date?: string;
+  /** The occurrence's own content when it was changed alone (RECURRENCE-ID). */
+  override?: EventOverrideRow;
 }
 
 export const rowSlot = (row: EventRow): Slot => ({ at: Date.parse(row.start_time), row });
@@ -61,16 +77,32 @@ export function mergeSorted(a: readonly Slot[], b: readonly Slot[], n: number): 
   return out;
 }
 
-export function toOccurrence({ row, occurrence }: Slot): EventOccurrence {
+export function toOccurrence({ row, occurrence, date, override }: Slot): EventOccurrence {
   const event = toEvent(row);
   const is_recurring = row.recurrence_rule !== null;
-  if (!occurrence) return { ...event, occurrence_start: row.start_time, is_recurring };
+  if (!occurrence)
+    return {
+      ...event,
+      occurrence_start: row.start_time,
+      is_recurring,
+      is_occurrence: false,
+      occurrence_date: null,
+      recurring_event_id: null,
+    };
   const start = occurrence.start.toISOString();
   return {
     ...event,
+    ...(override && {
+      title: override.title,
+      description: override.description,
+      location: override.location,
+    }),
     start_time: start,
     end_time: occurrence.end?.toISOString() ?? null,
     occurrence_start: start,
     is_recurring,
+    is_occurrence: true,
+    occurrence_date: date ?? null,
+    recurring_event_id: row.id,
   };
 }

@@ -53,6 +53,8 @@ describe('events CRUD', () => {
       is_all_day: false,
       reminder_minutes: null,
       recurrence_rule: null,
+      recurrence_end: null,
+      recurrence_exceptions: [],
       tags: [],
       conversation_id: null,
       message_id: null,

@@ -25,6 +25,23 @@ export interface IcsEvent {
   reminderMinutes: number | null;
   created: Date;
   updated: Date;
+  /** A recurring event's end (`recurrence_end`): its local date and the instant after it. */
+  until?: { date: string; stop: Date } | null;
+  /** Starts of the rule's occurrences removed from the series (EXDATE). */
+  exdates?: Date[];
+  /** Occurrences changed alone: each its own VEVENT with RECURRENCE-ID. */
+  overrides?: IcsOverride[];
+}
+
+export interface IcsOverride {
+  /** The start the occurrence had in the rule. */
+  recurrenceId: Date;
+  title: string;
+  description: string | null;
+  location: string | null;
+  start: Date;
+  end: Date | null;
+  updated: Date;
 }
 
 const CRLF = '\r\n';
@@ -68,6 +85,41 @@ const utcStamp = (d: Date) =>
 const localStamp = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat("yyyyMMdd'T'HHmmss");
 const localDate = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat('yyyyMMdd');
 
+/** A rule cut at `until`: COUNT and an earlier UNTIL give way (the service passes it only when it cuts). */
+function cutRule(rule: string, e: IcsEvent): string {
+  if (!e.until) return rule;
+  const parts = rule.split(';').filter((p) => !p.startsWith('COUNT=') && !p.startsWith('UNTIL='));
+  const until = e.isAllDay
+    ? e.until.date.replace(/-/g, '')
+    : utcStamp(new Date(e.until.stop.getTime() - 1000));
+  return [...parts, `UNTIL=${until}`].join(';');
+}
+
+/** A DTSTART-like property of a recurring event, in the form its DTSTART has. */
+function seriesTime(name: string, at: Date, e: IcsEvent): string {
+  return e.isAllDay
+    ? `${name};VALUE=DATE:${localDate(at, e.timezone)}`
+    : `${name};TZID=${e.timezone}:${localStamp(at, e.timezone)}`;
+}
+
+function overrideLines(e: IcsEvent, o: IcsOverride, now: Date): string[] {
+  const end = o.end ?? (e.isAllDay ? null : new Date(o.start.getTime() + 3_600_000));
+  const lines = [
+    'BEGIN:VEVENT',
+    `UID:${e.id}@clawchat`,
+    `DTSTAMP:${utcStamp(now)}`,
+    `LAST-MODIFIED:${utcStamp(o.updated)}`,
+    seriesTime('RECURRENCE-ID', o.recurrenceId, e),
+    `SUMMARY:${escapeText(o.title)}`,
+    seriesTime('DTSTART', o.start, e),
+  ];
+  if (end !== null) lines.push(seriesTime('DTEND', end, e));
+  if (o.description) lines.push(`DESCRIPTION:${escapeText(o.description)}`);
+  if (o.location) lines.push(`LOCATION:${escapeText(o.location)}`);
+  lines.push('END:VEVENT');
+  return lines;
+}
+
 function eventLines(e: IcsEvent, now: Date): string[] {
   const lines = [
     'BEGIN:VEVENT',
@@ -77,7 +129,8 @@ function eventLines(e: IcsEvent, now: Date): string[] {
     `LAST-MODIFIED:${utcStamp(e.updated)}`,
     `SUMMARY:${escapeText(e.title)}`,
   ];
-  const rule = e.rule === null ? null : ruleForIcs(e.rule, e.timezone, e.isAllDay ? 'date' : 'date-time');
+  const icsRule = e.rule === null ? null : ruleForIcs(e.rule, e.timezone, e.isAllDay ? 'date' : 'date-time');
+  const rule = icsRule === null ? null : cutRule(icsRule, e);
   if (e.isAllDay) {
     const end = e.end ?? DateTime.fromJSDate(e.start, { zone: e.timezone }).plus({ days: 1 }).toJSDate();
     lines.push(
@@ -93,7 +146,10 @@ function eventLines(e: IcsEvent, now: Date): string[] {
         `DTEND;TZID=${e.timezone}:${localStamp(end, e.timezone)}`,
       );
   }
-  if (rule !== null) lines.push(`RRULE:${rule}`);
+  if (rule !== null) {
+    lines.push(`RRULE:${rule}`);
+    for (const at of e.exdates ?? []) lines.push(seriesTime('EXDATE', at, e));
+  }
   if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
   if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
   if (e.tags.length > 0) lines.push(`CATEGORIES:${e.tags.map(escapeText).join(',')}`);
@@ -106,6 +162,7 @@ function eventLines(e: IcsEvent, now: Date): string[] {
       'END:VALARM',
     );
   lines.push('END:VEVENT');
+  if (rule !== null) for (const o of e.overrides ?? []) lines.push(...overrideLines(e, o, now));
   return lines;
 }
 

@@ -26,6 +26,8 @@ export interface HorizonSource<S> {
   /** Occurrences overlapping [from, to); `complete` false when a cap or budget cut them short. */
   expand(row: EventRow, from: Date, to: Date): { slots: S[]; complete: boolean };
   startOf(slot: S): number;
+  /** More of a row that decides its occurrences (its exceptions and overrides). */
+  version?(row: EventRow): string;
 }
 
 interface SeriesState<S> {
@@ -55,6 +57,7 @@ export type ReminderHorizon<S> = ReturnType<typeof createReminderHorizon<S>>;
 export function createReminderHorizon<S>(source: HorizonSource<S>) {
   let generation: string | null = null;
   let series = new Map<string, SeriesState<S>>();
+  const version = (r: EventRow) => `${versionOf(r)}|${source.version?.(r) ?? ''}`;
 
   async function refresh(): Promise<void> {
     const current = await source.generation();
@@ -65,7 +68,7 @@ export function createReminderHorizon<S>(source: HorizonSource<S>) {
       const old = series.get(row.id);
       next.set(
         row.id,
-        old && versionOf(old.row) === versionOf(row)
+        old && version(old.row) === version(row)
           ? old
           : { row, coveredFrom: Infinity, coveredUntil: -Infinity, slots: [] },
       );

@@ -14,6 +14,8 @@ export interface SeriesSource<S> {
   /** The series' occurrences overlapping [from, to), in `order`. */
   expand(row: EventRow, from: Date, to: Date): S[];
   order(a: S, b: S): number;
+  /** Whether the series has an occurrence before its first start (a moved one, occurrences.ts). */
+  startsEarly?(row: EventRow): boolean;
 }
 
 /** Work between two yields to the event loop while a window is expanded. */
@@ -97,7 +99,8 @@ export function createSeriesCache<S>(source: SeriesSource<S>) {
         }
       };
       for (const row of s.rows) {
-        if (Date.parse(row.start_time) >= end) break; // rows are by first start
+        // Rows are by first start: only a series with an occurrence moved earlier can follow.
+        if (Date.parse(row.start_time) >= end && !source.startsEarly?.(row)) continue;
         const run = source.expand(row, from, to);
         if (run.length > 0) runs.push(run);
         await pause();

@@ -3,8 +3,8 @@
  * by `GET /api/search` and by the chat orchestrator's search intent.
  */
 import { validationError } from '../../lib/errors.js';
-import { isEmpty, parseSearchText } from './query.js';
-import type { HitType, SearchRepository } from './search.repository.js';
+import { isEmpty, parseSearchText, type SearchTerms } from './query.js';
+import type { HitRow, HitType, SearchRepository } from './search.repository.js';
 import { SEARCH_TYPES, type SearchHit, type SearchType } from './search.schemas.js';
 
 export type { SearchHit, SearchType };
@@ -48,7 +48,16 @@ function readTypes(raw: SearchInput['types']): HitType[] {
   return [...out];
 }
 
-export function createSearchService(deps: { repo: SearchRepository }) {
+export interface SearchServiceDeps {
+  repo: SearchRepository;
+  /**
+   * Hits the index does not hold (events' changed occurrences, occurrence-search.ts), listed
+   * after the index's hits so pages stay stable.
+   */
+  extraEventHits?: (terms: SearchTerms) => Promise<HitRow[]>;
+}
+
+export function createSearchService(deps: SearchServiceDeps) {
   return {
     /** A page of hits, best first (ties newest first). Text with nothing searchable finds nothing. */
     async search(input: SearchInput): Promise<SearchResultPage> {
@@ -62,9 +71,19 @@ export function createSearchService(deps: { repo: SearchRepository }) {
       const types = readTypes(input.types);
       const terms = parseSearchText(input.q);
       if (isEmpty(terms)) return { items: [], total: 0, page, limit };
-      const { rows, total } = await deps.repo.page(terms, types, limit, (page - 1) * limit);
+      const offset = (page - 1) * limit;
+      const { rows, total } = await deps.repo.page(terms, types, limit, offset);
+      const extra = types.includes('event') && deps.extraEventHits ? await deps.extraEventHits(terms) : [];
+      const hits: HitRow[] = [...rows];
+      if (hits.length < limit)
+        hits.push(...extra.slice(Math.max(0, offset - total), offset - total + limit - rows.length));
       // The apps read the same values as `preview` and `rank` (COMPAT.md).
-      return { items: rows.map((hit) => ({ ...hit, preview: hit.snippet, rank: hit.score })), total, page, limit };
+      return {
+        items: hits.map((hit) => ({ ...hit, preview: hit.snippet, rank: hit.score })),
+        total: total + extra.length,
+        page,
+        limit,
+      };
     },
   };
 }
