@@ -12,6 +12,18 @@ import { ChatScreen } from '../features/chat/components/ChatScreen';
 import { useChatRealtime } from '../features/chat/hooks/useChatRealtime';
 import { TodayScreen } from '../features/today/components/TodayScreen';
 import { useTodayRealtime } from '../features/today/hooks/useTodayRealtime';
+import { usePreferencesSync } from '../features/settings/hooks/usePreferencesSync';
+import { lazyScreen } from '../lib/lazy';
+
+const CalendarScreen = lazyScreen(() =>
+  import('../features/calendar/components/CalendarScreen').then((m) => m.default),
+);
+const SearchScreen = lazyScreen(() =>
+  import('../features/search/components/SearchScreen').then((m) => m.default),
+);
+const SettingsScreen = lazyScreen(() =>
+  import('../features/settings/components/SettingsScreen').then((m) => m.default),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: true } },
@@ -57,6 +69,7 @@ function ConnectionBadge() {
 function SignedIn() {
   useChatRealtime();
   useTodayRealtime();
+  usePreferencesSync();
   const [, chatId] = useRoute('/chat/:id');
   useEffect(() => {
     socket.start();
@@ -78,6 +91,9 @@ function SignedIn() {
         <nav aria-label="Main">
           <NavLink href="/">Today</NavLink>
           <NavLink href="/chat">Chat</NavLink>
+          <NavLink href="/calendar">Calendar</NavLink>
+          <NavLink href="/search">Search</NavLink>
+          <NavLink href="/settings">Settings</NavLink>
         </nav>
         <ConnectionBadge />
         <button
@@ -96,6 +112,9 @@ function SignedIn() {
           <Route path="/">{() => <TodayScreen />}</Route>
           <Route path="/chat">{() => <ChatScreen id={null} />}</Route>
           <Route path="/chat/:id">{() => <ChatScreen id={chatId?.id ?? null} />}</Route>
+          <Route path="/calendar">{() => <CalendarScreen />}</Route>
+          <Route path="/search">{() => <SearchScreen />}</Route>
+          <Route path="/settings">{() => <SettingsScreen />}</Route>
           <Route>
             <main class="today">
               <h1>Not found</h1>
