@@ -72,7 +72,8 @@ export function MonthView({ days, month, today, byDay, tz, onDay, onCreate, onOp
                   onClick={() => onDay(d)}
                   aria-label={`${list.length - SHOWN} more on ${label}`}
                 >
-                  +{list.length - SHOWN} more
+                  +{list.length - SHOWN}
+                  <span class="cal-more-word"> more</span>
                 </button>
               )}
             </div>

@@ -173,7 +173,7 @@ export function TimeGrid({ days, today, byDay, tz, onDay, onCreate, onOpen, onMo
                   return (
                     <div
                       key={k}
-                      class={`tg-event${dr ? ' moving' : ''}${p.o.recurrence_rule ? ' recurring' : ''}`}
+                      class={`tg-event${height < 45 ? ' short' : ''}${dr ? ' moving' : ''}${p.o.recurrence_rule ? ' recurring' : ''}`}
                       style={{
                         top: `${top * PX_PER_MIN}px`,
                         height: `${height * PX_PER_MIN}px`,
@@ -198,7 +198,7 @@ export function TimeGrid({ days, today, byDay, tz, onDay, onCreate, onOpen, onMo
                         data-day={di}
                       >
                         <strong>{p.o.title}</strong>
-                        <span>{time}</span>
+                        <span> {time}</span>
                       </button>
                       <span
                         class="tg-resize"

@@ -29,11 +29,24 @@ export function useUpdateSettings() {
   });
 }
 
-/** The apps' preferences (PUT merges the keys given). */
+/** The apps' preferences (PUT merges the keys given), shown at once and put back if the server refuses. */
 export function useSavePreferences() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (body: PreferencesBody) => unwrap(await api.PUT('/api/settings', { body })),
+    onMutate: async (body) => {
+      await qc.cancelQueries({ queryKey: settingsKeys.all });
+      const before = qc.getQueryData<Settings>(settingsKeys.all);
+      if (before) {
+        const merged = { ...before.settings };
+        for (const [k, v] of Object.entries(body)) if (v !== null) (merged as Record<string, unknown>)[k] = v;
+        qc.setQueryData(settingsKeys.all, { ...before, settings: merged });
+      }
+      return { before };
+    },
+    onError: (_e, _body, ctx) => {
+      if (ctx?.before) qc.setQueryData(settingsKeys.all, ctx.before);
+    },
     onSuccess: (data) => qc.setQueryData(settingsKeys.all, data),
   });
 }

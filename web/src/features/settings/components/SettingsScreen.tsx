@@ -17,7 +17,12 @@ function ZoneAndBriefing({ settings }: { settings: Settings }) {
   const [zone, setZone] = useState(settings.timezone);
   const [briefing, setBriefing] = useState(settings.briefing_time);
   const all = useMemo(zones, []);
-  const [saved, setSaved] = useState('');
+  const [field, setField] = useState<'timezone' | 'briefing_time'>('timezone');
+  const saved = update.isSuccess
+    ? field === 'timezone'
+      ? `Timezone set to ${update.data.timezone}.`
+      : `Briefing time set to ${update.data.briefing_time}.`
+    : '';
   const valid = all.includes(zone);
   return (
     <section class="card settings-card" aria-labelledby="set-time">
@@ -26,8 +31,8 @@ function ZoneAndBriefing({ settings }: { settings: Settings }) {
         class="settings-row"
         onSubmit={(e) => {
           e.preventDefault();
-          setSaved('');
-          update.mutate({ timezone: zone }, { onSuccess: (d) => setSaved(`Timezone set to ${d.timezone}.`) });
+          setField('timezone');
+          update.mutate({ timezone: zone });
         }}
       >
         <label for="set-zone">Timezone</label>
@@ -60,11 +65,8 @@ function ZoneAndBriefing({ settings }: { settings: Settings }) {
         class="settings-row"
         onSubmit={(e) => {
           e.preventDefault();
-          setSaved('');
-          update.mutate(
-            { briefing_time: briefing },
-            { onSuccess: (d) => setSaved(`Briefing time set to ${d.briefing_time}.`) },
-          );
+          setField('briefing_time');
+          update.mutate({ briefing_time: briefing });
         }}
       >
         <label for="set-briefing">Daily briefing at</label>
@@ -293,10 +295,7 @@ export function SettingsScreen() {
         </p>
       ) : (
         <>
-          <ZoneAndBriefing
-            key={settings.data.timezone + settings.data.briefing_time}
-            settings={settings.data}
-          />
+          <ZoneAndBriefing settings={settings.data} />
           <Preferences settings={settings.data} />
           <AiProvider />
           <Sessions />
