@@ -98,7 +98,7 @@ describe.skipIf(reason !== null)('the calendar, search and settings workspaces i
     await p.mouse.up();
   }
 
-  it('creates an event by clicking a slot, moves it by dragging (live on a second page), deletes it', async () => {
+  it('creates an event by clicking a slot, moves and resizes it by dragging (live on a second page), deletes it', async () => {
     await page.getByRole('link', { name: 'Calendar' }).click();
     await page.getByRole('button', { name: 'Week', pressed: true }).waitFor();
     const label = await dayName(page, today);
@@ -124,6 +124,21 @@ describe.skipIf(reason !== null)('the calendar, search and settings workspaces i
       .toBe(`${today}T11:00:00.000Z`);
     await other.getByRole('button', { name: /^Dentist, 11:00–12:00/ }).waitFor();
     await other.close();
+
+    // Resize: the bottom edge is a pointer-only handle (aria-hidden; the dialog is the keyboard
+    // way), so it is found by its class. Half an hour down is 24 px.
+    const handle = page
+      .locator('.tg-event', { has: page.getByRole('button', { name: /^Dentist/ }) })
+      .locator('.tg-resize');
+    const hb = (await handle.boundingBox())!;
+    await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 6; i++) await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2 + i * 4);
+    await page.mouse.up();
+    await page.getByRole('button', { name: /^Dentist, 11:00–12:30/ }).waitFor();
+    await expect
+      .poll(async () => (await events()).find((e) => e.title === 'Dentist')?.end_time)
+      .toBe(`${today}T12:30:00.000Z`);
 
     await expectAccessible(page, 'calendar week');
     await screenshots(page, 'calendar-week');
