@@ -49,7 +49,7 @@ export function TimeGrid({ days, today, byDay, tz, onDay, onCreate, onOpen, onMo
 
   // Open at the working day, not at midnight.
   useEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 7 * 60 * PX_PER_MIN;
+    if (scroller.current) scroller.current.scrollTop = 7 * 60 * PX_PER_MIN - 12;
   }, []);
 
   function down(e: PointerEvent, o: Occurrence, resize: boolean) {
@@ -102,42 +102,45 @@ export function TimeGrid({ days, today, byDay, tz, onDay, onCreate, onOpen, onMo
   const cols = { gridTemplateColumns: `3.5rem repeat(${days.length}, minmax(0, 1fr))` };
   return (
     <div class={`tg${drag?.moved ? ' dragging' : ''}`}>
-      <div class="tg-head" style={cols}>
-        <div />
-        {days.map((d) => (
-          <button
-            type="button"
-            key={d}
-            class={`tg-dayhead${d === today ? ' today' : ''}`}
-            aria-current={d === today ? 'date' : undefined}
-            aria-label={`Open ${dayLabel(d, { weekday: 'long', day: 'numeric', month: 'long' })}`}
-            onClick={() => onDay(d)}
-          >
-            <span>{dayLabel(d, { weekday: 'short' })}</span> <strong>{Number(d.slice(8))}</strong>
-          </button>
-        ))}
-      </div>
-      <div class="tg-allday" style={cols}>
-        <div class="tg-label">All day</div>
-        {days.map((d) => (
-          <div
-            key={d}
-            class="tg-allday-cell"
-            onClick={(e) => {
-              if (e.target === e.currentTarget) onCreate(zonedToMs(d, 0, tz), true);
-            }}
-          >
-            {(byDay.get(d) ?? [])
-              .filter((o) => o.is_all_day)
-              .map((o) => (
-                <button type="button" key={key(o)} class="cal-chip allday" onClick={() => onOpen(o)}>
-                  {o.title}
-                </button>
-              ))}
-          </div>
-        ))}
-      </div>
       <div class="tg-scroll" ref={scroller}>
+        {/* Inside the scroller, so its columns line up with the hours whatever the scrollbar takes. */}
+        <div class="tg-sticky">
+          <div class="tg-head" style={cols}>
+            <div />
+            {days.map((d) => (
+              <button
+                type="button"
+                key={d}
+                class={`tg-dayhead${d === today ? ' today' : ''}`}
+                aria-current={d === today ? 'date' : undefined}
+                aria-label={`Open ${dayLabel(d, { weekday: 'long', day: 'numeric', month: 'long' })}`}
+                onClick={() => onDay(d)}
+              >
+                <span>{dayLabel(d, { weekday: 'short' })}</span> <strong>{Number(d.slice(8))}</strong>
+              </button>
+            ))}
+          </div>
+          <div class="tg-allday" style={cols}>
+            <div class="tg-label">All day</div>
+            {days.map((d) => (
+              <div
+                key={d}
+                class="tg-allday-cell"
+                onClick={(e) => {
+                  if (e.target === e.currentTarget) onCreate(zonedToMs(d, 0, tz), true);
+                }}
+              >
+                {(byDay.get(d) ?? [])
+                  .filter((o) => o.is_all_day)
+                  .map((o) => (
+                    <button type="button" key={key(o)} class="cal-chip allday" onClick={() => onOpen(o)}>
+                      {o.title}
+                    </button>
+                  ))}
+              </div>
+            ))}
+          </div>
+        </div>
         <div class="tg-body" style={{ ...cols, height: `${1440 * PX_PER_MIN}px` }}>
           <div class="tg-hours" aria-hidden="true">
             {hours.map((h) => (
