@@ -23,6 +23,8 @@ const API_FRAME_TYPES = [
   'typing',
   'pong',
 ];
+/** The frames the ClawChat apps listen for, sent beside ours (COMPAT.md). */
+const APP_FRAME_TYPES = ['reminder', 'daily_briefing', 'task_progress', 'task_completed', 'task_failed', 'stream_error'];
 
 let s: TestServer;
 beforeAll(async () => {
@@ -31,12 +33,12 @@ beforeAll(async () => {
 afterAll(async () => s.close());
 
 describe('ServerFrame in the OpenAPI document', () => {
-  it('has one member per API.md frame type, each with its data', async () => {
+  it('has one member per API.md and COMPAT.md frame type, each with its data', async () => {
     const doc = (await s.request('GET', '/openapi.json')).json;
     const frame = doc.components.schemas.ServerFrame;
     const members: any[] = frame.anyOf ?? frame.oneOf;
     const types = members.map((m) => m.properties.type.enum?.[0] ?? m.properties.type.const);
-    expect([...types].sort()).toEqual([...API_FRAME_TYPES].sort());
+    expect([...types].sort()).toEqual([...API_FRAME_TYPES, ...APP_FRAME_TYPES].sort());
     for (const m of members) expect(m.required).toEqual(['type', 'data']);
 
     const byType = Object.fromEntries(members.map((m, i) => [types[i], m.properties.data]));

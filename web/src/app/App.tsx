@@ -14,6 +14,18 @@ import { TodayScreen } from '../features/today/components/TodayScreen';
 import { useTodayRealtime } from '../features/today/hooks/useTodayRealtime';
 import { TasksRoute } from '../features/tasks';
 import { MemosRoute } from '../features/memos';
+import { usePreferencesSync } from '../features/settings/hooks/usePreferencesSync';
+import { lazyScreen } from '../lib/lazy';
+
+const CalendarScreen = lazyScreen(() =>
+  import('../features/calendar/components/CalendarScreen').then((m) => m.default),
+);
+const SearchScreen = lazyScreen(() =>
+  import('../features/search/components/SearchScreen').then((m) => m.default),
+);
+const SettingsScreen = lazyScreen(() =>
+  import('../features/settings/components/SettingsScreen').then((m) => m.default),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: true } },
@@ -59,6 +71,7 @@ function ConnectionBadge() {
 function SignedIn() {
   useChatRealtime();
   useTodayRealtime();
+  usePreferencesSync();
   const [, chatId] = useRoute('/chat/:id');
   useEffect(() => {
     socket.start();
@@ -81,7 +94,10 @@ function SignedIn() {
           <NavLink href="/">Today</NavLink>
           <NavLink href="/chat">Chat</NavLink>
           <NavLink href="/tasks">Tasks</NavLink>
+          <NavLink href="/calendar">Calendar</NavLink>
           <NavLink href="/memos">Memos</NavLink>
+          <NavLink href="/search">Search</NavLink>
+          <NavLink href="/settings">Settings</NavLink>
         </nav>
         <ConnectionBadge />
         <button
@@ -102,6 +118,9 @@ function SignedIn() {
           <Route path="/chat/:id">{() => <ChatScreen id={chatId?.id ?? null} />}</Route>
           <Route path="/tasks">{() => <TasksRoute />}</Route>
           <Route path="/memos">{() => <MemosRoute />}</Route>
+          <Route path="/calendar">{() => <CalendarScreen />}</Route>
+          <Route path="/search">{() => <SearchScreen />}</Route>
+          <Route path="/settings">{() => <SettingsScreen />}</Route>
           <Route>
             <main class="today">
               <h1>Not found</h1>

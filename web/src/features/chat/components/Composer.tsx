@@ -1,6 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { send as sendFrame } from '../../../lib/socket';
 import { errorMessage } from '../../../lib/api';
+import { prefsStore } from '../../../lib/prefs';
 import { useSendMessage } from '../api/messages';
 
 /** The message box: Enter sends, Shift+Enter adds a line; the text stays until the server has it. */
@@ -59,7 +60,9 @@ export function Composer({
           typing(true);
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) submit(e);
+          // With send-on-Enter off (Settings), Enter adds a line and Ctrl/Cmd+Enter sends.
+          const send = prefsStore.get().sendOnEnter ? !e.shiftKey : e.ctrlKey || e.metaKey;
+          if (e.key === 'Enter' && send && !e.isComposing) submit(e);
         }}
       />
       <button type="submit" class="primary" disabled={!text.trim() || sendMessage.isPending}>

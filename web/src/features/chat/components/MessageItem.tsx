@@ -54,6 +54,9 @@ function MessageBody({ message, canRegenerate, onStop, onRegenerate }: MessageIt
             {error.message}
           </p>
         )}
+        <time class="msg-time" dateTime={message.created_at}>
+          {new Date(message.created_at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
+        </time>
         {message.status === 'stopped' && <p class="muted small">Stopped</p>}
         {message.status === 'failed' && !error && <p class="muted small">This reply failed.</p>}
       </div>

@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useQueryClient } from '@tanstack/preact-query';
 import type { ChatMessage } from '../../../lib/frames';
 import { loadOlder } from '../api/messages';
@@ -28,6 +28,23 @@ export function MessageList({ conversationId, messages, onStop, onRegenerate }: 
     const el = scroller.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   });
+
+  // A search hit opens the conversation at one message (?message=id): page back to it, scroll, mark it.
+  const target = useRef(new URLSearchParams(location.search).get('message'));
+  const [highlight, setHighlight] = useState<string | null>(null);
+  useEffect(() => {
+    const id = target.current;
+    if (!id) return;
+    const i = messages.findIndex((m) => m.id === id);
+    if (i < 0) {
+      if (messages.length >= 50 && older === 'idle') void more();
+      return;
+    }
+    target.current = null;
+    stick.current = false;
+    setHighlight(id);
+    v.scrollToIndex(i, { align: 'center' });
+  }, [messages, older]);
 
   const lastAssistant = [...messages].reverse().find((m) => m.role === 'assistant');
   const regenerable =
@@ -67,7 +84,8 @@ export function MessageList({ conversationId, messages, onStop, onRegenerate }: 
                 key={row.key}
                 data-index={row.index}
                 ref={v.measureElement}
-                class="message-row"
+                class={`message-row${m.id === highlight ? ' highlight' : ''}`}
+                aria-current={m.id === highlight ? 'true' : undefined}
                 style={{ transform: `translateY(${row.start}px)` }}
               >
                 <MessageItem
