@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../lib/app-type.js';
-import { unauthorized } from '../../lib/errors.js';
+import { unauthorized, unprocessable } from '../../lib/errors.js';
 import { bearerToken } from '../../plugins/authenticate.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
@@ -16,6 +16,7 @@ import {
   FeedQuery,
   Ics,
   OccurrenceDeleteQuery,
+  OccurrencePatchQuery,
   OccurrenceParams,
   OccurrencePatch,
 } from './events.schemas.js';
@@ -142,11 +143,21 @@ export async function eventsRoutes(app: App, opts: { events: EventsService }): P
         description:
           "Moving `start_time` without `end_time` keeps the occurrence's length. The answer is the changed occurrence.",
         params: OccurrenceParams,
+        querystring: OccurrencePatchQuery,
         body: OccurrencePatch,
         response: { 200: Type.Ref(EventOccurrence), ...errorResponses(400, 401, 404, 422) },
       },
     },
-    async (req) => events.changeOccurrence(req.params.id, req.params.date, req.body),
+    async (req) => {
+      // Splitting a series ("this and the following") is not done here yet: say so rather than
+      // change one occurrence when the client asked for more.
+      if (req.query.mode !== undefined && req.query.mode !== 'this_only')
+        throw unprocessable(
+          'mode',
+          'Only this occurrence can be changed here (mode=this_only). To change the following ones, end the series at this date (DELETE with mode=this_and_future) and create a new one, or change the whole series.',
+        );
+      return events.changeOccurrence(req.params.id, req.params.date, req.body);
+    },
   );
 
   app.get(

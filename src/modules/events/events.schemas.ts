@@ -122,6 +122,10 @@ export const OccurrenceParams = Type.Object({
   date: Type.String({ maxLength: 40, description: 'The occurrence date, YYYY-MM-DD' }),
 });
 
+export const OccurrencePatchQuery = Type.Object({
+  mode: Type.Optional(Type.String({ maxLength: 40, description: '`this_only` (the default and the only one)' })),
+});
+
 export const OccurrenceDeleteQuery = Type.Object({
   mode: Type.Optional(
     Type.String({ maxLength: 40, description: '`this_only` (default), `this_and_future` or `all`' }),

@@ -279,6 +279,8 @@ describe('occurrence requests that are wrong', () => {
       ['DELETE', `${base}/not-a-date`, 404],
       ['DELETE', `${base}/2026-03-23?mode=sometimes`, 422],
       ['PATCH', `${base}/2026-03-03`, 404],
+      // Changing "this and the following" is refused, not silently narrowed to one occurrence.
+      ['PATCH', `${base}/2026-03-23?mode=this_and_future`, 422],
     ];
     for (const [method, path, status] of cases) {
       const res = await s.request(method, path, method === 'PATCH' ? { title: 'x' } : undefined);
