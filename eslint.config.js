@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'data/', '.vitest-tmp/', 'bench/data/', 'web/dist/', 'web/src/lib/api-types.ts', 'web/public/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'coverage/',
+      'data/',
+      '.vitest-tmp/',
+      'bench/data/',
+      'web/dist/',
+      'web/src/lib/api-types.ts',
+      'web/public/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

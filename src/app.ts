@@ -205,7 +205,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(tasksCompatRoutes, { agentTasks: services.agentTasks });
     await scope.register(adminRoutes, { admin: services.admin });
     await scope.register(understandRoutes, { understand: services.understand });
-    await scope.register(exportRoutes, { exporter: services.exporter, importer: services.importer, timezone: services.settings.timezone, now: () => clock.now(), importLimitBytes: config.importLimitBytes });
+    await scope.register(exportRoutes, {
+      exporter: services.exporter,
+      importer: services.importer,
+      timezone: services.settings.timezone,
+      now: () => clock.now(),
+      importLimitBytes: config.importLimitBytes,
+    });
     // Published for clients: every WebSocket frame (it refers to the module schemas above).
     scope.addSchema(ServerFrameSchema);
   });

@@ -50,7 +50,9 @@ async function main(): Promise<void> {
   );
   // The one line a newcomer needs after `npm start`: where to open the app.
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  console.log(`\n  ClawChat is running: open http://${shown.includes(':') ? `[${shown}]` : shown}:${config.port}\n`);
+  console.log(
+    `\n  ClawChat is running: open http://${shown.includes(':') ? `[${shown}]` : shown}:${config.port}\n`,
+  );
   if (generatedPin !== null) {
     // Shown this once: only its hash is kept. A lost one is replaced with `npm run reset-pin`.
     console.log(

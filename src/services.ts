@@ -118,14 +118,34 @@ export async function createServices(deps: ServiceDeps) {
     clock,
     maxBytes: config.maxUploadBytes,
   });
-  const todos = createTodosService({ repo: createTodosRepository(db, database.dialect, searchRepo.textMatch), clock, timezone, publish, attachments });
-  const events = createEventsService({ repo: createEventsRepository(db, searchRepo.textMatch), clock, timezone, publish });
-  const memos = createMemosService({ repo: createMemosRepository(db, searchRepo.textMatch), clock, publish, attachments });
+  const todos = createTodosService({
+    repo: createTodosRepository(db, database.dialect, searchRepo.textMatch),
+    clock,
+    timezone,
+    publish,
+    attachments,
+  });
+  const events = createEventsService({
+    repo: createEventsRepository(db, searchRepo.textMatch),
+    clock,
+    timezone,
+    publish,
+  });
+  const memos = createMemosService({
+    repo: createMemosRepository(db, searchRepo.textMatch),
+    clock,
+    publish,
+    attachments,
+  });
   const search = createSearchService({
     repo: searchRepo,
     extraEventHits: (terms) => events.searchOverrides(terms),
   });
-  const taskRelationships = createTaskRelationshipsService({ repo: createTaskRelationshipsRepository(db), clock, publish });
+  const taskRelationships = createTaskRelationshipsService({
+    repo: createTaskRelationshipsRepository(db),
+    clock,
+    publish,
+  });
   const tags = createTagsService({ repo: createTagsRepository(db) });
   const today = createTodayService({ todos, events, clock, timezone });
   const understand = createUnderstandService({ understand: understandOffline, clock, timezone });

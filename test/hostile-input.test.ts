@@ -108,7 +108,15 @@ describe('paths and queries', () => {
   });
 
   it('bad paging is a 400, never clamped', async () => {
-    for (const q of ['limit=abc', 'page=0', 'page=abc', 'limit=1001', 'limit=-5', 'page=1.5', 'page=99999999999999999999']) {
+    for (const q of [
+      'limit=abc',
+      'page=0',
+      'page=abc',
+      'limit=1001',
+      'limit=-5',
+      'page=1.5',
+      'page=99999999999999999999',
+    ]) {
       expectEnvelope(await s.request('GET', `/api/todos?${q}`), 400, 'VALIDATION_ERROR');
     }
   });

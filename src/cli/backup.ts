@@ -42,6 +42,9 @@ try {
 // Files are copied after the database: a file uploaded in between is extra, never missing.
 if (fs.existsSync(config.attachmentsDir)) {
   const files = `${target}.attachments`;
-  fs.cpSync(config.attachmentsDir, files, { recursive: true, filter: (src) => !path.basename(src).startsWith('.part-') });
+  fs.cpSync(config.attachmentsDir, files, {
+    recursive: true,
+    filter: (src) => !path.basename(src).startsWith('.part-'),
+  });
   console.log(`Attachments copied to ${files}`);
 }

@@ -56,8 +56,14 @@ describe.skipIf(missing !== null)('SQLite to PostgreSQL', () => {
     // A todo moved under one made after it: the copy meets the subtask before its parent.
     const older = await post('/api/todos', { title: 'Collect receipts' });
     const newer = await post('/api/todos', { title: 'Tax return' });
-    expect((await before.request('PATCH', `/api/todos/${older.id}`, { parent_id: newer.id })).status).toBe(200);
-    await post('/api/task-relationships', { source_todo_id: newer.id, target_todo_id: older.id, relationship_type: 'blocked_by' });
+    expect((await before.request('PATCH', `/api/todos/${older.id}`, { parent_id: newer.id })).status).toBe(
+      200,
+    );
+    await post('/api/task-relationships', {
+      source_todo_id: newer.id,
+      target_todo_id: older.id,
+      relationship_type: 'blocked_by',
+    });
     await post('/api/events', {
       title: 'Report review',
       start_time: '2026-03-04T10:00:00+09:00',

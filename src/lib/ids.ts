@@ -1,6 +1,7 @@
 import { monotonicFactory } from 'ulid';
 
-export type IdPrefix = 'conv' | 'msg' | 'todo' | 'evt' | 'memo' | 'task' | 'dev' | 'ses' | 'ntf' | 'att' | 'trel';
+export type IdPrefix =
+  'conv' | 'msg' | 'todo' | 'evt' | 'memo' | 'task' | 'dev' | 'ses' | 'ntf' | 'att' | 'trel';
 
 // Monotonic within a process, so ids made in the same millisecond still sort in creation order.
 const nextUlid = monotonicFactory();

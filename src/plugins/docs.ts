@@ -25,13 +25,19 @@ async function docs(app: FastifyInstance, opts: { version: string }): Promise<vo
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
-    refResolver: { buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _base, _frag, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const redocBundle = path.join(path.dirname(require.resolve('redoc/package.json')), 'bundles', 'redoc.standalone.js');
+  const redocBundle = path.join(
+    path.dirname(require.resolve('redoc/package.json')),
+    'bundles',
+    'redoc.standalone.js',
+  );
   app.get('/redoc', { schema: { hide: true } }, async (_req, reply) =>
     reply
       .type('text/html; charset=utf-8')
@@ -42,7 +48,10 @@ async function docs(app: FastifyInstance, opts: { version: string }): Promise<vo
       ),
   );
   app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type('application/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(fs.createReadStream(redocBundle)),
+    reply
+      .type('application/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .send(fs.createReadStream(redocBundle)),
   );
 }
 

@@ -24,7 +24,14 @@ const API_FRAME_TYPES = [
   'pong',
 ];
 /** The frames the ClawChat apps listen for, sent beside ours (COMPAT.md). */
-const APP_FRAME_TYPES = ['reminder', 'daily_briefing', 'task_progress', 'task_completed', 'task_failed', 'stream_error'];
+const APP_FRAME_TYPES = [
+  'reminder',
+  'daily_briefing',
+  'task_progress',
+  'task_completed',
+  'task_failed',
+  'stream_error',
+];
 
 let s: TestServer;
 beforeAll(async () => {

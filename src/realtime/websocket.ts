@@ -223,7 +223,8 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
     let parsed: unknown;
     try {
       parsed = JSON.parse(textOf(raw));
-      if ((parsed as { type?: unknown } | null)?.type !== 'resume') for (const frame of earlier.splice(0)) send(s.ws, frame);
+      if ((parsed as { type?: unknown } | null)?.type !== 'resume')
+        for (const frame of earlier.splice(0)) send(s.ws, frame);
     } catch {
       for (const frame of earlier.splice(0)) send(s.ws, frame);
       send(s.ws, errorFrame('VALIDATION_ERROR', 'Frames must be JSON: {"type": "...", "data": {...}}'));

@@ -100,7 +100,10 @@ describe('create_todo', () => {
       intent: 'create_todo',
       params: { title: 'pay rent', due_date: '2025-03-14', priority: 'high', tags: ['home'] },
     });
-    expect(understand('!urgent fix the login bug').params).toEqual({ title: 'fix the login bug', priority: 'urgent' });
+    expect(understand('!urgent fix the login bug').params).toEqual({
+      title: 'fix the login bug',
+      priority: 'urgent',
+    });
     // An adjective inside the title is not a priority.
     expect(understand('reply to the urgent email from Jun').params).toEqual({
       title: 'reply to the urgent email from Jun',

@@ -139,10 +139,18 @@ function appTaskFrames(task: AgentTask): AppTaskFrame[] {
   const frames: AppTaskFrame[] = [
     ['task_progress', { task_id: task.id, progress, message, status: task.status, parent_task_id: null }],
   ];
-  const about = { task_id: task.id, task_type: task.task_type, conversation_id: task.conversation_id, parent_task_id: null };
+  const about = {
+    task_id: task.id,
+    task_type: task.task_type,
+    conversation_id: task.conversation_id,
+    parent_task_id: null,
+  };
   if (task.status === 'completed') frames.push(['task_completed', { ...about, result: task.result }]);
   if (task.status === 'failed' || task.status === 'cancelled')
-    frames.push(['task_failed', { ...about, error: task.error ?? (task.status === 'cancelled' ? 'Cancelled' : null) }]);
+    frames.push([
+      'task_failed',
+      { ...about, error: task.error ?? (task.status === 'cancelled' ? 'Cancelled' : null) },
+    ]);
   return frames;
 }
 

@@ -179,9 +179,11 @@ describe('attachments', () => {
 
   it("deletes a subtask's files with its parent, and a bulk deletion's", async () => {
     const parent = (await server.request('POST', '/api/todos', { title: 'move house' })).json.id;
-    const child = (await server.request('POST', '/api/todos', { title: 'book the van', parent_id: parent })).json.id;
+    const child = (await server.request('POST', '/api/todos', { title: 'book the van', parent_id: parent }))
+      .json.id;
     const other = (await server.request('POST', '/api/todos', { title: 'cancel the gym' })).json.id;
-    const onChild = (await upload(server, `todo_id=${child}`, form('quote', 'quote.pdf', 'application/pdf'))).json.id;
+    const onChild = (await upload(server, `todo_id=${child}`, form('quote', 'quote.pdf', 'application/pdf')))
+      .json.id;
     const onOther = (await upload(server, `todo_id=${other}`, form('letter', 'letter.txt'))).json.id;
     const file = (id: string) => path.join(server.dataDir, 'attachments', id);
 

@@ -69,7 +69,11 @@ export function createAuthRepository(db: Kysely<DB>) {
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return null;
-      const row = await db.selectFrom('sessions').select('refresh_jti').where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('sessions')
+        .select('refresh_jti')
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row?.refresh_jti ?? null;
     },
     async revokeSession(id: string, reason: string, now: string): Promise<void> {

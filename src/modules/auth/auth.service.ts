@@ -237,11 +237,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!session || session.revoked_at !== null) throw unauthorized('Session revoked');
       if (session.refresh_jti === claims.jti) {
         const next = await sign('refresh', session.id, REFRESH_TTL_SECONDS);
-        if (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso())) return issuePair(session.id, next);
+        if (await repo.rotateRefresh(session.id, claims.jti, next.jti, nowIso()))
+          return issuePair(session.id, next);
         // Rotated meanwhile by the same token's twin request: it is now the parent (below).
       }
       const successor = await repo.reissueSuccessor(session.id, claims.jti, nowIso());
-      if (successor !== null) return issuePair(session.id, await sign('refresh', session.id, REFRESH_TTL_SECONDS, successor));
+      if (successor !== null)
+        return issuePair(session.id, await sign('refresh', session.id, REFRESH_TTL_SECONDS, successor));
       // A token older than that came back: someone holds a copy.
       await repo.revokeSession(session.id, 'refresh_reuse', nowIso());
       deps.onSessionRevoked?.(session.id);

@@ -85,24 +85,31 @@ describe('tokens', () => {
       const res = await s.request('POST', '/api/auth/refresh', { refresh_token: r1 });
       expect(res.status).toBe(200);
       expect(res.json.refresh_token).not.toBe(r1);
-      const me = await s.request('GET', '/api/todos', undefined, { authorization: `Bearer ${res.json.access_token}` });
+      const me = await s.request('GET', '/api/todos', undefined, {
+        authorization: `Bearer ${res.json.access_token}`,
+      });
       expect(me.status).toBe(200);
       answers.push(res.json);
     }
-    const jti = (t: string) => (JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
+    const jti = (t: string) =>
+      (JSON.parse(Buffer.from(t.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
     expect(new Set(answers.map((a) => jti(a.refresh_token))).size).toBe(1);
 
     // Its successor, used once, rotates: R2 is issued, and R1 is now reuse.
     const r2 = await s.request('POST', '/api/auth/refresh', { refresh_token: answers[2].refresh_token });
     expect(r2.status).toBe(200);
     // The successor itself may come again until R2 is used (an app that stored only R1's answer).
-    expect((await s.request('POST', '/api/auth/refresh', { refresh_token: answers[0].refresh_token })).status).toBe(200);
+    expect(
+      (await s.request('POST', '/api/auth/refresh', { refresh_token: answers[0].refresh_token })).status,
+    ).toBe(200);
 
     const reuse = await s.request('POST', '/api/auth/refresh', { refresh_token: r1 });
     expect(reuse.status).toBe(401);
     const after = await s.request('POST', '/api/auth/refresh', { refresh_token: r2.json.refresh_token });
     expect(after.status).toBe(401);
-    const denied = await s.request('GET', '/api/todos', undefined, { authorization: `Bearer ${r2.json.access_token}` });
+    const denied = await s.request('GET', '/api/todos', undefined, {
+      authorization: `Bearer ${r2.json.access_token}`,
+    });
     expect(denied.status).toBe(401);
   });
 
@@ -119,7 +126,9 @@ describe('tokens', () => {
   it('two refreshes racing with the same token both succeed', async () => {
     const s = await start({ login: false });
     const r1 = (await login(s, TEST_PIN)).json.refresh_token as string;
-    const both = await Promise.all([0, 1].map(() => s.request('POST', '/api/auth/refresh', { refresh_token: r1 })));
+    const both = await Promise.all(
+      [0, 1].map(() => s.request('POST', '/api/auth/refresh', { refresh_token: r1 })),
+    );
     expect(both.map((r) => r.status)).toEqual([200, 200]);
   });
 

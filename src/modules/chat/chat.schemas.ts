@@ -102,7 +102,13 @@ export const SendBody = Type.Object({
   content: Type.String({ minLength: 1, maxLength: 32_000 }),
   client_message_id: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
   idempotency_key: Type.Optional(
-    Nullable(Type.String({ minLength: 1, maxLength: 200, description: 'Another name for client_message_id (the apps send it)' })),
+    Nullable(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Another name for client_message_id (the apps send it)',
+      }),
+    ),
   ),
 });
 export type SendBody = Static<typeof SendBody>;
@@ -116,7 +122,10 @@ export function readSendBody(body: SendBody): Omit<SendBody, 'idempotency_key'> 
   const { idempotency_key: alias, ...rest } = body;
   if (alias === undefined || alias === null) return rest;
   if (rest.client_message_id != null && rest.client_message_id !== alias)
-    throw validationError('idempotency_key', 'idempotency_key and client_message_id differ; send one of them');
+    throw validationError(
+      'idempotency_key',
+      'idempotency_key and client_message_id differ; send one of them',
+    );
   return { ...rest, client_message_id: alias };
 }
 

@@ -123,7 +123,9 @@ export const OccurrenceParams = Type.Object({
 });
 
 export const OccurrencePatchQuery = Type.Object({
-  mode: Type.Optional(Type.String({ maxLength: 40, description: '`this_only` (the default and the only one)' })),
+  mode: Type.Optional(
+    Type.String({ maxLength: 40, description: '`this_only` (the default and the only one)' }),
+  ),
 });
 
 export const OccurrenceDeleteQuery = Type.Object({

@@ -56,9 +56,7 @@ export function readPreferences(json: string | undefined): Preferences {
   if (!json) return {};
   try {
     const value = JSON.parse(json) as Record<string, unknown>;
-    return Object.fromEntries(
-      PREFERENCE_KEYS.filter((k) => k in value).map((k) => [k, value[k]]),
-    );
+    return Object.fromEntries(PREFERENCE_KEYS.filter((k) => k in value).map((k) => [k, value[k]]));
   } catch {
     return {};
   }

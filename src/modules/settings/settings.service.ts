@@ -49,7 +49,11 @@ export async function createSettingsService(deps: SettingsDeps) {
   });
 
   async function reload(): Promise<SettingsView> {
-    const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', Object.values(KEYS)).execute();
+    const rows = await db
+      .selectFrom('settings')
+      .select(['key', 'value'])
+      .where('key', 'in', Object.values(KEYS))
+      .execute();
     const stored = new Map(rows.map((r) => [r.key, r.value]));
     current = {
       timezone: stored.get(KEYS.timezone) ?? deps.defaults.timezone,
@@ -77,7 +81,11 @@ export async function createSettingsService(deps: SettingsDeps) {
     /** PUT /api/settings: merges the apps' preferences (read, merge and write in one transaction). */
     async putPreferences(body: Record<string, unknown>): Promise<SettingsView> {
       await db.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('settings').select('value').where('key', '=', KEYS.preferences).executeTakeFirst();
+        const row = await trx
+          .selectFrom('settings')
+          .select('value')
+          .where('key', '=', KEYS.preferences)
+          .executeTakeFirst();
         const merged = mergePreferences(readPreferences(row?.value), body);
         await put(trx, KEYS.preferences, JSON.stringify(merged));
         await put(trx, KEYS.preferences_at, deps.clock.now().toISOString());

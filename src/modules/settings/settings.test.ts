@@ -5,10 +5,21 @@ describe('settings', () => {
   it('starts from TIMEZONE/BRIEFING_TIME, persists changes across a restart, validates', async () => {
     const dataDir = makeTempDir();
     const s = await startTestServer({ dataDir, timezone: 'Europe/Berlin' });
-    expect((await s.request('GET', '/api/settings')).json).toMatchObject({ timezone: 'Europe/Berlin', briefing_time: '08:00' });
-    const patched = await s.request('PATCH', '/api/settings', { timezone: 'Asia/Seoul', briefing_time: '07:30' });
+    expect((await s.request('GET', '/api/settings')).json).toMatchObject({
+      timezone: 'Europe/Berlin',
+      briefing_time: '08:00',
+    });
+    const patched = await s.request('PATCH', '/api/settings', {
+      timezone: 'Asia/Seoul',
+      briefing_time: '07:30',
+    });
     expect(patched.json).toMatchObject({ timezone: 'Asia/Seoul', briefing_time: '07:30' });
-    for (const body of [{ timezone: 'Mars/Olympus' }, { briefing_time: '25:00' }, { briefing_time: '7:30' }, { timezone: 5 }]) {
+    for (const body of [
+      { timezone: 'Mars/Olympus' },
+      { briefing_time: '25:00' },
+      { briefing_time: '7:30' },
+      { timezone: 5 },
+    ]) {
       const bad = await s.request('PATCH', '/api/settings', body);
       expect(bad.status, JSON.stringify(body)).toBe(400);
       expect(bad.json.error.code).toBe('VALIDATION_ERROR');
@@ -19,7 +30,10 @@ describe('settings', () => {
     await s.close();
 
     const again = await startTestServer({ dataDir, timezone: 'Europe/Berlin' });
-    expect((await again.request('GET', '/api/settings')).json).toMatchObject({ timezone: 'Asia/Seoul', briefing_time: '07:30' });
+    expect((await again.request('GET', '/api/settings')).json).toMatchObject({
+      timezone: 'Asia/Seoul',
+      briefing_time: '07:30',
+    });
     await again.close();
   });
 });

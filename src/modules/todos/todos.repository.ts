@@ -170,7 +170,8 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     async existing(ids: readonly string[], trx: Db = db): Promise<Set<string>> {
       const found = new Set<string>();
       for (const chunk of chunks(ids))
-        for (const r of await trx.selectFrom('todos').select('id').where('id', 'in', chunk).execute()) found.add(r.id);
+        for (const r of await trx.selectFrom('todos').select('id').where('id', 'in', chunk).execute())
+          found.add(r.id);
       return found;
     },
 
@@ -186,7 +187,8 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
               } end`,
             };
       const set = { ...patch, ...completedAt };
-      for (const chunk of chunks(ids)) await trx.updateTable('todos').set(set).where('id', 'in', chunk).execute();
+      for (const chunk of chunks(ids))
+        await trx.updateTable('todos').set(set).where('id', 'in', chunk).execute();
     },
 
     /**
@@ -212,7 +214,7 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
         const depthOf = new Map<string, number>();
         for (const r of tree) depthOf.set(r.id, Math.max(Number(r.depth), depthOf.get(r.id) ?? 0));
         const byDepth = [...depthOf].sort((a, b) => b[1] - a[1]);
-        for (let i = 0; i < byDepth.length; ) {
+        for (let i = 0; i < byDepth.length;) {
           const depth = byDepth[i]![1];
           const level: string[] = [];
           for (; i < byDepth.length && byDepth[i]![1] === depth; i++) level.push(byDepth[i]![0]);

@@ -1,7 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
-import { Todo, TodoBulk, TodoBulkResult, TodoCreate, TodoListQuery, TodoPage, TodoPatch } from './todos.schemas.js';
+import {
+  Todo,
+  TodoBulk,
+  TodoBulkResult,
+  TodoCreate,
+  TodoListQuery,
+  TodoPage,
+  TodoPatch,
+} from './todos.schemas.js';
 import type { TodosService } from './todos.service.js';
 
 export async function todosRoutes(app: App, opts: { todos: TodosService }): Promise<void> {

@@ -33,7 +33,11 @@ export type Todo = Static<typeof Todo>;
 
 const Title = Type.String({ minLength: 1, maxLength: 500 });
 const Description = Type.String({ maxLength: 10_000 });
-const ParentId = Type.String({ minLength: 1, maxLength: 100, description: 'Another todo: this one becomes its subtask' });
+const ParentId = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: 'Another todo: this one becomes its subtask',
+});
 /** A 32-bit integer, as the column stores it on both databases. */
 const SortOrder = Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 });
 
@@ -71,13 +75,21 @@ export const TodoListQuery = Type.Object({
   due_after: Type.Optional(TimeInput),
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   q: Type.Optional(Type.String({ maxLength: 500 })),
-  sort: Type.Optional(StringEnum([...TODO_SORTS, ...TODO_SORTS.map((s) => `-${s}` as const)], { default: 'created_at' })),
-  parent_id: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only the direct subtasks of this todo' })),
+  sort: Type.Optional(
+    StringEnum([...TODO_SORTS, ...TODO_SORTS.map((s) => `-${s}` as const)], { default: 'created_at' }),
+  ),
+  parent_id: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'Only the direct subtasks of this todo' }),
+  ),
   root_only: Type.Optional(Type.Boolean({ description: 'Only todos without a parent' })),
   order_by: Type.Optional(
-    StringEnum(TODO_SORTS, { description: 'The apps\' name for `sort`; wins over it when given (priority asc = urgent first)' }),
+    StringEnum(TODO_SORTS, {
+      description: "The apps' name for `sort`; wins over it when given (priority asc = urgent first)",
+    }),
   ),
-  order_dir: Type.Optional(StringEnum(['asc', 'desc'] as const, { description: 'With order_by or sort: desc unless given' })),
+  order_dir: Type.Optional(
+    StringEnum(['asc', 'desc'] as const, { description: 'With order_by or sort: desc unless given' }),
+  ),
   // The apps ask for up to 1000 at once (COMPAT.md); other lists keep API.md's bounds.
   ...PageQuery(20, 1000),
 });
@@ -91,7 +103,11 @@ export const TodoBulk = Type.Object({
   status: Type.Optional(TodoStatus),
   priority: Type.Optional(Priority),
   tags: Type.Optional(Tags),
-  delete: Type.Optional(Type.Boolean({ description: 'Delete the todos (and their subtasks) instead; other fields are then ignored' })),
+  delete: Type.Optional(
+    Type.Boolean({
+      description: 'Delete the todos (and their subtasks) instead; other fields are then ignored',
+    }),
+  ),
 });
 export type TodoBulk = Static<typeof TodoBulk>;
 

@@ -144,7 +144,11 @@ export function createTodosService(deps: TodosServiceDeps) {
       };
       if (row.parent_id !== null) await checkParent(row.parent_id, null);
       await linking(row.parent_id, () => repo.insert(row));
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'todos', action: 'created', id: row.id });
+      (ctx.publish ?? deps.publish)('module_data_changed', {
+        module: 'todos',
+        action: 'created',
+        id: row.id,
+      });
       return toTodo(row);
     },
 
@@ -170,7 +174,8 @@ export function createTodosService(deps: TodosServiceDeps) {
         // completed_at is set once, when the todo becomes completed; any other status clears it.
         set.completed_at = patch.status === 'completed' ? (current.completed_at ?? now) : null;
       }
-      if (patch.sort_order !== undefined && patch.sort_order !== current.sort_order) set.sort_order = patch.sort_order;
+      if (patch.sort_order !== undefined && patch.sort_order !== current.sort_order)
+        set.sort_order = patch.sort_order;
       const parent = patch.parent_id;
       if (parent !== undefined && parent !== current.parent_id) set.parent_id = parent;
       if (Object.keys(set).length === 0) return toTodo(current);
@@ -194,7 +199,12 @@ export function createTodosService(deps: TodosServiceDeps) {
       // The todo and every subtask below it, the todo first.
       const deleted = current ? await repo.deleteTrees([id]) : [];
       if (!current || !deleted.length) throw notFound('Todo', id);
-      for (const gone of deleted) (ctx.publish ?? deps.publish)('module_data_changed', { module: 'todos', action: 'deleted', id: gone });
+      for (const gone of deleted)
+        (ctx.publish ?? deps.publish)('module_data_changed', {
+          module: 'todos',
+          action: 'deleted',
+          id: gone,
+        });
       // Their attachments' rows lost their owner: remove them and their files.
       await deps.attachments.collectOrphans();
       return toTodo(current);
@@ -227,19 +237,22 @@ export function createTodosService(deps: TodosServiceDeps) {
       const now = clock.now().toISOString();
       const set: TodoUpdate = {};
       if (input.status !== undefined) set.status = input.status;
-      if (input.priority !== undefined) Object.assign(set, { priority: input.priority, priority_rank: PRIORITY_RANK[input.priority]! });
+      if (input.priority !== undefined)
+        Object.assign(set, { priority: input.priority, priority_rank: PRIORITY_RANK[input.priority]! });
       if (input.tags !== undefined) set.tags = JSON.stringify(normaliseTags(input.tags));
       const { found, deleted } = await repo.transaction(async (trx) => {
         const known = await repo.existing(ids, trx);
         const found = ids.filter((id) => known.has(id));
         if (input.delete) return { found, deleted: await repo.deleteTrees(found, trx) };
-        if (Object.keys(set).length && found.length) await repo.updateMany(found, { ...set, updated_at: now }, now, trx);
+        if (Object.keys(set).length && found.length)
+          await repo.updateMany(found, { ...set, updated_at: now }, now, trx);
         return { found, deleted: [] };
       });
       const hit = new Set(found);
       const publish = ctx.publish ?? deps.publish;
       const changed = !input.delete && Object.keys(set).length > 0;
-      if (changed) for (const id of found) publish('module_data_changed', { module: 'todos', action: 'updated', id });
+      if (changed)
+        for (const id of found) publish('module_data_changed', { module: 'todos', action: 'updated', id });
       for (const id of deleted) publish('module_data_changed', { module: 'todos', action: 'deleted', id });
       if (deleted.length) await deps.attachments.collectOrphans();
       return {

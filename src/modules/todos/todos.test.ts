@@ -56,12 +56,17 @@ describe('todos CRUD', () => {
     const res = await s.request('POST', '/api/todos', { title: 'pay rent', due_date: '2026-03-11' });
     expect(res.json.due_date).toBe('2026-03-11T14:59:59.999Z');
     expect(res.json.due_has_time).toBe(false);
-    const withOffset = await s.request('POST', '/api/todos', { title: 'x', due_date: '2026-03-11T10:00:00+02:00' });
+    const withOffset = await s.request('POST', '/api/todos', {
+      title: 'x',
+      due_date: '2026-03-11T10:00:00+02:00',
+    });
     expect(withOffset.json.due_date).toBe('2026-03-11T08:00:00.000Z');
   });
 
   it('patches: {} changes nothing, null clears, completed_at follows status', async () => {
-    const t = (await s.request('POST', '/api/todos', { title: 'patch me', due_date: '2026-03-11', description: 'd' })).json;
+    const t = (
+      await s.request('POST', '/api/todos', { title: 'patch me', due_date: '2026-03-11', description: 'd' })
+    ).json;
     const same = await s.request('PATCH', `/api/todos/${t.id}`, {});
     expect(same.status).toBe(200);
     expect(same.json).toEqual(t);
@@ -77,12 +82,22 @@ describe('todos CRUD', () => {
     expect(done.json.completed_at).toBe(s.clock.now().toISOString());
     expect(done.json.updated_at).toBe(s.clock.now().toISOString());
     s.clock.advance(1000);
-    const stillDone = await s.request('PATCH', `/api/todos/${t.id}`, { status: 'completed', title: 'renamed' });
+    const stillDone = await s.request('PATCH', `/api/todos/${t.id}`, {
+      status: 'completed',
+      title: 'renamed',
+    });
     expect(stillDone.json.completed_at).toBe(done.json.completed_at);
     const reopened = await s.request('PATCH', `/api/todos/${t.id}`, { status: 'pending' });
     expect(reopened.json.completed_at).toBeNull();
 
-    for (const body of [{ title: null }, { status: null }, { priority: null }, { tags: null }, { title: '' }, { status: 'done' }]) {
+    for (const body of [
+      { title: null },
+      { status: null },
+      { priority: null },
+      { tags: null },
+      { title: '' },
+      { status: 'done' },
+    ]) {
       const bad = await s.request('PATCH', `/api/todos/${t.id}`, body);
       expect(bad.status, JSON.stringify(body)).toBe(400);
       expect(bad.json.error.code).toBe('VALIDATION_ERROR');
@@ -141,7 +156,8 @@ describe('todo lists', () => {
   afterAll(async () => {
     await fresh.close();
   });
-  const titles = async (q: string) => ((await fresh.request('GET', `/api/todos${q}`)).json.items as { title: string }[]).map((t) => t.title);
+  const titles = async (q: string) =>
+    ((await fresh.request('GET', `/api/todos${q}`)).json.items as { title: string }[]).map((t) => t.title);
 
   it('pages with a stable order and the real total', async () => {
     const p1 = await fresh.request('GET', '/api/todos?limit=2&page=1');
@@ -169,13 +185,29 @@ describe('todo lists', () => {
   });
 
   it('sorts priority by rank, due dates with nulls last', async () => {
-    expect(await titles('?sort=priority')).toEqual(['urgent one', 'second urgent', 'high one', 'medium done', 'low one']);
+    expect(await titles('?sort=priority')).toEqual([
+      'urgent one',
+      'second urgent',
+      'high one',
+      'medium done',
+      'low one',
+    ]);
     expect((await titles('?sort=-priority'))[0]).toBe('low one');
     expect((await titles('?sort=due_date')).slice(0, 3)).toEqual(['medium done', 'urgent one', 'low one']);
   });
 
   it('rejects bad list parameters', async () => {
-    for (const q of ['?limit=abc', '?limit=0', '?limit=1001', '?page=0', '?page=-1', '?sort=title', '?status=done', '?priority=x', '?due_before=soon']) {
+    for (const q of [
+      '?limit=abc',
+      '?limit=0',
+      '?limit=1001',
+      '?page=0',
+      '?page=-1',
+      '?sort=title',
+      '?status=done',
+      '?priority=x',
+      '?due_before=soon',
+    ]) {
       const res = await fresh.request('GET', `/api/todos${q}`);
       expect(res.status, q).toBe(400);
       expect(res.json.error.code).toBe('VALIDATION_ERROR');
