@@ -301,7 +301,8 @@ export function createEventsService(deps: EventsServiceDeps) {
               : renamed
                 ? null
                 : current.recurrence_end,
-            patch.recurrence_exceptions ?? (renamed ? [] : JSON.parse(current.recurrence_exceptions)),
+            patch.recurrence_exceptions ??
+              (renamed ? [] : (JSON.parse(current.recurrence_exceptions) as string[])),
           ),
         );
       }

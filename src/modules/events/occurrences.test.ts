@@ -7,7 +7,6 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
-import type { ServerEvents } from '../../realtime/events.js';
 
 interface Occurrence {
   id: string;
@@ -156,7 +155,7 @@ describe('a weekly series with one day removed, one moved and an end', () => {
     const reminders: { at: string; title: string }[] = [];
     s.built.services.hub.subscribe((f) => {
       if (f.type !== 'notification') return;
-      const n = f.data as ServerEvents['notification'];
+      const n = f.data;
       if (n.kind === 'reminder') reminders.push({ at: s.clock.now().toISOString(), title: n.title });
     });
     // A tick ten minutes before each working hour (08:50 to 17:50, Seoul), 1 March to 10 April:
