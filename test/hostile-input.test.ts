@@ -79,17 +79,19 @@ describe('paths and queries', () => {
   });
 
   it('odd ids are a clean 404', async () => {
-    for (const id of [
-      '..%2F..%2Fetc%2Fpasswd',
-      '%2e%2e',
-      'x'.repeat(400),
-      "'%20OR%201=1--",
-      '%00',
-      'todo_%F0%9F%98%80',
-    ]) {
+    // Each names nothing (404), except an id longer than any we issue, which the schema refuses.
+    const cases: [string, number, string][] = [
+      ['..%2F..%2Fetc%2Fpasswd', 404, 'NOT_FOUND'],
+      ['%2e%2e', 404, 'NOT_FOUND'],
+      ['x'.repeat(400), 400, 'VALIDATION_ERROR'],
+      ["'%20OR%201=1--", 404, 'NOT_FOUND'],
+      ['%00', 404, 'NOT_FOUND'],
+      ['todo_%F0%9F%98%80', 404, 'NOT_FOUND'],
+    ];
+    for (const [id, status, code] of cases) {
       const res = await s.request('GET', `/api/todos/${id}`);
-      expect([400, 404]).toContain(res.status);
-      expect(res.json.error.code).toMatch(/NOT_FOUND|VALIDATION_ERROR/);
+      expect(res.status, id.slice(0, 30)).toBe(status);
+      expect(res.json.error.code).toBe(code);
     }
     const long = await s.request('GET', `/api/todos/${'a'.repeat(5000)}`);
     // Longer than the router's parameter limit: the router's own 404, in the envelope.

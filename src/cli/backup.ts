@@ -33,6 +33,9 @@ try {
   // Our own backups folder is made owner-only; a folder the user named is only created so.
   if (process.argv[2] === undefined) ensurePrivateDir(path.dirname(target));
   else fs.mkdirSync(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // Created owner-only before SQLite writes a byte into it, then tightened in case it existed.
+  fs.closeSync(fs.openSync(target, 'a', PRIVATE_FILE_MODE));
+  tighten(target, PRIVATE_FILE_MODE);
   await database.sqlite!.backup(target);
   tighten(target, PRIVATE_FILE_MODE);
   console.log(`Backup written to ${target}`);
@@ -42,6 +45,7 @@ try {
 // Files are copied after the database: a file uploaded in between is extra, never missing.
 if (fs.existsSync(config.attachmentsDir)) {
   const files = `${target}.attachments`;
+  fs.mkdirSync(files, { recursive: true, mode: PRIVATE_DIR_MODE });
   fs.cpSync(config.attachmentsDir, files, {
     recursive: true,
     filter: (src) => !path.basename(src).startsWith('.part-'),

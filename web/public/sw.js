@@ -31,7 +31,8 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(req)
         .then((res) => {
-          if (res.ok) {
+          // Only the app's page becomes the offline shell (not an image or file opened in a tab).
+          if (res.ok && (res.headers.get('content-type') || '').startsWith('text/html')) {
             const copy = res.clone();
             void caches.open(CACHE).then((c) => c.put('/', copy));
           }
@@ -48,7 +49,8 @@ self.addEventListener('fetch', (event) => {
         (hit) =>
           hit ||
           fetch(req).then((res) => {
-            if (res.ok) {
+            // Only the app's page becomes the offline shell (not an image or file opened in a tab).
+            if (res.ok && (res.headers.get('content-type') || '').startsWith('text/html')) {
               const copy = res.clone();
               void caches.open(CACHE).then((c) => c.put(req, copy));
             }

@@ -39,6 +39,11 @@ describe('owner console: data and database maintenance', () => {
     const oldDone = (await s.request('POST', '/api/todos', { title: 'Old done' })).json.id;
     await s.request('PATCH', `/api/todos/${oldDone}`, { status: 'completed' });
     const oldOpen = (await s.request('POST', '/api/todos', { title: 'Old open' })).json.id;
+    // A completed todo whose subtask is still open stays: purging it would take the subtask along.
+    const doneParent = (await s.request('POST', '/api/todos', { title: 'Done parent' })).json.id;
+    await s.request('PATCH', `/api/todos/${doneParent}`, { status: 'completed' });
+    const openChild = (await s.request('POST', '/api/todos', { title: 'Open child', parent_id: doneParent }))
+      .json.id;
     const oldArchived = (await s.request('POST', '/api/chat/conversations', { title: 'Old archived' })).json
       .id;
     await s.request('PATCH', `/api/chat/conversations/${oldArchived}`, { is_archived: true });
@@ -74,6 +79,10 @@ describe('owner console: data and database maintenance', () => {
     expect(todos.json).toEqual({ target: 'todos', deleted: 1, cutoff: '2026-05-02T12:00:00.000Z' });
     expect((await s.request('GET', `/api/todos/${oldDone}`)).status).toBe(404);
     expect((await s.request('GET', `/api/todos/${oldOpen}`)).status).toBe(200);
+    expect((await s.request('GET', `/api/todos/${doneParent}`)).status).toBe(200);
+    expect((await s.request('GET', `/api/todos/${openChild}`)).status).toBe(200);
+    // Gone again, so the later tests of this file see the todos they expect.
+    expect((await s.request('DELETE', `/api/todos/${doneParent}`)).status).toBe(204);
     expect((await s.request('GET', `/api/todos/${newDone}`)).status).toBe(200);
 
     const conversations = await s.request('POST', '/api/admin/db/purge', {

@@ -240,10 +240,21 @@ export function createAdminRepository(
                 .where('created_at', '<', cutoff)
                 .where('status', '<>', 'streaming')
                 .executeTakeFirst()
-            : await db
+            : // A completed todo with subtasks stays: deleting it would take its open subtasks along.
+              await db
                 .deleteFrom('todos')
                 .where('status', '=', 'completed')
                 .where((eb) => eb(eb.fn.coalesce('completed_at', 'updated_at'), '<', cutoff))
+                .where((eb) =>
+                  eb.not(
+                    eb.exists(
+                      eb
+                        .selectFrom('todos as child')
+                        .select('child.id')
+                        .whereRef('child.parent_id', '=', 'todos.id'),
+                    ),
+                  ),
+                )
                 .executeTakeFirst();
       return Number(res.numDeletedRows);
     },

@@ -248,7 +248,7 @@ export function createAdminService(deps: AdminServiceDeps) {
       const size = fs.statSync(path.join(dir, file)).size;
       // Attachment files beside it, as `npm run backup` does (after the database: extra, never missing).
       if (fs.existsSync(config.attachmentsDir))
-        fs.cpSync(config.attachmentsDir, path.join(dir, `${file}.attachments`), {
+        await fs.promises.cp(config.attachmentsDir, path.join(dir, `${file}.attachments`), {
           recursive: true,
           filter: (src) => !path.basename(src).startsWith('.part-'),
         });

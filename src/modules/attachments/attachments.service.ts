@@ -132,6 +132,8 @@ export function createAttachmentsService(deps: {
     async download(id: string): Promise<{ attachment: Attachment; path: string; inline: boolean }> {
       const row = await repo.find(id);
       if (!row) throw notFound('Attachment', id);
+      // A row whose file is gone (a restore without the files) is a 404, not a failed stream.
+      if (!(await store.exists(row.id))) throw notFound('Attachment file', id);
       return {
         attachment: toAttachment(row),
         path: store.pathOf(row.id),

@@ -43,6 +43,9 @@ export function createFileStore(dir: string) {
         discard: () => fsp.rm(temp, { force: true }),
       };
     },
+    async exists(id: string): Promise<boolean> {
+      return (await fsp.stat(pathOf(id)).catch(() => null))?.isFile() ?? false;
+    },
     async remove(id: string): Promise<void> {
       await fsp.rm(pathOf(id), { force: true });
     },

@@ -59,22 +59,29 @@ export function createAuthRepository(db: Kysely<DB>) {
         .executeTakeFirst();
       return Number(res.numUpdatedRows) === 1;
     },
-    /** The parent came again while its successor is unused: answer that successor once more. */
+    /**
+     * The parent came again while its successor is unused: answer that successor once more. The
+     * successor read and the check are one statement's condition, so a rotation landing in
+     * between makes this fail (and the caller treat the token as reuse), never hand out a newer one.
+     */
     async reissueSuccessor(id: string, parentJti: string, now: string): Promise<string | null> {
+      const row = await db
+        .selectFrom('sessions')
+        .select('refresh_jti')
+        .where('id', '=', id)
+        .where('parent_refresh_jti', '=', parentJti)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) return null;
       const res = await db
         .updateTable('sessions')
         .set({ refreshed_at: now })
         .where('id', '=', id)
         .where('parent_refresh_jti', '=', parentJti)
+        .where('refresh_jti', '=', row.refresh_jti)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) return null;
-      const row = await db
-        .selectFrom('sessions')
-        .select('refresh_jti')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return row?.refresh_jti ?? null;
+      return Number(res.numUpdatedRows) === 1 ? row.refresh_jti : null;
     },
     async revokeSession(id: string, reason: string, now: string): Promise<void> {
       await db

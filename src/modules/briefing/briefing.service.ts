@@ -20,6 +20,8 @@ import type { Todo } from '../todos/todos.schemas.js';
 import type { BriefingRepository } from './briefing.repository.js';
 
 export const BRIEFING_TITLE = 'Daily Briefing';
+/** How long a briefing written on demand (GET /api/today/briefing) is reused. */
+const PREVIEW_TTL_MS = 5 * 60_000;
 
 /** The narrow LLM call the briefing needs (the AI provider's `complete`); `signal` stops it. */
 export type CompleteFn = (
@@ -141,6 +143,9 @@ class AlreadySent extends Error {}
 export function createBriefingService(deps: BriefingServiceDeps) {
   const { db, repo, clock } = deps;
 
+  /** Today's briefing as last written on demand (not stored), for `ofToday`. */
+  let preview: { key: string; result: Promise<{ briefing: string; date: string }> } | null = null;
+
   async function gather(now: Date) {
     const zone = deps.timezone();
     const [day, agents] = await Promise.all([deps.today.build(now, zone), repo.runningAgentTasks()]);
@@ -201,9 +206,19 @@ export function createBriefingService(deps: BriefingServiceDeps) {
         const meta = row.metadata ? (JSON.parse(row.metadata) as { briefing?: { date?: string } }) : null;
         if (meta?.briefing?.date === date) return { briefing: row.content, date };
       }
-      const { day, agents } = await gather(now);
-      const written = await write(day, agents, now);
-      return { briefing: written.text, date: written.date };
+      // Written now: shared by every caller for a few minutes, so an app polling before the
+      // morning job makes one LLM call, not one per request.
+      const key = `${date}/${Math.floor(now.getTime() / PREVIEW_TTL_MS)}`;
+      if (preview?.key !== key) {
+        const result = gather(now)
+          .then(({ day, agents }) => write(day, agents, now))
+          .then((w) => ({ briefing: w.text, date: w.date }));
+        preview = { key, result };
+        result.catch(() => {
+          if (preview?.result === result) preview = null;
+        });
+      }
+      return preview.result;
     },
 
     /**

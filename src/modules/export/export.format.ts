@@ -107,6 +107,9 @@ export const TABLES: readonly TableSpec[] = [
     is_all_day: Flag,
     reminder_minutes: MaybeInt,
     recurrence_rule: MaybeText,
+    // The series' own changes (COMPAT.md): its last day and the dates removed from it.
+    recurrence_end: Type.Union([Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), Type.Null()]),
+    recurrence_exceptions: Type.String({ pattern: '^\\[.*\\]$' }),
     timezone: Type.String({ minLength: 1 }),
     tags: Tags,
     conversation_id: Ref,

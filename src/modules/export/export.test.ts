@@ -75,6 +75,9 @@ async function seed(s: TestServer): Promise<void> {
     start_time: '2026-03-09T00:00:00Z',
     recurrence_rule: 'RRULE:FREQ=WEEKLY;BYDAY=MO',
     tags: ['work'],
+    // The series' own changes travel with it: its end and a removed date.
+    recurrence_end: '2026-06-29',
+    recurrence_exceptions: ['2026-03-16'],
   });
   const memo = await ok(s, 'POST', '/api/memos', {
     title: 'Wifi',
@@ -123,6 +126,8 @@ async function lists(s: TestServer): Promise<Record<string, unknown>> {
     '/api/settings',
     '/api/todos?limit=1000',
     '/api/events?limit=200',
+    // The window listing shows the removed date gone and the series ended.
+    '/api/events?start_after=2026-03-01&start_before=2026-08-01&limit=200',
     '/api/memos?limit=100',
     '/api/tags',
     `/api/task-relationships?todo_id=${ids.parent}`,

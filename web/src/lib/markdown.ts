@@ -1,11 +1,19 @@
 /**
  * Markdown from the model, rendered safely: marked turns it into HTML and DOMPurify removes
- * anything active (scripts, event handlers, javascript: links, raw HTML the model wrote).
+ * anything active (scripts, event handlers, javascript: links); raw HTML the model wrote is
+ * escaped to text before that.
  */
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
 
 marked.setOptions({ gfm: true, breaks: true, async: false });
+// Raw HTML in the model's Markdown is shown as the text it is, never rendered (issue 14).
+marked.use({
+  renderer: {
+    html: ({ text }: { text: string }) =>
+      text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+  },
+});
 
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'A') {

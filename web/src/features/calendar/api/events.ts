@@ -49,6 +49,10 @@ export function useCreateEvent() {
   });
 }
 
+export async function createEvent(body: NewEventBody) {
+  return unwrap(await api.POST('/api/events', { body }));
+}
+
 export async function updateEvent(id: string, body: EventBody) {
   return unwrap(await api.PATCH('/api/events/{id}', { params: { path: { id } }, body }));
 }
