@@ -10,7 +10,7 @@ import { understandWith } from '../hybrid.js';
 import { INTENT_MODEL, understandOffline } from '../understand.js';
 import { type ModelFile, linearModel } from './classifier.js';
 import { FEATURES } from './features.js';
-import { readExamples, toModelFile, train, trainingHash } from './train.js';
+import { HELD_OUT_FILES, normalised, readExamples, toModelFile, train, trainingHash } from './train.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 const WEIGHTS = resolve(import.meta.dirname, 'weights.json');
@@ -26,6 +26,20 @@ describe('the shipped intent model', () => {
     const file = JSON.parse(readFileSync(WEIGHTS, 'utf8')) as ModelFile;
     expect(file.trainedOn.sha256).toBe(trainingHash(repoRoot));
     expect(file.trainedOn.utterances).toBe(readExamples(repoRoot).length);
+  });
+
+  it('never learns from a held-out line, even one written with other case or punctuation', () => {
+    const heldOut = new Set(
+      HELD_OUT_FILES.flatMap((f) =>
+        readFileSync(`${repoRoot}/${f}`, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => normalised((JSON.parse(l) as { text: string }).text)),
+      ),
+    );
+    expect(heldOut.size).toBeGreaterThan(300);
+    const leaked = readExamples(repoRoot).filter((e) => heldOut.has(normalised(e.text)));
+    expect(leaked.map((e) => e.text)).toEqual([]);
   });
 
   it('is small enough to ship in the repository', () => {
