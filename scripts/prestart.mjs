@@ -44,7 +44,8 @@ const webInputs = Math.max(
   mtime(at('web', 'index.html')),
   mtime(at('web', 'vite.config.ts')),
   mtime(at('web', 'package.json')),
-  newest(at('src'), (f) => f.endsWith('.schemas.ts')),
+  // The client's types come from every route's schemas, inline ones and the frames included.
+  newest(at('src'), (f) => f.endsWith('.schemas.ts') || f.endsWith('.routes.ts') || f.endsWith('frames.ts')),
 );
 if (mtime(at('web', 'dist', 'index.html')) < webInputs) {
   console.log('prestart: building the web app (web/dist is missing or older than web/src)');

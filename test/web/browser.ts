@@ -19,10 +19,31 @@ export function skipReason(): string | null {
   return `browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 }
 
-/** The server serves web/dist: build it when it is missing (a fresh clone, CI). */
+/**
+ * The server serves web/dist: build it when it is missing (a fresh clone, CI). Test files run in
+ * parallel workers, so one builds (holding a lock directory) and the others wait for it: two
+ * Vite builds into one folder at once break each other.
+ */
 export function ensureWebBuilt(): void {
-  if (fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) return;
-  execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
+  const index = path.join(ROOT, 'web/dist/index.html');
+  const lock = path.join(ROOT, 'web/.build-lock');
+  const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  for (const deadline = Date.now() + 10 * 60_000; !fs.existsSync(index); sleep(250)) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for another test file to build web/dist');
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      // Another worker is building; a lock left by a killed run is taken over after 10 minutes.
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    try {
+      if (!fs.existsSync(index)) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 export async function launch(): Promise<Browser> {
