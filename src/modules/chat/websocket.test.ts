@@ -160,12 +160,13 @@ describe('resume', () => {
     const first = await connectWs(s);
     const res = await s.request('POST', '/api/chat/send', { content: 'count to six' });
     const id = res.json.message_id as string;
-    await first.waitFor(() => chunksOf(first.frames, id).length >= 2);
+    // Generous waits: on a loaded machine the first chunk can take seconds (classify, then stream).
+    await first.waitFor(() => chunksOf(first.frames, id).length >= 2, 30_000);
     await first.close(); // the phone drops off mid-stream...
 
     const back = await connectWs(s); // ...and reconnects
     back.send('resume', { message_id: id, from_index: 0 });
-    await back.waitForType('stream_end', (d) => d.message_id === id);
+    await back.waitForType('stream_end', (d) => d.message_id === id, 30_000);
     const indexes = chunksOf(back.frames, id).map((f) => f.data.index);
     // The replay comes first and in order; live chunks follow; duplicates only ever repeat an index.
     expect(indexes[0]).toBe(0);
@@ -175,7 +176,7 @@ describe('resume', () => {
     const byIndex = new Map(chunksOf(back.frames, id).map((f) => [f.data.index, f.data.content]));
     expect([...byIndex.values()].join('')).toBe('one two three four five six');
     await back.close();
-  });
+  }, 70_000);
 
   it('for a finished reply sends the chunks from from_index, stream_end and its card; unknown ids get NOT_FOUND', async () => {
     const sock = await connectWs(s);
