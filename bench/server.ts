@@ -58,7 +58,9 @@ export interface StartOptions {
 
 export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   const port = await freePort();
-  const pin = String(crypto.randomInt(100_000, 999_999));
+  // One PIN for every run on a dataset: a PIN changed between starts revokes every session
+  // (issue 12), which would close the sockets of a section still using the previous server.
+  const pin = '271828';
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
