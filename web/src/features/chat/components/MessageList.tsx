@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preac
 import { useQueryClient } from '@tanstack/preact-query';
 import type { ChatMessage } from '../../../lib/frames';
 import { loadOlder } from '../api/messages';
-import { useVirtualList } from '../hooks/useVirtualList';
+import { useVirtualList } from '../../../lib/useVirtualList';
 import { MessageItem } from './MessageItem';
 
 interface Props {

@@ -1,7 +1,7 @@
 /** The list view: virtualised rows, the next page of 100 loaded as the end comes into view. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Todo } from '../api/keys';
-import { useVirtualList } from '../hooks/useVirtualList';
+import { useVirtualList } from '../../../lib/useVirtualList';
 import { TaskRow, type RowActions } from './TaskRow';
 
 export function TaskList(props: {

@@ -1,6 +1,6 @@
 /**
  * A virtualised list for Preact on @tanstack/virtual-core: only the rows in view (plus a few)
- * are in the DOM, each measured as it renders, so 1,000 messages scroll like 20.
+ * are in the DOM, each measured as it renders, so 1,000 messages or 10,000 todos scroll like 20.
  */
 import { useLayoutEffect, useReducer, useState } from 'preact/hooks';
 import {
@@ -15,12 +15,13 @@ export function useVirtualList(opts: {
   count: number;
   getKey: (i: number) => string;
   scrollEl: () => HTMLElement | null;
+  estimate?: number;
 }) {
   const [, rerender] = useReducer((x: number) => x + 1, 0);
   const options = {
     count: opts.count,
     getScrollElement: opts.scrollEl,
-    estimateSize: () => 96,
+    estimateSize: () => opts.estimate ?? 96,
     getItemKey: opts.getKey,
     overscan: 6,
     observeElementRect,
