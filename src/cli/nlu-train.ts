@@ -82,7 +82,7 @@ function crossValidate(examples: ReturnType<typeof examplesWithHints>, hyper: Hy
         scored,
         // readAs finds nothing to act on for some messages: the rules' answer then stands, as in hybrid.ts.
         overruled: readAs(top, e.text, CTX, rules)?.intent ?? rules.intent,
-        tune: /train-(?:extra|more)\.jsonl$/.test(e.file),
+        tune: /train-(?:extra|more|varied)\.jsonl$/.test(e.file),
       });
     });
   }

@@ -17,6 +17,7 @@ export const TRAINING_FILES = [
   'test/nlu/public.jsonl',
   'test/nlu/train-extra.jsonl',
   'test/nlu/train-more.jsonl',
+  'test/nlu/train-varied.jsonl',
 ];
 
 export interface Example {
