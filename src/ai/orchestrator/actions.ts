@@ -1,7 +1,8 @@
 /**
  * Card buttons (`action_response`, BEHAVIOUR.md "Orchestration"): complete a todo, ask before a
  * delete, delete once confirmed, cancel, or pick one of several matches (`choose`, which
- * completes the request that asked "which one?" through that intent's handler).
+ * completes the request that asked "which one?" through that intent's handler), or pick the
+ * reading of an unsure message (`choose_intent`, choice.ts).
  */
 import { AppError } from '../../lib/errors.js';
 import {
@@ -16,6 +17,7 @@ import type { Todo } from '../../modules/todos/todos.schemas.js';
 import type { Intent } from '../intents.js';
 import { text, withCard, type Context, type Handler, type Turn } from './context.js';
 import type { AnyGateway, Gateways } from './items.js';
+import { intentChoice } from './choice.js';
 import { confirmDelete } from './targets.js';
 
 export interface ActionDeps {
@@ -29,13 +31,17 @@ export interface ActionDeps {
 const isNotFound = (err: unknown) => err instanceof AppError && err.code === 'NOT_FOUND';
 
 export function cardActions(deps: ActionDeps) {
+  const chooseIntent = intentChoice(deps.handlers);
   return async function runAction(
     io: TurnIO,
     card: StoredCard,
     action: CardActionName,
     params: ActionParams,
   ): Promise<TurnOutcome> {
+    if (action === 'choose_intent') return chooseIntent(io, card, params);
     const type = params.type;
+    // Every action but `choose_intent` names its item's type (cards.ts builds them so).
+    if (!type) return text('That button no longer works.', null);
     const g = deps.anyItems[type];
     const gone = () => text(`That ${g.noun} no longer exists.`, null);
     switch (action) {

@@ -3,7 +3,8 @@
  * same services the REST API uses (same validation, same events, held by the turn), a short
  * confirmation and, for actions, a card. Free-form chat streams the LLM's answer.
  *
- * A turn: read the history -> a pending "when?" answered? -> classify -> HANDLERS[intent].
+ * A turn: read the history -> a pending "when?" answered? -> classify -> unsure between two
+ * intents? ask with a `choice` card (choice.ts) -> HANDLERS[intent].
  * Adding an intent: its name in intents.ts, a handler file here, and one line in the table.
  * Card buttons (`action_response`) are answered in actions.ts.
  */
@@ -12,6 +13,7 @@ import type { Intent } from '../intents.js';
 import type { ClassifyResult } from '../types.js';
 import { cardActions } from './actions.js';
 import { briefingHandler } from './briefing.js';
+import { askWhichIntent } from './choice.js';
 import { CHAT_HISTORY, chatReply } from './chat-reply.js';
 import { asChat, createContext, text, type Handler, type OrchestratorDeps, type Turn } from './context.js';
 import { delegateHandler } from './delegate.js';
@@ -75,6 +77,8 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
         if (io.signal.aborted) return text('', null, { status: 'stopped' });
         throw err;
       }
+      const unsure = askWhichIntent(classification, message);
+      if (unsure) return unsure;
       const turn: Turn = { ...base, params: classification.params };
       const outcome = await HANDLERS[classification.intent].run(turn);
       return classification.source === 'llm' ? { llmAvailable: true, ...outcome } : outcome;

@@ -44,7 +44,8 @@ function* shownRefs(history: readonly Message[]): Generator<{ type: ItemType; id
       const payload = card.payload;
       const id =
         payload !== null && typeof payload === 'object' && 'item' in payload ? idIn(payload.item) : undefined;
-      if (id) yield { type: card.actions[0].params.type, id };
+      const type = card.actions[0].params.type;
+      if (id && type) yield { type, id };
     }
   }
 }

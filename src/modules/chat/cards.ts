@@ -28,6 +28,7 @@ export const CARD_TYPES = [
   'briefing',
   'confirm',
   'choose',
+  'choice',
 ] as const;
 export type CardType = (typeof CARD_TYPES)[number];
 
@@ -42,16 +43,21 @@ export const CARD_ACTIONS = [
   'confirm_delete',
   'cancel',
   'choose',
+  'choose_intent',
 ] as const;
 export type CardActionName = (typeof CARD_ACTIONS)[number];
 
 export { ITEM_TYPES, type ItemType } from '../common/items.js';
 
-/** Every action names the item it acts on; a `choose` also carries the request it completes. */
+/**
+ * Every action names the item it acts on; a `choose` also carries the request it completes.
+ * A `choose_intent` (the `choice` card) acts on no item yet: its `id` is the intent it picks
+ * and `type` is there only when that intent is about one kind of item (docs/DECISIONS.md).
+ */
 export interface ActionParams {
-  type: ItemType;
+  type?: ItemType;
   id: string;
-  /** `choose` only: the intent waiting for its target, and its parameters. */
+  /** `choose` and `choose_intent`: the intent to run, and its parameters. */
   intent?: Intent;
   pending?: IntentParams;
   [key: string]: unknown;
@@ -154,6 +160,32 @@ export function chooseCard(
   };
 }
 
+/** One reading of an unsure message, offered on a `choice` card. */
+export interface IntentOption {
+  label: string;
+  intent: Intent;
+  params: IntentParams;
+  /** The kind of item the intent is about, if any ("search" and "general_chat" have none). */
+  type?: ItemType;
+}
+
+/**
+ * The understander could not tell two intents apart: one short question, one `choose_intent`
+ * button per reading, each carrying the params already read so a press acts at once.
+ */
+export function choiceCard(question: string, text: string, options: readonly IntentOption[]): Card {
+  return {
+    card_type: 'choice',
+    payload: { question, text, options: options.map(({ label, intent }) => ({ label, intent })) },
+    actions: options.map(({ label, intent, params, type }) => ({
+      label,
+      action: 'choose_intent',
+      // The intent is the id: the buttons share an action name and the id tells them apart.
+      params: { ...(type ? { type } : {}), id: intent, intent, pending: params },
+    })),
+  };
+}
+
 export function briefingCard(text: string, date: string): Card {
   return { card_type: 'briefing', payload: { text, date }, actions: [] };
 }
@@ -173,11 +205,25 @@ export const CardActionSchema = Type.Object(
     action: StringEnum(CARD_ACTIONS),
     params: Type.Object(
       {
-        type: StringEnum(ITEM_TYPES),
-        id: Type.String(),
-        intent: Type.Optional(Type.String({ description: '`choose`: the intent waiting for its target' })),
+        type: Type.Optional(
+          StringEnum(ITEM_TYPES, {
+            description: 'Always set, except on a `choose_intent` whose intent is about no kind of item',
+          }),
+        ),
+        id: Type.String({ description: 'The item; for `choose_intent`, the intent it picks' }),
+        intent: Type.Optional(
+          Type.String({
+            description: '`choose`: the intent waiting for its target; `choose_intent`: the intent picked',
+          }),
+        ),
         pending: Type.Optional(
-          Type.Object({}, { additionalProperties: true, description: "`choose`: that intent's parameters" }),
+          Type.Object(
+            {},
+            {
+              additionalProperties: true,
+              description: "`choose`, `choose_intent`: that intent's parameters",
+            },
+          ),
         ),
       },
       { additionalProperties: true },
@@ -227,6 +273,19 @@ export const ActionCardSchema = Type.Union(
       Type.Object({
         question: Type.String(),
         options: Type.Array(Type.Object({ label: Type.String(), item: anyItem })),
+      }),
+    ),
+    variant(
+      ['choice'],
+      Type.Object({
+        question: Type.String(),
+        text: Type.String({ description: 'The message the question is about' }),
+        options: Type.Array(
+          Type.Object({
+            label: Type.String(),
+            intent: Type.String({ description: 'One of the 17 intents' }),
+          }),
+        ),
       }),
     ),
   ],

@@ -22,6 +22,7 @@ const TITLES: Record<ActionCard['card_type'], string> = {
   briefing: 'Briefing',
   confirm: 'Please confirm',
   choose: 'Which one?',
+  choice: 'Did you mean…',
 };
 
 const fmt = (iso: string | null | undefined, allDay = false) =>
@@ -85,6 +86,12 @@ function Body({ card }: { card: ActionCard }) {
       return <p>{card.payload.question}</p>;
     case 'choose':
       return <p>{card.payload.question}</p>;
+    case 'choice':
+      return (
+        <p>
+          <q>{card.payload.text}</q>: {card.payload.question}
+        </p>
+      );
     case 'agent_task_queued':
       return <p>{card.payload.instruction}</p>;
     case 'todo_created':
@@ -138,7 +145,9 @@ export function ActionCardView({ card }: { card: ActionCard }) {
               class={a.action === 'confirm_delete' || a.action.startsWith('delete_') ? 'danger' : undefined}
               disabled={pending !== null}
               aria-label={
-                card.card_type === 'choose' || a.label.includes(name) ? a.label : `${a.label}: ${name}`
+                card.card_type === 'choose' || card.card_type === 'choice' || a.label.includes(name)
+                  ? a.label
+                  : `${a.label}: ${name}`
               }
               onClick={() => act(a)}
             >
