@@ -5,6 +5,7 @@
  * answer. Models that ignore tools are handled in steps:
  *   tool call -> the same JSON in the reply text -> one retry in JSON mode -> offline,
  * and the step that worked is remembered per model, so the next message starts there.
+ * With `fast`, a command the offline understander is certain of skips the LLM (docs/NLU.md).
  */
 import type { Config } from '../config.js';
 import {
@@ -39,6 +40,8 @@ import {
 
 /** The offline understander's shape (src/ai/offline/understand.ts). */
 export type OfflineUnderstander = (text: string, ctx: UnderstandContext) => Classification;
+/** The offline fast path's shape: a classification when certain, else null. */
+export type FastPath = (text: string, ctx: UnderstandContext) => Classification | null;
 
 /** Which step produced the classification: the forced tool call, JSON in the reply text, or JSON mode. */
 export type ClassifyStep = 'tool_call' | 'text_json' | 'json_mode';
@@ -47,6 +50,11 @@ export interface ClassifierDeps {
   provider: OpenAiCompatibleProvider;
   ai: Config['ai'];
   offline: OfflineUnderstander;
+  /**
+   * Obvious commands read offline without asking the LLM (src/ai/offline/fast-path.ts); null
+   * when not certain. Absent: every message goes to the LLM when it is up.
+   */
+  fast?: FastPath;
   /** Wait for the first response of each call; default 5 s. */
   connectTimeoutMs?: number;
   /** Longest silence between chunks; default the provider's idle timeout. */
@@ -85,6 +93,8 @@ export function createClassifier(deps: ClassifierDeps): LlmClassifier {
       const ctx: UnderstandContext = { now: input.now, timezone: input.timezone };
       const fallback = (): ClassifyResult => ({ ...offline(input.text, ctx), source: 'offline' });
       if (!provider.enabled || provider.isDown()) return fallback();
+      const obvious = safeFast(deps.fast, input.text, ctx);
+      if (obvious) return { ...obvious, source: 'fast' };
 
       const system = buildClassifierSystemPrompt({
         now: input.now,
@@ -156,6 +166,14 @@ function safeOffline(
     return offline(text, ctx);
   } catch {
     return null; // the cross-check is a refinement; the LLM's answer stands without it
+  }
+}
+
+function safeFast(fast: FastPath | undefined, text: string, ctx: UnderstandContext): Classification | null {
+  try {
+    return fast?.(text, ctx) ?? null;
+  } catch {
+    return null; // a shortcut only: the LLM reads the message instead
   }
 }
 

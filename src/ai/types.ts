@@ -54,8 +54,11 @@ export interface ClassifyInput extends UnderstandContext {
 }
 
 export interface ClassifyResult extends Classification {
-  /** Which understander answered: the LLM, or the offline rules (provider down or `none`). */
-  source: 'llm' | 'offline';
+  /**
+   * Which understander answered: the LLM, the offline understander as the fallback (provider
+   * down or `none`), or the offline fast path for an obvious command with the LLM up.
+   */
+  source: 'llm' | 'offline' | 'fast';
 }
 
 export interface Classifier {

@@ -81,7 +81,8 @@ export function createOrchestrator(deps: OrchestratorDeps): TurnHandler {
       if (unsure) return unsure;
       const turn: Turn = { ...base, params: classification.params };
       const outcome = await HANDLERS[classification.intent].run(turn);
-      return classification.source === 'llm' ? { llmAvailable: true, ...outcome } : outcome;
+      // The fast path skipped an LLM that is up: its title is still worth asking for.
+      return classification.source === 'offline' ? outcome : { llmAvailable: true, ...outcome };
     },
 
     async regenerate(io) {
