@@ -36,6 +36,8 @@ export interface Config {
     shareContext: boolean;
     systemPrompt: string | null;
     timeoutSeconds: number;
+    /** Obvious commands are read offline without asking the LLM (AI_FAST_PATH, default on). */
+    fastPath: boolean;
   };
   enableScheduler: boolean;
   enableBriefing: boolean;
@@ -222,6 +224,7 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
       shareContext: bool(env, 'AI_SHARE_CONTEXT', true),
       systemPrompt: str(env, 'AI_SYSTEM_PROMPT'),
       timeoutSeconds: int(env, 'AI_TIMEOUT_SECONDS', 60, 1, 3600),
+      fastPath: bool(env, 'AI_FAST_PATH', true),
     },
     enableScheduler: bool(env, 'ENABLE_SCHEDULER', true),
     enableBriefing: bool(env, 'ENABLE_BRIEFING', true),

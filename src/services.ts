@@ -29,7 +29,7 @@ import { createJobScheduler } from './jobs/index.js';
 import { alwaysRun, createAdvisoryLock } from './jobs/scheduler-lock.js';
 import { createClassifier } from './ai/classifier.js';
 import { readFollowUpTime } from './ai/offline/follow-up.js';
-import { understandOffline } from './ai/offline/understand.js';
+import { fastPath, understandOffline } from './ai/offline/understand.js';
 import { createOrchestrator } from './ai/orchestrator/index.js';
 import { createAiProvider } from './ai/provider.js';
 import { createChatService } from './modules/chat/chat.service.js';
@@ -156,7 +156,13 @@ export async function createServices(deps: ServiceDeps) {
   // Chat replies may wait for a cold model to load (Ollama), so the first byte gets the full
   // AI_TIMEOUT_SECONDS; classification keeps its own short 5 s limit and falls back offline.
   const aiProvider = createAiProvider(config.ai, { connectTimeoutMs: config.ai.timeoutSeconds * 1000 });
-  const classifier = createClassifier({ provider: aiProvider, ai: config.ai, offline: understandOffline });
+  // Obvious commands skip the LLM unless AI_FAST_PATH=false (docs/NLU.md "With an LLM configured").
+  const classifier = createClassifier({
+    provider: aiProvider,
+    ai: config.ai,
+    offline: understandOffline,
+    ...(config.ai.fastPath ? { fast: fastPath } : {}),
+  });
   const streamBuffers = createStreamBuffers({ clock, store: bus?.resumeStore });
   hub.subscribe(streamBuffers.record);
   // Notifications, the daily briefing and the scheduler (started by buildApp when ENABLE_SCHEDULER).

@@ -28,6 +28,7 @@ function aiConfig(overrides: Partial<Config['ai']> = {}): Config['ai'] {
     shareContext: true,
     systemPrompt: null,
     timeoutSeconds: 60,
+    fastPath: false,
     ...overrides,
   };
 }

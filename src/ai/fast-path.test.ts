@@ -36,6 +36,7 @@ describe('the fast path with an LLM configured', () => {
       shareContext: true,
       systemPrompt: null,
       timeoutSeconds: 60,
+      fastPath: true,
     };
     return createClassifier({
       provider: createAiProvider(ai),

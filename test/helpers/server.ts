@@ -157,6 +157,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     PIN: TEST_PIN,
     TIMEZONE: opts.timezone ?? 'Asia/Seoul',
     AI_PROVIDER: 'none',
+    // Tests that script the fake LLM's answer expect to be asked; the fast path's own tests set it.
+    AI_FAST_PATH: 'false',
     RATE_LIMIT_PER_MINUTE: '0',
     ENABLE_SCHEDULER: 'false',
     LOG_LEVEL: 'silent',
