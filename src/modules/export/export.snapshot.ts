@@ -44,5 +44,7 @@ export async function openSnapshot(database: Pick<Database, 'db' | 'dialect' | '
   if (database.dialect === 'postgres')
     builder = builder.setIsolationLevel('repeatable read').setAccessMode('read only');
   const trx = await builder.execute();
+  // REPEATABLE READ takes its snapshot at the first query too, not at BEGIN.
+  await sql`select count(*) from settings`.execute(trx);
   return { db: trx, close: () => trx.commit().execute() };
 }
