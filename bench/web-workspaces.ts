@@ -142,8 +142,13 @@ async function taskList(server: TestServer, page: Page): Promise<void> {
   const list = page.getByRole('list', { name: 'Tasks' });
   await list.getByRole('button', { name: 'Open Bench task 0' }).waitFor();
   const scroller = page.locator('.task-scroller');
+  // To the end of what is loaded, again and again: each time the next page of 100 comes in.
   for (let i = 0; i < 40; i++) {
-    await scroller.evaluate('(el) => { el.scrollTop = el.scrollHeight; }');
+    await page.evaluate(`(() => {
+      const el = document.querySelector('.task-scroller');
+      el.scrollTop = el.scrollHeight;
+      return [el.scrollTop, el.scrollHeight, el.clientHeight];
+    })()`);
     await page.waitForTimeout(150);
   }
   const shown = await page.getByText(/\d+ of 10000 shown/).textContent();
