@@ -28,6 +28,8 @@ export interface CheckLimits {
 
 /** Events' reminder bound (events.schemas.ts): four weeks. */
 const MAX_REMINDER_MINUTES = 40_320;
+/** The events API's bound on a rule's text (events.schemas.ts). */
+const MAX_RULE_LENGTH = 500;
 const tagsCheck = TypeCompiler.Compile(Tags);
 const preferencesCheck = TypeCompiler.Compile(Preferences);
 
@@ -130,6 +132,8 @@ function checkEvent(row: Row): RowProblem | null {
     removed.value.every((d) => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && realDate(d));
   if (!dates) return problem('recurrence_exceptions', 'must be a JSON array of dates (YYYY-MM-DD)');
   if (row.recurrence_rule === null) return null;
+  if ((row.recurrence_rule as string).length > MAX_RULE_LENGTH)
+    return problem('recurrence_rule', `must be at most ${MAX_RULE_LENGTH} characters`);
   try {
     // The canonical text is what the API would have stored for this rule.
     row.recurrence_rule = validateSeries({
