@@ -1,7 +1,11 @@
 // ClawChat's service worker: caches the app shell only (the page, its hashed assets, icons).
 // API data and the socket are never cached: /api and /ws always go to the network.
-const CACHE = 'clawchat-shell-v2';
-const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png'];
+// The build (web/vite.config.ts) writes the build's id into CACHE and every file under /assets/
+// (each screen's chunk included) into ASSETS: a new build is a new worker, which caches the new
+// files and drops the old cache, so every screen opens offline after the first visit.
+const CACHE = 'clawchat-shell-dev';
+const ASSETS = [];
+const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', ...ASSETS];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
