@@ -491,6 +491,46 @@ describe('a bad document', () => {
   });
 });
 
+describe('notifications this server already decided', () => {
+  let e: TestServer;
+  beforeAll(async () => {
+    e = await start();
+  });
+  afterAll(async () => {
+    await e?.close();
+  });
+
+  it('are skipped, and their keys kept as decided by no notification here', async () => {
+    // The same reminder decided here under another id before the import.
+    await e.built.services.notifications.decide({
+      kind: 'reminder',
+      title: 'Dentist',
+      body: 'in 30 minutes',
+      dedupe_key: 'test:dentist',
+    });
+    await e.built.services.notifications.idle();
+    const dentist = doc.tables.notifications.find(
+      (n: { dedupe_key: string }) => n.dedupe_key === 'test:dentist',
+    );
+    const d = JSON.parse(text);
+    d.tables.notification_keys.push({
+      key: 'test:dentist-and-more',
+      notification_id: dentist.id,
+      created_at: dentist.created_at,
+    });
+    const res = await importInto(e, d);
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.json.skipped.notifications).toBe(1);
+    const after = (await (
+      await fetch(`${e.url}/api/export`, { headers: { authorization: `Bearer ${e.token}` } })
+    ).json()) as any;
+    expect(after.tables.notification_keys).toContainEqual(
+      expect.objectContaining({ key: 'test:dentist-and-more', notification_id: null }),
+    );
+    expect(after.tables.notifications.map((n: { id: string }) => n.id)).not.toContain(dentist.id);
+  });
+});
+
 describe('the export is one snapshot', () => {
   it('holds the data as it was when it began, while writes go on', async () => {
     const exporter = a.built.services.exporter;
