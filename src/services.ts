@@ -149,8 +149,13 @@ export async function createServices(deps: ServiceDeps) {
   const tags = createTagsService({ repo: createTagsRepository(db) });
   const today = createTodayService({ todos, events, clock, timezone });
   const understand = createUnderstandService({ understand: understandOffline, clock, timezone });
-  const exporter = createExporter({ db, clock, store: fileStore });
-  const importer = createImporter({ db, store: fileStore, afterImport: () => settings.reload() });
+  const exporter = createExporter({ database, clock, store: fileStore });
+  const importer = createImporter({
+    db,
+    store: fileStore,
+    afterImport: () => settings.reload(),
+    limits: { maxUploadBytes: config.maxUploadBytes },
+  });
 
   // The AI provider and the classifier.
   // Chat replies may wait for a cold model to load (Ollama), so the first byte gets the full

@@ -11,7 +11,6 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
-import { createDatabase } from '../../src/db/database.js';
 import { startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
 import { ensureWebBuilt, expectAccessible, launch, screenshots, skipReason, SCREENSHOTS } from './browser.js';
 
@@ -243,25 +242,35 @@ describe.skipIf(reason !== null)('the Tasks and Memos workspaces in a browser', 
   }, 60_000);
 
   it('pages 10,000 todos into a virtualised list', async () => {
-    const direct = await createDatabase(server.config.database, { migrate: false });
+    // Seeded through POST /api/import, 2,500 a document: every row checked as the API would.
     const now = new Date().toISOString();
-    const rows = Array.from({ length: 10_000 }, (_, i) => ({
-      id: `todo_bulk${String(i).padStart(5, '0')}`,
-      title: `Bulk task ${i}`,
-      status: 'pending',
-      priority: 'medium',
-      priority_rank: 2,
-      tags: '[]',
-      sort_order: i,
-      created_at: now,
-      updated_at: now,
-    }));
-    for (let i = 0; i < rows.length; i += 500)
-      await direct.db
-        .insertInto('todos')
-        .values(rows.slice(i, i + 500) as never)
-        .execute();
-    await direct.close();
+    for (let from = 0; from < 10_000; from += 2_500) {
+      const todos = Array.from({ length: 2_500 }, (_, k) => ({
+        id: `todo_bulk${String(from + k).padStart(5, '0')}`,
+        title: `Bulk task ${from + k}`,
+        description: null,
+        status: 'pending',
+        priority: 'medium',
+        priority_rank: 2,
+        due_date: null,
+        due_has_time: 0,
+        completed_at: null,
+        tags: '[]',
+        conversation_id: null,
+        message_id: null,
+        created_at: now,
+        updated_at: now,
+        parent_id: null,
+        sort_order: from + k,
+      }));
+      const res = await server.request('POST', '/api/import', {
+        format: 'clawchat-export',
+        version: 2,
+        tables: { todos },
+      });
+      expect(res.status, res.text.slice(0, 300)).toBe(200);
+      expect(res.json.imported.todos).toBe(2_500);
+    }
 
     await page.getByRole('link', { name: 'Tasks' }).click();
     await page.reload();

@@ -1,7 +1,11 @@
 // ClawChat's service worker: caches the app shell only (the page, its hashed assets, icons).
 // API data and the socket are never cached: /api and /ws always go to the network.
-const CACHE = 'clawchat-shell-v1';
-const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png'];
+// The build (web/vite.config.ts) writes the build's id into CACHE and every file under /assets/
+// (each screen's chunk included) into ASSETS: a new build is a new worker, which caches the new
+// files and drops the old cache, so every screen opens offline after the first visit.
+const CACHE = 'clawchat-shell-dev';
+const ASSETS = [];
+const SHELL = ['/', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', ...ASSETS];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -49,8 +53,9 @@ self.addEventListener('fetch', (event) => {
         (hit) =>
           hit ||
           fetch(req).then((res) => {
-            // Only the app's page becomes the offline shell (not an image or file opened in a tab).
-            if (res.ok && (res.headers.get('content-type') || '').startsWith('text/html')) {
+            // Each screen's chunk is cached the first time it is fetched, so a visited workspace
+            // opens offline too. An HTML answer here is an error page, never an asset: not kept.
+            if (res.ok && !(res.headers.get('content-type') || '').startsWith('text/html')) {
               const copy = res.clone();
               void caches.open(CACHE).then((c) => c.put(req, copy));
             }

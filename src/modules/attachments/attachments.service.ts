@@ -27,7 +27,7 @@ const INLINE_TYPES = new Set([
   'audio/ogg',
   'video/mp4',
 ]);
-const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+export const MIME = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 /** Files and temporaries younger than this may belong to an upload still in flight elsewhere. */
 const SWEEP_GRACE_MS = 60 * 60 * 1000;
 

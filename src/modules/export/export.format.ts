@@ -1,14 +1,23 @@
 /**
- * The export document, version 1 (docs/EXPORT.md): which tables travel, in which order (a
- * row's references come before it), their columns as stored, and each row's schema for import.
- * Sessions, push tokens and tickets, the PIN hash, the calendar feed key and internal
- * bookkeeping (idempotency keys, notification keys, job state, activity) never leave.
+ * The export document, version 2 (docs/EXPORT.md): which tables travel, in which order (a
+ * row's references come before it), their columns as stored, and each row's shape for import
+ * (import.checks.ts adds what a shape cannot say: valid rules, zones, dates, types). Sessions,
+ * push tokens and tickets, the PIN hash, the calendar feed key and internal bookkeeping
+ * (idempotency keys, job state, activity, tag counts) never leave.
  */
 import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { TASK_STATUSES, TASK_TYPES } from '../agent-tasks/agent-tasks.schemas.js';
+import { MESSAGE_STATUSES, MESSAGE_TYPES } from '../chat/chat.schemas.js';
+import { NOTIFICATION_KINDS } from '../notifications/notifications.schemas.js';
+import { RELATIONSHIP_TYPES } from '../task-relationships/task-relationships.schemas.js';
+import { PRIORITIES, TODO_STATUSES } from '../todos/todos.schemas.js';
 
 export const FORMAT = 'clawchat-export';
-export const VERSION = 1;
+/** Version 2 added the occurrence changes (event_overrides) and the notification keys. */
+export const VERSION = 2;
+/** Versions an import reads: a version-1 document simply has no rows of the newer tables. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 /** The settings an export carries: the owner's choices, never credentials. */
 export const EXPORTED_SETTINGS = [
@@ -23,7 +32,10 @@ const OneOf = (values: readonly string[]) => Type.Union(values.map((v) => Type.L
 const Id = Type.String({ minLength: 1, maxLength: 200 });
 const Ref = Type.Union([Id, Type.Null()]);
 // Instants are stored as RFC 3339 UTC with milliseconds so that they sort as text.
-const Instant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' });
+export const INSTANT_PATTERN = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$';
+export const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
+const Instant = Type.String({ pattern: INSTANT_PATTERN });
+const LocalDate = Type.String({ pattern: DATE_PATTERN });
 const MaybeInstant = Type.Union([Instant, Type.Null()]);
 const Text = Type.String();
 const MaybeText = Type.Union([Text, Type.Null()]);
@@ -35,14 +47,18 @@ const Tags = Type.String({ pattern: '^\\[.*\\]$' });
 
 export interface TableSpec {
   name: ExportTable;
-  /** The column rows are ordered and paged by (unique). */
-  key: string;
+  /** The columns rows are ordered and paged by (together unique: the primary key). */
+  key: readonly string[];
   row: TObject;
 }
 
-const spec = <T extends Record<string, TSchema>>(name: ExportTable, key: string, columns: T): TableSpec => ({
+const spec = <T extends Record<string, TSchema>>(
+  name: ExportTable,
+  key: string | string[],
+  columns: T,
+): TableSpec => ({
   name,
-  key,
+  key: typeof key === 'string' ? [key] : key,
   row: Type.Object(columns, { additionalProperties: false }),
 });
 
@@ -52,11 +68,13 @@ export type ExportTable =
   | 'messages'
   | 'todos'
   | 'events'
+  | 'event_overrides'
   | 'memos'
   | 'task_relationships'
   | 'attachments'
   | 'agent_tasks'
-  | 'notifications';
+  | 'notifications'
+  | 'notification_keys';
 
 /** In dependency order: importing them in this order satisfies every foreign key. */
 export const TABLES: readonly TableSpec[] = [
@@ -73,8 +91,8 @@ export const TABLES: readonly TableSpec[] = [
     conversation_id: Id,
     role: OneOf(['user', 'assistant', 'system']),
     content: Text,
-    message_type: Text,
-    status: Text,
+    message_type: OneOf(MESSAGE_TYPES),
+    status: OneOf(MESSAGE_STATUSES),
     intent: MaybeText,
     metadata: MaybeText,
     created_at: Instant,
@@ -83,8 +101,8 @@ export const TABLES: readonly TableSpec[] = [
     id: Id,
     title: Text,
     description: MaybeText,
-    status: OneOf(['pending', 'in_progress', 'completed', 'cancelled']),
-    priority: OneOf(['low', 'medium', 'high', 'urgent']),
+    status: OneOf(TODO_STATUSES),
+    priority: OneOf(PRIORITIES),
     priority_rank: Int,
     due_date: MaybeInstant,
     due_has_time: Flag,
@@ -108,12 +126,25 @@ export const TABLES: readonly TableSpec[] = [
     reminder_minutes: MaybeInt,
     recurrence_rule: MaybeText,
     // The series' own changes (COMPAT.md): its last day and the dates removed from it.
-    recurrence_end: Type.Union([Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), Type.Null()]),
+    recurrence_end: Type.Union([LocalDate, Type.Null()]),
     recurrence_exceptions: Type.String({ pattern: '^\\[.*\\]$' }),
     timezone: Type.String({ minLength: 1 }),
     tags: Tags,
     conversation_id: Ref,
     message_id: Ref,
+    created_at: Instant,
+    updated_at: Instant,
+  }),
+  // One changed occurrence of a series, by the local date it had (COMPAT.md occurrences).
+  spec('event_overrides', ['event_id', 'occurrence_date'], {
+    event_id: Id,
+    occurrence_date: LocalDate,
+    title: Text,
+    description: MaybeText,
+    location: MaybeText,
+    start_time: Instant,
+    end_time: MaybeInstant,
+    reminder_minutes: MaybeInt,
     created_at: Instant,
     updated_at: Instant,
   }),
@@ -131,7 +162,7 @@ export const TABLES: readonly TableSpec[] = [
     id: Id,
     source_todo_id: Id,
     target_todo_id: Id,
-    relationship_type: Text,
+    relationship_type: OneOf(RELATIONSHIP_TYPES),
     created_at: Instant,
   }),
   spec('attachments', 'id', {
@@ -146,9 +177,9 @@ export const TABLES: readonly TableSpec[] = [
   }),
   spec('agent_tasks', 'id', {
     id: Id,
-    task_type: Text,
+    task_type: OneOf(TASK_TYPES),
     instruction: Text,
-    status: Text,
+    status: OneOf(TASK_STATUSES),
     result: MaybeText,
     error: MaybeText,
     conversation_id: Ref,
@@ -162,7 +193,7 @@ export const TABLES: readonly TableSpec[] = [
   }),
   spec('notifications', 'id', {
     id: Id,
-    kind: Text,
+    kind: OneOf(NOTIFICATION_KINDS),
     title: Text,
     body: Text,
     conversation_id: Ref,
@@ -174,7 +205,20 @@ export const TABLES: readonly TableSpec[] = [
     push_attempts: Int,
     next_attempt_at: MaybeInstant,
   }),
+  // Every (item, occurrence) a notification decided: without them a restored server would
+  // remind again of what it already reminded.
+  spec('notification_keys', 'key', {
+    key: Type.String({ minLength: 1, maxLength: 500 }),
+    notification_id: Ref,
+    created_at: Instant,
+  }),
 ];
+
+/** The tables a document of `version` holds (version 1 had neither occurrence changes nor keys). */
+export function tablesOf(version: number): readonly TableSpec[] {
+  if (version >= 2) return TABLES;
+  return TABLES.filter((t) => t.name !== 'event_overrides' && t.name !== 'notification_keys');
+}
 
 export const columnsOf = (t: TableSpec): string[] => Object.keys(t.row.properties);
 

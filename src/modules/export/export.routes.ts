@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import type { App } from '../../lib/app-type.js';
 import { errorResponses } from '../common/schemas.js';
-import { FORMAT, TABLES, VERSION } from './export.format.js';
+import { FORMAT, READABLE_VERSIONS, TABLES, VERSION } from './export.format.js';
 import type { createExporter } from './export.service.js';
 import type { createImporter } from './import.service.js';
 
@@ -21,7 +21,7 @@ const Counts = Type.Object(Object.fromEntries(TABLES.map((t) => [t.name, Type.In
 const ImportBody = Type.Object(
   {
     format: Type.Literal(FORMAT),
-    version: Type.Integer({ description: `${VERSION} is the only version this server reads` }),
+    version: Type.Integer({ description: `Versions this server reads: ${READABLE_VERSIONS.join(', ')}` }),
     exported_at: Type.Optional(Type.String()),
     tables: Type.Object(
       {},
@@ -42,9 +42,10 @@ export async function exportRoutes(app: App, opts: ExportRoutesOptions): Promise
         tags: ['export'],
         summary: 'Everything, as one JSON document (streamed)',
         description:
-          `A "${FORMAT}" document, version ${VERSION} (docs/EXPORT.md): every todo, event, memo, task ` +
-          'relationship, attachment (with its bytes inline, base64), conversation, message, agent task, ' +
-          "notification and the owner's settings. Never sessions, push tokens or the PIN.",
+          `A "${FORMAT}" document, version ${VERSION} (docs/EXPORT.md), read from one snapshot: every ` +
+          'todo, event (with its changed occurrences), memo, task relationship, attachment (with its bytes ' +
+          "inline, base64), conversation, message, agent task, notification and the owner's settings. " +
+          'Never sessions, push tokens or the PIN.',
         produces: ['application/json'],
         response: {
           // Streamed as written (never serialized here): the shape is in docs/EXPORT.md.
@@ -73,7 +74,8 @@ export async function exportRoutes(app: App, opts: ExportRoutesOptions): Promise
         tags: ['export'],
         summary: 'Import an export document (all or nothing)',
         description:
-          'Ids are kept; rows whose id already exists are skipped and counted. One transaction: a row ' +
+          'Ids are kept; rows whose id already exists are skipped and counted. Every row is checked as ' +
+          'the API would check it (rules, zones, dates, file types and sizes). One transaction: a row ' +
           'that is invalid or refers to nothing answers 400 naming its table and row, and nothing is ' +
           'written. The body may be up to IMPORT_LIMIT_MB (default 200 MB).',
         body: ImportBody,

@@ -70,7 +70,7 @@ async function seed(s: TestServer): Promise<void> {
     location: 'Main St',
     reminder_minutes: 30,
   });
-  await ok(s, 'POST', '/api/events', {
+  const standup = await ok(s, 'POST', '/api/events', {
     title: 'Standup',
     start_time: '2026-03-09T00:00:00Z',
     recurrence_rule: 'RRULE:FREQ=WEEKLY;BYDAY=MO',
@@ -79,6 +79,15 @@ async function seed(s: TestServer): Promise<void> {
     recurrence_end: '2026-06-29',
     recurrence_exceptions: ['2026-03-16'],
   });
+  ids.standup = standup.id;
+  // One occurrence changed (an override row) and one cancelled through the occurrence API.
+  await ok(s, 'PATCH', `/api/events/${standup.id}/occurrences/2026-03-23`, {
+    title: 'Standup, moved',
+    start_time: '2026-03-24T08:00:00Z',
+    location: 'Room 2',
+  });
+  const cancelled = await s.request('DELETE', `/api/events/${standup.id}/occurrences/2026-03-30`);
+  expect(cancelled.status).toBe(204);
   const memo = await ok(s, 'POST', '/api/memos', {
     title: 'Wifi',
     content: 'The password is xylophone42',
@@ -126,8 +135,9 @@ async function lists(s: TestServer): Promise<Record<string, unknown>> {
     '/api/settings',
     '/api/todos?limit=1000',
     '/api/events?limit=200',
-    // The window listing shows the removed date gone and the series ended.
+    // The window listing shows the removed dates gone, the changed one moved, the series ended.
     '/api/events?start_after=2026-03-01&start_before=2026-08-01&limit=200',
+    `/api/events/${ids.standup}/ics`,
     '/api/memos?limit=100',
     '/api/tags',
     `/api/task-relationships?todo_id=${ids.parent}`,
@@ -144,7 +154,7 @@ async function lists(s: TestServer): Promise<Record<string, unknown>> {
   for (const p of paths) {
     const res = await s.request('GET', p);
     expect(res.status, p).toBe(200);
-    out[p] = res.json;
+    out[p] = res.json ?? res.text;
   }
   for (const id of [ids.memoFile, ids.todoFile]) {
     const res = await fetch(`${s.url}/api/attachments/${id}/download`, {
@@ -194,7 +204,7 @@ describe('GET /api/export', () => {
     expect(exportHeaders.get('transfer-encoding')).toBe('chunked');
     expect(doc).toMatchObject({
       format: 'clawchat-export',
-      version: 1,
+      version: 2,
       exported_at: '2026-03-10T01:00:00.000Z',
     });
     expect(Object.keys(doc.tables)).toEqual([
@@ -203,11 +213,13 @@ describe('GET /api/export', () => {
       'messages',
       'todos',
       'events',
+      'event_overrides',
       'memos',
       'task_relationships',
       'attachments',
       'agent_tasks',
       'notifications',
+      'notification_keys',
     ]);
   });
 
@@ -217,6 +229,17 @@ describe('GET /api/export', () => {
     expect(new Set(todoIds).size).toBe(todoIds.length);
     expect(doc.tables.memos).toHaveLength(1);
     expect(doc.tables.events).toHaveLength(2);
+    expect(doc.tables.event_overrides).toEqual([
+      expect.objectContaining({
+        event_id: ids.standup,
+        occurrence_date: '2026-03-23',
+        title: 'Standup, moved',
+        start_time: '2026-03-24T08:00:00.000Z',
+      }),
+    ]);
+    const series = doc.tables.events.find((e: { id: string }) => e.id === ids.standup);
+    expect(JSON.parse(series.recurrence_exceptions)).toEqual(['2026-03-16', '2026-03-30']);
+    expect(doc.tables.notification_keys.map((k: { key: string }) => k.key)).toContain('test:dentist');
     expect(doc.tables.messages).toHaveLength(2);
     expect(doc.tables.agent_tasks).toHaveLength(1);
     // The agent task's outcome is one, the reminder the other.
@@ -253,11 +276,13 @@ describe('POST /api/import', () => {
       messages: 2,
       todos: 524,
       events: 2,
+      event_overrides: 1,
       memos: 1,
       task_relationships: 1,
       attachments: 2,
       agent_tasks: 1,
       notifications: 2,
+      notification_keys: doc.tables.notification_keys.length,
     });
     expect(Object.values(res.json.skipped).every((n) => n === 0)).toBe(true);
     expect(await lists(b)).toEqual(await lists(a));
@@ -280,6 +305,7 @@ describe('POST /api/import', () => {
       attachments: 2,
       settings: 4,
       notifications: 2,
+      event_overrides: 1,
     });
   });
 });
@@ -351,7 +377,7 @@ describe('a bad document', () => {
       ),
       edited((d) => (d.attachments_data[ids.memoFile!] = '%%%')),
       edited((d) => (d.format = 'something-else')),
-      edited((d) => (d.version = 2)),
+      edited((d) => (d.version = 3)),
       edited((d) => (d.tables.passwords = [])),
       edited((d) => d.tables.settings.push({ key: 'auth.pin_hash', value: 'x' })),
       edited((d) => d.tables.memos.push(d.tables.memos[0])),
@@ -366,6 +392,168 @@ describe('a bad document', () => {
     }
     await isEmpty(c);
   });
+
+  it('checks every row as the API would: rules, zones, dates, types, files, unknown fields', async () => {
+    const standup = () => doc.tables.events.findIndex((e: { id: string }) => e.id === ids.standup);
+    const memoFile = () => doc.tables.attachments.findIndex((r: { id: string }) => r.id === ids.memoFile);
+    const cases: [string, (d: any) => void, Record<string, unknown>][] = [
+      [
+        'a rule the events API refuses',
+        (d) => (d.tables.events[standup()].recurrence_rule = 'FREQ=SOMETIMES'),
+        { table: 'events', row: standup(), field: 'recurrence_rule' },
+      ],
+      [
+        'a rule more often than once a minute',
+        (d) => (d.tables.events[standup()].recurrence_rule = 'FREQ=HOURLY;BYSECOND=1,2'),
+        { table: 'events', row: standup(), field: 'recurrence_rule' },
+      ],
+      [
+        'a zone that is no IANA zone',
+        (d) => (d.tables.events[0].timezone = 'Mars/Olympus_Mons'),
+        { table: 'events', row: 0, field: 'timezone' },
+      ],
+      [
+        "the owner's zone",
+        (d) => (d.tables.settings.find((r: { key: string }) => r.key === 'owner.timezone').value = 'Nowhere'),
+        { table: 'settings', field: 'value' },
+      ],
+      [
+        'a day that does not exist',
+        (d) => (d.tables.todos[12].due_date = '2026-02-30T10:00:00.000Z'),
+        { table: 'todos', row: 12, field: 'due_date' },
+      ],
+      [
+        'an end before the start',
+        (d) => (d.tables.event_overrides[0].end_time = '2026-03-01T00:00:00.000Z'),
+        { table: 'event_overrides', row: 0, field: 'end_time' },
+      ],
+      [
+        'an unknown status',
+        (d) => (d.tables.messages[0].status = 'lost'),
+        { table: 'messages', row: 0, field: 'status' },
+      ],
+      [
+        'an unknown field',
+        (d) => (d.tables.memos[0].owner = 'mallory'),
+        { table: 'memos', row: 0, field: 'owner' },
+      ],
+      [
+        'a content type that is no MIME type',
+        (d) => (d.tables.attachments[memoFile()].content_type = 'text/html<script>'),
+        { table: 'attachments', row: memoFile(), field: 'content_type' },
+      ],
+      [
+        'a file over MAX_UPLOAD_SIZE_MB',
+        (d) => (d.tables.attachments[memoFile()].size_bytes = 26 * 1_048_576),
+        { table: 'attachments', row: memoFile(), field: 'size_bytes' },
+      ],
+      [
+        'a file name with a path',
+        (d) => (d.tables.attachments[memoFile()].filename = '../../etc/passwd'),
+        { table: 'attachments', row: memoFile(), field: 'filename' },
+      ],
+      [
+        'tags that are not a list of tags',
+        (d) => (d.tables.memos[0].tags = '["", 3]'),
+        { table: 'memos', row: 0, field: 'tags' },
+      ],
+    ];
+    for (const [what, change, details] of cases) {
+      const res = await importInto(c, edited(change));
+      expect(res.status, `${what}: ${res.text.slice(0, 300)}`).toBe(400);
+      expect(res.json.error, what).toMatchObject({ code: 'VALIDATION_ERROR', details });
+    }
+    await isEmpty(c);
+    expect((await c.request('GET', '/api/events')).json.total).toBe(0);
+  });
+
+  it('still reads a version-1 document (no occurrence changes, no notification keys)', async () => {
+    const v1 = edited((d) => {
+      d.version = 1;
+      delete d.tables.event_overrides;
+      delete d.tables.notification_keys;
+    });
+    const res = await importInto(c, v1);
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.json.imported).toMatchObject({
+      todos: 524,
+      events: 2,
+      event_overrides: 0,
+      notification_keys: 0,
+    });
+    // A version-1 document naming a table of version 2 is refused like any unknown table.
+    const mixed = await importInto(
+      c,
+      edited((d) => (d.version = 1)),
+    );
+    expect(mixed.status).toBe(400);
+    expect(mixed.json.error.details).toMatchObject({ table: 'event_overrides' });
+  });
+});
+
+describe('notifications this server already decided', () => {
+  let e: TestServer;
+  beforeAll(async () => {
+    e = await start();
+  });
+  afterAll(async () => {
+    await e?.close();
+  });
+
+  it('are skipped, and their keys kept as decided by no notification here', async () => {
+    // The same reminder decided here under another id before the import.
+    await e.built.services.notifications.decide({
+      kind: 'reminder',
+      title: 'Dentist',
+      body: 'in 30 minutes',
+      dedupe_key: 'test:dentist',
+    });
+    await e.built.services.notifications.idle();
+    const dentist = doc.tables.notifications.find(
+      (n: { dedupe_key: string }) => n.dedupe_key === 'test:dentist',
+    );
+    const d = JSON.parse(text);
+    d.tables.notification_keys.push({
+      key: 'test:dentist-and-more',
+      notification_id: dentist.id,
+      created_at: dentist.created_at,
+    });
+    const res = await importInto(e, d);
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.json.skipped.notifications).toBe(1);
+    const after = (await (
+      await fetch(`${e.url}/api/export`, { headers: { authorization: `Bearer ${e.token}` } })
+    ).json()) as any;
+    expect(after.tables.notification_keys).toContainEqual(
+      expect.objectContaining({ key: 'test:dentist-and-more', notification_id: null }),
+    );
+    expect(after.tables.notifications.map((n: { id: string }) => n.id)).not.toContain(dentist.id);
+  });
+});
+
+describe('the export is one snapshot', () => {
+  it('holds the data as it was when it began, while writes go on', async () => {
+    const exporter = a.built.services.exporter;
+    const pieces = exporter.document();
+    const first = await pieces.next();
+    expect(first.done).toBe(false);
+    let rest = String(first.value);
+    // Written between the export's first and last page, answered at once (not held behind it).
+    const memo = await ok(a, 'POST', '/api/memos', { title: 'Late', content: 'written during the export' });
+    const gone = await a.request('DELETE', `/api/todos/${ids.child}`);
+    expect(gone.status).toBe(204);
+    for await (const piece of { [Symbol.asyncIterator]: () => pieces }) rest += piece;
+    const during = JSON.parse(rest);
+    expect(during.tables.memos.map((m: { id: string }) => m.id)).not.toContain(memo.id);
+    // The deleted todo, its subtask and its relationship are all still there, as they were.
+    expect(during.tables.todos).toEqual(doc.tables.todos);
+    expect(during.tables.task_relationships).toEqual(doc.tables.task_relationships);
+    // The next export sees the writes.
+    const res = await fetch(`${a.url}/api/export`, { headers: { authorization: `Bearer ${a.token}` } });
+    const after = (await res.json()) as any;
+    expect(after.tables.memos.map((m: { id: string }) => m.id)).toContain(memo.id);
+    expect(after.tables.todos.map((t: { id: string }) => t.id)).not.toContain(ids.child);
+  });
 });
 
 describe('the import body limit (IMPORT_LIMIT_MB)', () => {
@@ -379,7 +567,7 @@ describe('the import body limit (IMPORT_LIMIT_MB)', () => {
 
   const withFile = (bytes: number) => ({
     format: 'clawchat-export',
-    version: 1,
+    version: 2,
     tables: {
       memos: [
         {

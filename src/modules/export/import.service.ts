@@ -9,7 +9,16 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { AppError } from '../../lib/errors.js';
 import type { FileStore } from '../attachments/storage.js';
-import { FORMAT, TABLES, type ExportTable, type TableSpec, VERSION, rowCheck } from './export.format.js';
+import {
+  FORMAT,
+  READABLE_VERSIONS,
+  TABLES,
+  type ExportTable,
+  type TableSpec,
+  rowCheck,
+  tablesOf,
+} from './export.format.js';
+import { rowProblem, type CheckLimits } from './import.checks.js';
 
 type Row = Record<string, unknown>;
 type Counts = Record<ExportTable, number>;
@@ -24,6 +33,7 @@ export interface ImportDeps {
   store: Pick<FileStore, 'receive'>;
   /** Called after a successful import, so cached settings (the timezone) are read again. */
   afterImport: () => Promise<unknown>;
+  limits: CheckLimits;
 }
 
 const CHUNK = 200;
@@ -41,6 +51,17 @@ class BatchRefused extends Error {
 
 /** Each row's index in its table as the document lists it (todos are reordered, parents first). */
 const positions = new WeakMap<Row, number>();
+
+/** One attempt at writing the document. */
+interface WriteRun {
+  result: ImportResult;
+  /** Attachment ids whose rows went in: their files are kept. */
+  inserted: Set<string>;
+  /** Notification ids skipped because their dedupe key was taken here under another id. */
+  notWritten: Set<string>;
+  /** Row by row, to name the row the database refuses. */
+  oneByOne: boolean;
+}
 
 const zero = (): Counts => Object.fromEntries(TABLES.map((t) => [t.name, 0])) as Counts;
 
@@ -64,8 +85,14 @@ function parentsFirst(rows: Row[]): Row[] {
   return out;
 }
 
+/** A row's key as one comparable value (event_overrides have a two-column key). */
+const keyOf = (t: TableSpec, row: Row): string => JSON.stringify(t.key.map((k) => row[k]));
+
 /** Checks the document's shape and every row; throws a 400 naming the first bad table and row. */
-function readDocument(doc: unknown): {
+function readDocument(
+  doc: unknown,
+  limits: CheckLimits,
+): {
   tables: Map<ExportTable, Row[]>;
   files: Record<string, string | null>;
 } {
@@ -73,16 +100,19 @@ function readDocument(doc: unknown): {
     throw invalid('The body must be an export document', { field: 'body' });
   const d = doc as Record<string, unknown>;
   if (d.format !== FORMAT) throw invalid(`format must be "${FORMAT}"`, { field: 'format' });
-  if (d.version !== VERSION)
-    throw invalid(`Only version ${VERSION} documents can be imported`, { field: 'version' });
+  if (typeof d.version !== 'number' || !READABLE_VERSIONS.includes(d.version))
+    throw invalid(`Only version ${READABLE_VERSIONS.join(' or ')} documents can be imported`, {
+      field: 'version',
+    });
+  const readable = tablesOf(d.version);
   const tables = d.tables;
   if (typeof tables !== 'object' || tables === null || Array.isArray(tables))
     throw invalid('tables must be an object of arrays', { field: 'tables' });
-  const known = new Set<string>(TABLES.map((t) => t.name));
+  const known = new Set<string>(readable.map((t) => t.name));
   for (const name of Object.keys(tables))
     if (!known.has(name)) throw invalid(`Unknown table ${name}`, { table: name });
   const out = new Map<ExportTable, Row[]>();
-  for (const t of TABLES) {
+  for (const t of readable) {
     const rows = (tables as Record<string, unknown>)[t.name] ?? [];
     if (!Array.isArray(rows)) throw invalid(`tables.${t.name} must be an array`, { table: t.name });
     const check = rowCheck(t);
@@ -100,9 +130,16 @@ function readDocument(doc: unknown): {
           },
         );
       }
-      const key = row[t.key];
+      const bad = rowProblem(t, row, limits);
+      if (bad)
+        throw invalid(`${t.name} row ${index}: ${bad.field} ${bad.message}`, {
+          table: t.name,
+          row: index,
+          field: bad.field,
+        });
+      const key = keyOf(t, row);
       if (seen.has(key))
-        throw invalid(`${t.name} row ${index}: ${t.key} ${String(key)} appears twice`, {
+        throw invalid(`${t.name} row ${index}: ${t.key.join(', ')} ${key} appears twice`, {
           table: t.name,
           row: index,
         });
@@ -139,51 +176,58 @@ function readDocument(doc: unknown): {
 }
 
 export function createImporter(deps: ImportDeps) {
-  async function existing(trx: Transaction<DB>, t: TableSpec, keys: unknown[]): Promise<Set<unknown>> {
-    const rows = await trx
-      .selectFrom(sql.table(t.name).as('t'))
-      .select(sql.ref(`t.${t.key}`).as('k'))
-      .where(sql.ref(`t.${t.key}`), 'in', keys as string[])
-      .execute();
-    return new Set(rows.map((r) => r.k));
+  /** The keys (as keyOf writes them) among `chunk` that this server already holds. */
+  async function existing(trx: Transaction<DB>, t: TableSpec, chunk: Row[]): Promise<Set<string>> {
+    const [first, second] = t.key;
+    let q = trx.selectFrom(sql.table(t.name).as('t')).select(t.key.map((k) => sql.ref(`t.${k}`).as(k)));
+    q =
+      second === undefined
+        ? q.where(sql.ref(`t.${first!}`), 'in', chunk.map((r) => r[first!]) as string[])
+        : q.where((eb) =>
+            eb.or(
+              chunk.map((r) =>
+                eb.and([
+                  eb(sql.ref(`t.${first!}`), '=', r[first!] as string),
+                  eb(sql.ref(`t.${second}`), '=', r[second] as string),
+                ]),
+              ),
+            ),
+          );
+    return new Set((await q.execute()).map((r) => keyOf(t, r)));
   }
 
-  async function insertTable(
-    trx: Transaction<DB>,
-    t: TableSpec,
-    rows: Row[],
-    result: ImportResult,
-    inserted: Set<string>,
-    oneByOne: boolean,
-  ) {
+  /** Notifications whose dedupe key this server already decided (under another id). */
+  async function decided(trx: Transaction<DB>, chunk: Row[]): Promise<Set<string>> {
+    const rows = await trx
+      .selectFrom('notifications')
+      .select('dedupe_key')
+      .where(
+        'dedupe_key',
+        'in',
+        chunk.map((r) => r.dedupe_key as string),
+      )
+      .execute();
+    return new Set(rows.map((r) => r.dedupe_key));
+  }
+
+  async function insertTable(trx: Transaction<DB>, t: TableSpec, rows: Row[], run: WriteRun) {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);
-      const have = await existing(
-        trx,
-        t,
-        chunk.map((r) => r[t.key]),
-      );
+      const have = await existing(trx, t, chunk);
       // A notification's dedupe key is unique too: one already decided here is not decided twice.
-      const dupes =
-        t.name === 'notifications'
-          ? new Set(
-              (
-                await trx
-                  .selectFrom('notifications')
-                  .select('dedupe_key')
-                  .where(
-                    'dedupe_key',
-                    'in',
-                    chunk.map((r) => r.dedupe_key as string),
-                  )
-                  .execute()
-              ).map((r) => r.dedupe_key),
-            )
-          : new Set<string>();
-      const fresh = chunk.filter((row) => !have.has(row[t.key]) && !dupes.has(row.dedupe_key as string));
-      result.skipped[t.name] += chunk.length - fresh.length;
+      const dupes = t.name === 'notifications' ? await decided(trx, chunk) : new Set<string>();
+      let fresh = chunk.filter((row) => !have.has(keyOf(t, row)) && !dupes.has(row.dedupe_key as string));
+      if (t.name === 'notifications')
+        for (const row of chunk)
+          if (dupes.has(row.dedupe_key as string)) run.notWritten.add(row.id as string);
+      // A key of a notification left out above still counts as decided, by no notification here.
+      if (t.name === 'notification_keys')
+        fresh = fresh.map((row) =>
+          run.notWritten.has(row.notification_id as string) ? { ...row, notification_id: null } : row,
+        );
+      run.result.skipped[t.name] += chunk.length - fresh.length;
       if (fresh.length === 0) continue;
-      if (oneByOne) {
+      if (run.oneByOne) {
         for (const row of fresh) await insertRow(trx, t, row, positions.get(row) ?? -1);
       } else {
         try {
@@ -195,8 +239,8 @@ export function createImporter(deps: ImportDeps) {
           throw new BatchRefused(err);
         }
       }
-      result.imported[t.name] += fresh.length;
-      if (t.name === 'attachments') for (const row of fresh) inserted.add(row.id as string);
+      run.result.imported[t.name] += fresh.length;
+      if (t.name === 'attachments') for (const row of fresh) run.inserted.add(row.id as string);
     }
   }
 
@@ -210,24 +254,28 @@ export function createImporter(deps: ImportDeps) {
       throw invalid(`${t.name} row ${index}: the database refused it (${(err as Error).message})`, {
         table: t.name,
         row: index,
-        id: row[t.key],
+        id: keyOf(t, row),
       });
     }
   }
 
   /** One transaction over every table; rows go in 200 at a time, or one by one to name a refused row. */
   async function writeAll(tables: Map<ExportTable, Row[]>, oneByOne: boolean) {
-    const result: ImportResult = { imported: zero(), skipped: zero() };
-    const inserted = new Set<string>();
+    const run: WriteRun = {
+      result: { imported: zero(), skipped: zero() },
+      inserted: new Set(),
+      notWritten: new Set(),
+      oneByOne,
+    };
     await deps.db.transaction().execute(async (trx) => {
-      for (const t of TABLES) await insertTable(trx, t, tables.get(t.name) ?? [], result, inserted, oneByOne);
+      for (const t of TABLES) await insertTable(trx, t, tables.get(t.name) ?? [], run);
     });
-    return { result, inserted };
+    return run;
   }
 
   return {
     async run(doc: unknown): Promise<ImportResult> {
-      const { tables, files } = readDocument(doc);
+      const { tables, files } = readDocument(doc, deps.limits);
       // Attachments whose bytes are missing from the export cannot be restored: skipped.
       const attachments = tables.get('attachments') ?? [];
       const withFile = attachments.filter((r) => files[r.id as string] !== null);

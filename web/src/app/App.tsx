@@ -8,15 +8,22 @@ import { socket } from '../lib/socket';
 import { notify, toastStore } from '../lib/toasts';
 import { SignIn } from '../features/auth/components/SignIn';
 import { logout } from '../features/auth/api/login';
-import { ChatScreen } from '../features/chat/components/ChatScreen';
 import { useChatRealtime } from '../features/chat/hooks/useChatRealtime';
 import { TodayScreen } from '../features/today/components/TodayScreen';
 import { useTodayRealtime } from '../features/today/hooks/useTodayRealtime';
-import { TasksRoute } from '../features/tasks';
-import { MemosRoute } from '../features/memos';
 import { usePreferencesSync } from '../features/settings/hooks/usePreferencesSync';
 import { lazyScreen } from '../lib/lazy';
 
+// Every screen but Today (the landing page) is its own chunk, fetched on first visit.
+const ChatScreen = lazyScreen(() =>
+  import('../features/chat/components/ChatScreen').then((m) => m.ChatScreen),
+);
+const TasksScreen = lazyScreen(() =>
+  import('../features/tasks/components/TasksScreen').then((m) => m.TasksScreen),
+);
+const MemosScreen = lazyScreen(() =>
+  import('../features/memos/components/MemosScreen').then((m) => m.MemosScreen),
+);
 const CalendarScreen = lazyScreen(() =>
   import('../features/calendar/components/CalendarScreen').then((m) => m.default),
 );
@@ -116,8 +123,8 @@ function SignedIn() {
           <Route path="/">{() => <TodayScreen />}</Route>
           <Route path="/chat">{() => <ChatScreen id={null} />}</Route>
           <Route path="/chat/:id">{() => <ChatScreen id={chatId?.id ?? null} />}</Route>
-          <Route path="/tasks">{() => <TasksRoute />}</Route>
-          <Route path="/memos">{() => <MemosRoute />}</Route>
+          <Route path="/tasks">{() => <TasksScreen />}</Route>
+          <Route path="/memos">{() => <MemosScreen />}</Route>
           <Route path="/calendar">{() => <CalendarScreen />}</Route>
           <Route path="/search">{() => <SearchScreen />}</Route>
           <Route path="/settings">{() => <SettingsScreen />}</Route>

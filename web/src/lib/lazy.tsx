@@ -1,4 +1,7 @@
-/** A route's screen loaded on first visit, so each workspace ships its own chunk (no preact/compat). */
+/**
+ * A route's screen loaded on first visit, so each workspace ships its own chunk and the first
+ * page (Today) carries only what it draws. No preact/compat: one hook and a dynamic import.
+ */
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
@@ -14,18 +17,19 @@ export function lazyScreen<P extends object>(load: () => Promise<ComponentType<P
         () => setFailed(true),
       );
     }, []);
-    if (failed)
-      return (
-        <p class="error pad" role="alert">
-          This screen could not be loaded. Check the connection and reload the page.
-        </p>
-      );
-    if (!Screen)
-      return (
-        <p class="muted pad" role="status">
-          Loading…
-        </p>
-      );
-    return <Screen {...props} />;
+    if (Screen) return <Screen {...props} />;
+    return (
+      <main class="today">
+        {failed ? (
+          <p class="error" role="alert">
+            This screen could not be loaded. Check the connection and reload the page.
+          </p>
+        ) : (
+          <p class="muted" role="status">
+            Loading…
+          </p>
+        )}
+      </main>
+    );
   };
 }
