@@ -22,8 +22,14 @@ import { createDatabase } from '../db/database.js';
 import { rebuildPostgresSearch } from '../db/migrations/0004_postgres_search.js';
 
 const BATCH_ROWS = 500;
-/** Kysely's bookkeeping and state the migrations derive (search documents, series counter): never copied. */
-const SKIPPED = new Set(['kysely_migration', 'kysely_migration_lock', 'search_docs', 'series_generation']);
+/** Kysely's bookkeeping and state the migrations derive (search documents, counters): never copied. */
+const SKIPPED = new Set([
+  'kysely_migration',
+  'kysely_migration_lock',
+  'search_docs',
+  'series_generation',
+  'row_counts',
+]);
 /** Triggers that keep `search_docs` in step; off during the copy, the index is rebuilt after it. */
 const SEARCH_SOURCES = ['todos', 'events', 'memos', 'messages'];
 
@@ -149,6 +155,8 @@ export async function copySqliteToPostgres(
         await sql`alter table ${sql.table(table)} enable trigger user`.execute(trx);
       log('rebuilding the search index...');
       await rebuildPostgresSearch(trx);
+      // The count triggers of migration 0014 were off with the others.
+      await sql`update row_counts set n = (select count(*) from todos) where name = 'todos'`.execute(trx);
     });
     return report;
   } finally {

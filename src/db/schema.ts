@@ -242,6 +242,12 @@ export interface ActivityTable {
   created_at: string;
 }
 
+/** Rows per table, kept by triggers (migration 0014). */
+export interface RowCountsTable {
+  name: string;
+  n: number | string;
+}
+
 export interface DB {
   settings: SettingsTable;
   sessions: SessionsTable;
@@ -264,6 +270,7 @@ export interface DB {
   activity: ActivityTable;
   task_relationships: TaskRelationshipsTable;
   tag_counts: TagCountsTable;
+  row_counts: RowCountsTable;
 }
 
 export type TodoRow = Selectable<TodosTable>;

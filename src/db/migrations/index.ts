@@ -18,6 +18,7 @@ import { activityLog } from './0010_activity.js';
 import { todoTree } from './0011_todo_tree.js';
 import { refreshSuccessor } from './0012_refresh_successor.js';
 import { eventOverrides } from './0013_event_overrides.js';
+import { rowCounts } from './0014_row_counts.js';
 
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -34,5 +35,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0011_todo_tree': todoTree(dialect),
     '0012_refresh_successor': refreshSuccessor(dialect),
     '0013_event_overrides': eventOverrides(dialect),
+    '0014_row_counts': rowCounts(dialect),
   };
 }

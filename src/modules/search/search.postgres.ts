@@ -4,6 +4,7 @@ import type { DB } from '../../db/schema.js';
 import {
   HIT_TYPES,
   NEVER,
+  RANK_WINDOW,
   WEIGHT,
   containsRank,
   toScore,
@@ -95,9 +96,13 @@ export function createPostgresSearchBackend(db: Kysely<DB>): SearchBackend {
         ? sql`ts_headline('clawchat_search', src.text, ${p.query}, ${HEADLINE_OPTIONS}) as snippet, src.text as snippet_source`
         : sql`null as snippet, null as snippet_source`;
       const [page, count] = await Promise.all([
-        sql<RawHit>`with top as (
+        // Only the newest RANK_WINDOW matches are ranked (see search.repository.ts).
+        sql<RawHit>`with recent as (
+            select d.id from search_docs d where ${conds}
+            order by d.created_at desc, d.id desc limit ${RANK_WINDOW}),
+          top as (
             select d.id as rid, ${rank} as bm25_rank, d.created_at, d.item_id
-            from search_docs d where ${conds}
+            from recent join search_docs d on d.id = recent.id
             order by bm25_rank desc, d.created_at desc, d.item_id desc
             limit ${limit} offset ${offset})
           select d.type, d.item_id, d.created_at, d.conversation_id, d.title as item_title,

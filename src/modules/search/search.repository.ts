@@ -23,6 +23,7 @@ import {
   COLUMNS,
   HIT_TYPES,
   NEVER,
+  RANK_WINDOW,
   WEIGHT,
   containsAll,
   containsRank,
@@ -104,8 +105,8 @@ function byRank(a: Candidate & { doc: DocRow }, b: Candidate & { doc: DocRow }):
  * spaces go to the trigram table as substrings (3+ characters through its index; shorter
  * ones by a scan bounded to the rows that contain such a script at all).
  *
- * Every match is ranked (bm25 in FTS5, keeping only the best rows of the page in SQLite's
- * sorter) and counted; snippets and item rows are read for the page only. Document ids follow
+ * Every match is counted; the newest RANK_WINDOW of them are ranked (bm25 in FTS5, keeping only
+ * the best rows of the page in SQLite's sorter); snippets and item rows are read for the page only. Document ids follow
  * `created_at` and carry the type in their low two bits (migration 0006), so a type filter is
  * a bit test and `rowid desc` orders equal ranks newest first (to the minute).
  */
@@ -144,8 +145,10 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
     };
   }
 
-  function conditions(p: Fts5Plan, types: readonly HitType[]): RawBuilder<unknown> {
+  function conditions(p: Fts5Plan, types: readonly HitType[], fromRowid?: number): RawBuilder<unknown> {
     const where = [...p.where];
+    // Cast: FTS5 ignores a rowid bound that arrives as a float (JavaScript numbers beyond 32 bits).
+    if (fromRowid !== undefined) where.push(sql`${sql.raw(p.table)}.rowid >= cast(${fromRowid} as integer)`);
     if (types.length < HIT_TYPES.length)
       where.push(
         sql`(${sql.raw(p.table)}.rowid & 3) in (${sql.join(types.map((t) => sql.lit(DOC_TYPE_BITS[t])))})`,
@@ -154,7 +157,13 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
   }
 
   /** The best `take` matches, best first (equal ranks newest first, to the minute). */
-  async function bestMatches(p: Fts5Plan, terms: SearchTerms, types: readonly HitType[], take: number) {
+  async function bestMatches(
+    p: Fts5Plan,
+    terms: SearchTerms,
+    types: readonly HitType[],
+    take: number,
+    fromRowid: number | undefined,
+  ) {
     const T = sql.raw(p.table);
     const rank =
       p.match === null
@@ -164,9 +173,22 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
           )
         : sql<number>`bm25(${T}, ${sql.raw(`${WEIGHT.title}.0, ${WEIGHT.body}.0, ${WEIGHT.extra}.0`)})`;
     const { rows } = await sql<Candidate>`select ${T}.rowid as rid, ${rank} as r from ${T}
-      where ${conditions(p, types)}
+      where ${conditions(p, types, fromRowid)}
       order by r, ${T}.rowid desc limit ${take}`.execute(db);
     return rows;
+  }
+
+  /**
+   * The id of the RANK_WINDOW-th newest match, when there are more: ids follow created_at, and
+   * FTS5 walks a match in descending id order without sorting.
+   */
+  async function windowStart(p: Fts5Plan, types: readonly HitType[], total: number) {
+    if (total <= RANK_WINDOW) return undefined;
+    const T = sql.raw(p.table);
+    const { rows } = await sql<{ rid: number }>`select ${T}.rowid as rid from ${T}
+      where ${conditions(p, types)}
+      order by ${T}.rowid desc limit 1 offset ${RANK_WINDOW - 1}`.execute(db);
+    return rows[0]?.rid;
   }
 
   async function countMatches(p: Fts5Plan, types: readonly HitType[]): Promise<number> {
@@ -209,10 +231,9 @@ function createFts5Backend(db: Kysely<DB>): SearchBackend {
     async page(terms, types, limit, offset) {
       if (isEmpty(terms)) return { rows: [], total: 0 };
       const p = plan(terms);
-      const [ranked, total] = await Promise.all([
-        bestMatches(p, terms, types, offset + limit + TIE_SLACK),
-        countMatches(p, types),
-      ]);
+      const total = await countMatches(p, types);
+      const fromRowid = await windowStart(p, types, total);
+      const ranked = await bestMatches(p, terms, types, offset + limit + TIE_SLACK, fromRowid);
       const end = Math.min(offset + limit, ranked.length);
       if (offset >= end) return { rows: [], total };
 

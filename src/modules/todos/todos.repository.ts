@@ -85,7 +85,7 @@ function rootCondition(dialect: Dialect) {
 
 /** `textMatch` is the search index's matcher, so `q` means the same as in search. */
 export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatch: TextMatcher) {
-  function filtered(conn: Db, f: TodoFilter) {
+  function conditions(f: TodoFilter): Expression<SqlBool>[] {
     const eb = expressionBuilder<DB, 'todos'>();
     const conds: Expression<SqlBool>[] = [];
     if (f.statuses?.length)
@@ -100,7 +100,21 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     if (f.q !== undefined) conds.push(textMatch('todo', f.q));
     if (f.parentId !== undefined) conds.push(eb('parent_id', '=', f.parentId));
     if (f.rootOnly) conds.push(rootCondition(dialect));
-    return whereAll(conn.selectFrom('todos'), conds);
+    return conds;
+  }
+
+  const filtered = (conn: Db, f: TodoFilter) => whereAll(conn.selectFrom('todos'), conditions(f));
+
+  /** How many todos match; with no filter, the trigger-kept count (migration 0014), not a scan. */
+  async function count(f: TodoFilter, trx: Db = db): Promise<number> {
+    if (conditions(f).length === 0) {
+      const r = await trx.selectFrom('row_counts').select('n').where('name', '=', 'todos').executeTakeFirst();
+      if (r) return Number(r.n);
+    }
+    const r = await filtered(trx, f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   /** `fn` in one transaction (a given one is joined). */
@@ -124,20 +138,13 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     },
     /** A page in a stable order (ties broken by id); nulls sort last either way. */
     async list(f: TodoFilter, order: TodoOrder, page: number, limit: number, trx: Db = db) {
-      const [rows, count] = await Promise.all([
+      const [rows, total] = await Promise.all([
         ordered(filtered(trx, f).selectAll(), order, f).limit(limit).offset(offsetOf(page, limit)).execute(),
-        filtered(trx, f)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow(),
+        count(f, trx),
       ]);
-      return { rows, total: Number(count.n) };
+      return { rows, total };
     },
-    async count(f: TodoFilter, trx: Db = db): Promise<number> {
-      const r = await filtered(trx, f)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
-    },
+    count,
     async all(f: TodoFilter, order: TodoOrder, max: number, trx: Db = db): Promise<TodoRow[]> {
       return ordered(filtered(trx, f).selectAll(), order, f).limit(max).execute();
     },
