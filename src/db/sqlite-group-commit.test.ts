@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from './database.js';
@@ -82,4 +84,21 @@ describe('SQLite group commit', () => {
     }
     expect(count).toBe(50);
   });
+
+  it('lets a command-line tool that ends by closing the database finish its work', () => {
+    // A tool's last await is close(): the checkpoint worker must keep the process alive until
+    // it has stopped, or Node exits mid-await (code 13) before the tool's last line.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clawchat-group-commit-'));
+    const database = fileURLToPath(new URL('./database.ts', import.meta.url));
+    const script = `
+      const { createDatabase } = await import(${JSON.stringify(database)});
+      const d = await createDatabase({ kind: 'sqlite', file: ${JSON.stringify(path.join(dir, 'cli.db'))} });
+      await d.close();
+      console.log('closed');`;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(out.trim()).toBe('closed');
+  }, 90_000);
 });

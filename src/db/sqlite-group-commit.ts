@@ -152,9 +152,15 @@ export function startCheckpointer(file: string): { stop(): Promise<void> } {
   worker.unref();
   // A checkpointer that dies only means the WAL grows until the next start; the server goes on.
   worker.on('error', () => undefined);
+  let exited = false;
+  worker.once('exit', () => (exited = true));
   return {
     stop: () =>
       new Promise<void>((resolve) => {
+        if (exited) return resolve();
+        // Referenced while it winds down: otherwise a CLI whose last work is closing the
+        // database would see an empty event loop and exit before the worker does.
+        worker.ref();
         worker.once('exit', () => resolve());
         worker.postMessage('stop');
         setTimeout(() => void worker.terminate(), 2_000).unref();
