@@ -104,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
-    schemaController: { compilersFactory: { buildValidator: buildValidatorCompiler as never } },
+    schemaController: { compilersFactory: { buildValidator: validatorFactory() as never } },
     // Long search queries (5,000 Korean characters) travel URL-encoded in the query string.
     serverFactory: (handler) => http.createServer({ maxHeaderSize: 128 * 1024 }, handler),
     // Router-level failures (a malformed %-escape, an over-long id) still get the envelope.
@@ -261,29 +261,42 @@ function installJsonParsing(app: App): void {
  * JSON and validated strictly (`"title": 5` is an error, not "5"). Installed as the validator
  * factory so that every encapsulated scope (which asks for its own compiler) uses it.
  *
- * Scopes with the same shared schemas share one pair of Ajv instances, as Fastify's default
- * factory does: a new Ajv compiles its meta-schema again, and doing that for each of the
- * ~25 route plugins was two thirds of the start-up time.
+ * One pair of Ajv instances per app serves every scope: each new Ajv compiles its meta-schema
+ * again, and a pair per scope (13 different sets of shared schemas) was two thirds of the
+ * start-up time. A scope's shared schemas are added to the pair as they appear; shared schema
+ * ids are unique across the app (they are the OpenAPI document's components), and a clash
+ * gets a pair of its own rather than a wrong schema.
  */
-const validatorPool = new Map<string, ReturnType<typeof newValidatorCompiler>>();
-
-function buildValidatorCompiler(externalSchemas: unknown) {
-  const key = JSON.stringify(externalSchemas ?? {});
-  let compiler = validatorPool.get(key);
-  if (!compiler) validatorPool.set(key, (compiler = newValidatorCompiler(externalSchemas)));
-  return compiler;
+function validatorFactory() {
+  const shared = newValidatorPair();
+  return (externalSchemas: unknown) => {
+    const schemas = Object.values((externalSchemas ?? {}) as Record<string, { $id?: string }>);
+    const clash = schemas.some((s) => {
+      const known = s.$id === undefined ? undefined : shared.added.get(s.$id);
+      return known !== undefined && known !== s && JSON.stringify(known) !== JSON.stringify(s);
+    });
+    const pair = clash ? newValidatorPair() : shared;
+    for (const schema of schemas) pair.add(schema);
+    return pair.compile;
+  };
 }
 
-function newValidatorCompiler(externalSchemas: unknown) {
+function newValidatorPair() {
   const common = { useDefaults: true, allErrors: false, strict: false, verbose: true } as const;
   const bodyAjv = addFormats.default(new Ajv.default({ ...common, coerceTypes: false }));
   const textAjv = addFormats.default(new Ajv.default({ ...common, coerceTypes: 'array' }));
-  for (const schema of Object.values((externalSchemas ?? {}) as Record<string, object>)) {
-    bodyAjv.addSchema(schema);
-    textAjv.addSchema(schema);
-  }
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-    httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema);
+  const added = new Map<string, object>();
+  return {
+    added,
+    add(schema: { $id?: string }): void {
+      if (schema.$id === undefined || added.has(schema.$id)) return;
+      added.set(schema.$id, schema);
+      bodyAjv.addSchema(schema);
+      textAjv.addSchema(schema);
+    },
+    compile: ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+      httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema),
+  };
 }
 
 /**
