@@ -1,9 +1,10 @@
 /**
  * ClawChat in a real browser (Chromium via playwright-core) against the real server on a temp
- * SQLite file, with the fake LLM over HTTP: sign in, stream a reply, a card from "add buy milk
- * tomorrow" completed from the card and gone from Today, a reload that stays signed in, two
- * tabs seeing one turn, a dropped socket that resumes without losing or doubling text, and the
- * lockout. Each screen is checked with axe and photographed at 390 px and 1280 px.
+ * SQLite file. With the fake LLM over HTTP: sign in, stream a reply, a reload that stays signed
+ * in, two tabs seeing one turn, a socket dropped mid-stream that resumes without losing or
+ * doubling text, and the lockout. With no LLM configured (the offline understander): a card
+ * from "add buy milk tomorrow", completed from the card and gone from Today. Each screen is
+ * checked with axe and photographed at 390 px and 1280 px.
  */
 import fs from 'node:fs';
 import path from 'node:path';
