@@ -1,5 +1,5 @@
 // `npm start` builds only what is missing or older than its sources, so a built checkout
-// starts in about a second instead of recompiling TypeScript at every start.
+// starts in under two seconds instead of recompiling TypeScript at every start.
 //   server: dist/server.js vs src/**/*.ts (tests excluded), tsconfig*.json, package.json
 //   web:    web/dist/index.html vs web/src, web/public, web/index.html, web/vite.config.ts and
 //           the server's schemas (the web client's types are generated from them)

@@ -5,7 +5,7 @@
  * between chunks, no client retries; failures before any text become `AiUnavailableError`,
  * a stream cut after some text keeps that text (`truncated`), an abort keeps it (`aborted`).
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
@@ -86,6 +86,17 @@ type StreamEnd =
   | { end: 'timeout'; why: 'idle' | 'total' }
   | { end: 'cut'; error: unknown };
 
+type Sdk = typeof import('openai');
+// The SDK is loaded at the first model call, not at start: it was a tenth of the start-up time,
+// and a server without a model (AI_PROVIDER=none) never needs it.
+let sdk: Sdk | null = null;
+const loadSdk = async (): Promise<Sdk> => (sdk ??= await import('openai'));
+/** An error of the SDK's (none can exist before it is loaded). */
+const isSdkError = <K extends 'APIError' | 'APIConnectionError' | 'APIConnectionTimeoutError'>(
+  err: unknown,
+  kind: K,
+): err is InstanceType<Sdk[K]> => sdk !== null && err instanceof sdk[kind];
+
 export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): OpenAiCompatibleProvider {
   const baseUrl = openAiBaseUrl(ai.baseUrl);
   if (ai.provider === 'none') return disabledProvider(ai.model, baseUrl);
@@ -95,16 +106,18 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
   const idleTimeoutMs = opts.idleTimeoutMs ?? Math.min(ai.timeoutSeconds * 1000, MAX_IDLE_TIMEOUT_MS);
   const requestTimeoutMs = opts.requestTimeoutMs ?? ai.timeoutSeconds * 1000;
   const health = createAiHealthProbe(ai, { freshMs: opts.healthFreshMs });
-  const client = new OpenAI({
-    baseURL: baseUrl,
-    apiKey: ai.apiKey ?? PLACEHOLDER_API_KEY,
-    ...(ai.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-    // Never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment: AI_* is the one source.
-    organization: null,
-    project: null,
-    maxRetries: 0,
-    timeout: requestTimeoutMs,
-  });
+  let client: OpenAI | null = null;
+  const getClient = async () =>
+    (client ??= new (await loadSdk()).default({
+      baseURL: baseUrl,
+      apiKey: ai.apiKey ?? PLACEHOLDER_API_KEY,
+      ...(ai.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+      // Never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment: AI_* is the one source.
+      organization: null,
+      project: null,
+      maxRetries: 0,
+      timeout: requestTimeoutMs,
+    }));
   // OpenAI's newer models refuse `max_tokens`; Ollama and most local servers only know it.
   const tokenLimit = (n: number | undefined) =>
     n === undefined ? {} : ai.provider === 'openai' ? { max_completion_tokens: n } : { max_tokens: n };
@@ -112,7 +125,7 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
   /** Turns an SDK or network error into a readable `AiUnavailableError` (and tells the probe). */
   function unavailable(err: unknown, connectMs: number): AiUnavailableError {
     if (err instanceof AiUnavailableError) return err;
-    if (err instanceof APIConnectionTimeoutError) {
+    if (isSdkError(err, 'APIConnectionTimeoutError')) {
       return new AiUnavailableError(
         `The AI provider at ${where} did not respond within ${seconds(connectMs)}.`,
         {
@@ -120,13 +133,13 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
         },
       );
     }
-    if (err instanceof APIConnectionError) {
+    if (isSdkError(err, 'APIConnectionError')) {
       health.report(false);
       const code = errorCode(err);
       const why = code ? ` (${CONNECTION_CODES[code] ?? code})` : '';
       return new AiUnavailableError(`The AI provider at ${where} cannot be reached${why}.`, { cause: err });
     }
-    if (err instanceof APIError) {
+    if (isSdkError(err, 'APIError')) {
       const detail = apiErrorDetail(err.error);
       if (typeof err.status !== 'number') {
         // An error event inside the stream.
@@ -146,7 +159,7 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
 
   /** A stream that broke off before it was complete. */
   function cutError(err: unknown): AiUnavailableError {
-    if (err instanceof APIError || err instanceof AiUnavailableError)
+    if (isSdkError(err, 'APIError') || err instanceof AiUnavailableError)
       return unavailable(err, connectTimeoutMs);
     return new AiUnavailableError(
       `The AI provider at ${where} closed the connection before finishing its answer.`,
@@ -199,7 +212,8 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
     try {
       let stream: AsyncIterable<ChatCompletionChunk>;
       try {
-        stream = await client.chat.completions.create(body, {
+        const sdkClient = await getClient();
+        stream = await sdkClient.chat.completions.create(body, {
           signal: controller.signal,
           timeout: o.connectMs,
         });
@@ -282,7 +296,8 @@ export function createAiProvider(ai: Config['ai'], opts: ProviderOptions = {}): 
       o.signal?.addEventListener('abort', onAbort, { once: true });
       const timer = setTimeout(() => halt('total'), requestTimeoutMs);
       try {
-        const res = await client.chat.completions.create(
+        const sdkClient = await getClient();
+        const res = await sdkClient.chat.completions.create(
           { model: ai.model, messages, ...tokenLimit(o.maxTokens) },
           { signal: controller.signal, timeout: firstByteMs },
         );
@@ -423,5 +438,5 @@ function seconds(ms: number): string {
 /** The HTTP status behind an `AiUnavailableError` (null: no answer at all, or a stream error). */
 export function httpStatusOf(err: unknown): number | null {
   const cause = err instanceof AiUnavailableError ? err.cause : err;
-  return cause instanceof APIError && typeof cause.status === 'number' ? cause.status : null;
+  return isSdkError(cause, 'APIError') && typeof cause.status === 'number' ? cause.status : null;
 }

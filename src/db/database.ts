@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type SqliteDatabase } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../config.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tighten } from '../lib/secret.js';
 import { migrateToLatest } from './migrate.js';
@@ -28,7 +27,7 @@ export async function createDatabase(
   database: Config['database'],
   opts: { migrate?: boolean } = {},
 ): Promise<Database> {
-  const handle = database.kind === 'sqlite' ? openSqlite(database.file) : openPostgres(database.url);
+  const handle = database.kind === 'sqlite' ? openSqlite(database.file) : await openPostgres(database.url);
   if (opts.migrate !== false) await migrateToLatest(handle.db, handle.dialect);
   return handle;
 }
@@ -107,7 +106,9 @@ export function withStatementCache(
   };
 }
 
-function openPostgres(url: string): Database {
+// `pg` is loaded only for PostgreSQL: a SQLite server starts without it (start-up time).
+async function openPostgres(url: string): Promise<Database> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle connection that dies (a PostgreSQL restart, a failover) is an 'error' event on the
   // pool: without a listener it would crash the process. The pool opens a new one when needed.

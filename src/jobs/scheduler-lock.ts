@@ -9,7 +9,7 @@
  * On SQLite there is one instance by construction: `alwaysRun`.
  */
 import os from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 
 export interface SchedulerLock {
   /** True when this instance holds the lock (taking it if it is free). Never throws. */
@@ -52,7 +52,9 @@ export function createAdvisoryLock(opts: { url: string; key?: number; log?: Lock
     if (closed) return false;
     try {
       if (!client) {
-        const c = new pg.Client({
+        // Loaded here, not at start: only a PostgreSQL server takes the lock.
+        const { Client } = (await import('pg')).default;
+        const c = new Client({
           connectionString: opts.url,
           keepAlive: true,
           connectionTimeoutMillis: 10_000,

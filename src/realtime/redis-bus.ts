@@ -20,7 +20,7 @@
  */
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
 import type { CancelChannel } from '../modules/agent-tasks/worker.js';
 import { frameOf, replyIdOf, type ServerEventType, type ServerEvents, type ServerFrame } from './frames.js';
 import type { DomainEvent, DomainListener, DomainRemote } from './domain-events.js';
@@ -93,7 +93,9 @@ export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
   const cancelListeners = new Set<(taskId: string) => void>();
   let closed = false;
 
-  const connection = (role: string) => {
+  // ioredis is loaded only with REDIS_URL: a single instance starts without it (start-up time).
+  const { Redis } = await import('ioredis');
+  const connection = (role: string): RedisClient => {
     const redis = new Redis(opts.url, {
       lazyConnect: true,
       connectionName: `clawchat-${role}-${instanceId}`,

@@ -1,9 +1,10 @@
 /**
  * ClawChat in a real browser (Chromium via playwright-core) against the real server on a temp
- * SQLite file, with the fake LLM over HTTP: sign in, stream a reply, a card from "add buy milk
- * tomorrow" completed from the card and gone from Today, a reload that stays signed in, two
- * tabs seeing one turn, a dropped socket that resumes without losing or doubling text, and the
- * lockout. Each screen is checked with axe and photographed at 390 px and 1280 px.
+ * SQLite file. With the fake LLM over HTTP: sign in, stream a reply, a reload that stays signed
+ * in, two tabs seeing one turn, a socket dropped mid-stream that resumes without losing or
+ * doubling text, and the lockout. With no LLM configured (the offline understander): a card
+ * from "add buy milk tomorrow", completed from the card and gone from Today. Each screen is
+ * checked with axe and photographed at 390 px and 1280 px.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,11 +19,6 @@ const reason = skipReason();
 if (reason) console.log(reason);
 
 const DAY = 24 * 60 * 60 * 1000;
-const lastUserText = (body: Record<string, unknown>) => {
-  const msgs = (body.messages ?? []) as { role?: string; content?: unknown }[];
-  const user = msgs.filter((m) => m.role === 'user').at(-1);
-  return typeof user?.content === 'string' ? user.content : '';
-};
 
 describe.skipIf(reason !== null)('the web app in a browser', () => {
   let fake: FakeOpenAI;
@@ -38,18 +34,9 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
     fake.script((req) => {
       const prompt = JSON.stringify(req.body?.messages ?? []);
       if (!prompt.includes('Write a short title')) return undefined;
-      if (prompt.includes('buy milk')) return reply.text('Groceries');
       if (prompt.includes('both tabs')) return reply.text('Two tabs');
       if (prompt.includes('thirty words')) return reply.text('Thirty words');
       return reply.text('Saying hello');
-    });
-    fake.onClassify((body) => {
-      const text = lastUserText(body);
-      if (/buy milk/i.test(text)) {
-        const tomorrow = new Date(server.clock.now().getTime() + DAY).toISOString().slice(0, 10);
-        return { intent: 'create_todo', title: 'Buy milk', due_date: tomorrow };
-      }
-      return { intent: 'general_chat' };
     });
     server = await startTestServer({
       login: false,
@@ -120,58 +107,6 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
     await screenshots(page, 'chat');
   });
 
-  it('"add buy milk tomorrow" shows a card; completing it from the card takes it off Today', async () => {
-    await page.getByRole('link', { name: 'Chat' }).click();
-    await page.getByRole('button', { name: 'New conversation' }).click();
-    await page.waitForURL(/\/chat\/conv_/);
-    const chatUrl = page.url();
-    await page.getByLabel('Message', { exact: true }).fill('add buy milk tomorrow');
-    await page.getByRole('button', { name: 'Send' }).click();
-    const card = page.getByRole('region', { name: /Task added: Buy milk/ });
-    await card.waitFor();
-    await expectAccessible(page, 'chat with a card');
-    await screenshots(page, 'chat-card');
-
-    // The next day: the todo is due today, so Today lists it (the session refreshes as needed).
-    server.clock.advance(DAY);
-    const login = await server.request('POST', '/api/auth/login', { pin: TEST_PIN });
-    server.token = login.json.access_token;
-    const day = server.clock.now().toISOString().slice(0, 10);
-    await server.request('POST', '/api/events', {
-      title: 'Team stand-up',
-      start_time: `${day}T09:30:00Z`,
-      end_time: `${day}T09:45:00Z`,
-      location: 'Room 2',
-    });
-    await server.request('POST', '/api/events', { title: "Mum's birthday", start_time: day });
-    await server.request('POST', '/api/todos', {
-      title: 'Renew passport',
-      due_date: new Date(server.clock.now().getTime() - 2 * DAY).toISOString(),
-      priority: 'high',
-    });
-    const today = await context.newPage();
-    await today.goto(url('/'));
-    const complete = today.getByRole('button', { name: 'Complete Buy milk' });
-    await complete.waitFor();
-    // All-day events come first.
-    const events = await today
-      .getByRole('region', { name: "Today's events" })
-      .getByRole('listitem')
-      .allTextContents();
-    expect(events[0]).toContain("Mum's birthday");
-    expect(events[1]).toContain('Team stand-up');
-    await today.getByRole('button', { name: 'Complete Renew passport' }).waitFor();
-    await expectAccessible(today, 'today');
-    await screenshots(today, 'today');
-
-    await page.goto(chatUrl);
-    await page.getByRole('button', { name: 'Complete: Buy milk' }).click();
-    await page.getByRole('region', { name: /Task completed: Buy milk/ }).waitFor();
-    // Today updates live (module_data_changed), without a reload.
-    await complete.waitFor({ state: 'detached' });
-    await today.close();
-  });
-
   it('stays signed in across a reload', async () => {
     await page.reload();
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
@@ -197,22 +132,85 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
     await other.close();
   });
 
-  it('resumes a reply after a dropped socket without losing or doubling text', async () => {
-    const words = Array.from({ length: 30 }, (_, i) => `w${i}`);
-    fake.onChat({ chunks: words.map((w) => `${w} `), delayMs: 60 });
-    await page.getByLabel('Message', { exact: true }).fill('tell me thirty words');
+  it('resumes a reply after a socket dropped mid-stream, without losing or doubling text', async () => {
+    const words = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const full = words.join(' ');
+    // Every frame of both sockets, as the browser saw them.
+    const sockets: { sent: string[]; received: string[] }[] = [];
+    page.on('websocket', (ws) => {
+      const log = { sent: [] as string[], received: [] as string[] };
+      sockets.push(log);
+      ws.on('framesent', (f) => log.sent.push(String(f.payload)));
+      ws.on('framereceived', (f) => log.received.push(String(f.payload)));
+    });
+    // A new conversation opened by URL, so that this page's socket is a fresh one we watch.
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.waitForURL(/\/chat\/conv_/);
+    await page.reload();
+    await page.getByLabel('Message', { exact: true }).waitFor();
+    await expect.poll(() => sockets.length).toBe(1);
+
+    fake.onChat({ chunks: words.map((w) => `${w} `), delayMs: 80 });
+    await page.getByLabel('Message', { exact: true }).fill('tell me forty words');
     await page.getByRole('button', { name: 'Send' }).click();
-    const messages = page.getByLabel('Messages');
-    await messages.getByText(/w3 /).waitFor();
+    const reply = page.getByRole('article', { name: 'Assistant' });
+    // What the reply shows while it streams, recorded in the page at every change of the DOM
+    // (a MutationObserver runs before the next frame arrives): the streamed text itself,
+    // before stream_end replaces it with the server's full text.
+    await page.evaluate(`(() => {
+      window.__samples = [];
+      const list = document.querySelector('[aria-label="Messages"]');
+      const streaming = () => [...list.querySelectorAll('article[aria-label="Assistant"]')].find((a) =>
+        [...a.querySelectorAll('button')].some((b) => b.textContent === 'Stop'));
+      new MutationObserver(() => {
+        const text = streaming()?.querySelector('.md')?.textContent?.trim();
+        if (text && text !== window.__samples.at(-1)) window.__samples.push(text);
+      }).observe(list, { subtree: true, childList: true, characterData: true });
+    })()`);
+    await reply.getByText(/w3\b/).waitFor();
+    const atDrop = (await reply.locator('.md').textContent())?.trim() ?? '';
     await page.evaluate(() =>
       (globalThis as unknown as { __clawchat: { dropSocket(): void } }).__clawchat.dropSocket(),
     );
-    await expect.poll(() => messages.textContent(), { timeout: 15_000 }).toContain('w29');
-    await page.getByRole('button', { name: 'Regenerate' }).waitFor();
-    const text = (await messages.textContent()) ?? '';
-    const reply = text.slice(text.indexOf('w0'));
-    expect(reply.trim().split(/\s+/).slice(0, 30)).toEqual(words);
-    expect(text.split('w17 ').length).toBe(2);
+    await page.getByRole('button', { name: 'Regenerate' }).waitFor({ timeout: 20_000 });
+
+    // Dropped mid-stream: the reply had begun and was far from done.
+    expect(atDrop).toMatch(/^w0 w1 w2 w3/);
+    expect(atDrop).not.toContain('w30');
+    // Reconnected, and asked the server to resume from the first chunk the first socket lacked.
+    expect(sockets).toHaveLength(2);
+    const chunkIndexes = (frames: string[]) =>
+      frames
+        .map((f) => JSON.parse(f) as { type: string; data: { index: number } })
+        .filter((f) => f.type === 'stream_chunk')
+        .map((f) => f.data.index);
+    const before = chunkIndexes(sockets[0]!.received);
+    const lastBefore = Math.max(...before);
+    expect(lastBefore).toBeLessThan(words.length - 1);
+    const resumes = sockets[1]!.sent
+      .map((f) => JSON.parse(f) as { type: string; data: { from_index: number } })
+      .filter((f) => f.type === 'resume');
+    expect(resumes[0]?.data.from_index).toBe(lastBefore + 1);
+    const after = chunkIndexes(sockets[1]!.received);
+    expect(Math.min(...after)).toBe(lastBefore + 1);
+    expect(new Set([...before, ...after])).toEqual(new Set(words.map((_, i) => i)));
+
+    // Never a doubled or missing word on screen: every streamed state is a prefix of the
+    // reply, and the stream itself got to the whole reply.
+    const samples = await page.evaluate<string[]>('window.__samples');
+    expect(samples.length).toBeGreaterThan(5);
+    for (const sample of samples) expect(full.startsWith(sample), `shown: "${sample}"`).toBe(true);
+    expect(samples.at(-1)).toBe(full);
+    // The final message is exactly the reply, once.
+    await expect(
+      reply
+        .locator('.md')
+        .textContent()
+        .then((t) => t?.trim()),
+    ).resolves.toBe(full);
+    await expect(reply.count()).resolves.toBe(1);
+    expect(((await page.getByLabel('Messages').textContent()) ?? '').split('w17 ').length).toBe(2);
   });
 
   it('stops a reply, keeping its text, and regenerates it', async () => {
@@ -356,7 +354,106 @@ describe.skipIf(reason !== null)('the web app in a browser', () => {
   });
 
   it('wrote the screenshots', () => {
-    for (const name of ['sign-in', 'chat', 'chat-card', 'today'])
+    for (const name of ['sign-in', 'chat'])
+      for (const w of [390, 1280])
+        expect(fs.existsSync(path.join(SCREENSHOTS, `${name}-${w}.png`))).toBe(true);
+  });
+});
+
+// No LLM configured (AI_PROVIDER=none): the offline understander reads the message, as on a
+// fresh install before anyone sets up a model.
+describe.skipIf(reason !== null)('the web app with no LLM configured', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startTestServer({ login: false, timezone: 'UTC', env: { AI_PROVIDER: 'none' } });
+    browser = await launch();
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      timezoneId: 'UTC',
+      locale: 'en-GB',
+    });
+    page = await context.newPage();
+    await page.goto(server.url + '/');
+    await page.getByLabel('PIN').fill(TEST_PIN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Chat' }).waitFor();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('"add buy milk tomorrow" shows a card; completing it from the card takes it off Today', async () => {
+    await page.getByRole('link', { name: 'Chat' }).click();
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    await page.waitForURL(/\/chat\/conv_/);
+    const chatUrl = page.url();
+    await page.getByLabel('Message', { exact: true }).fill('add buy milk tomorrow');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const card = page.getByRole('region', { name: /^Task added: buy milk$/i });
+    await card.waitFor();
+    // Due tomorrow, in the owner's zone, as the understander read it.
+    const tomorrow = new Date(server.clock.now().getTime() + DAY).toISOString().slice(0, 10);
+    const login = await server.request('POST', '/api/auth/login', { pin: TEST_PIN });
+    server.token = login.json.access_token;
+    const todos = await server.request('GET', '/api/todos?status=pending');
+    const milk = (todos.json.items as { title: string; due_date: string | null }[]).filter((t) =>
+      /^buy milk$/i.test(t.title),
+    );
+    expect(milk).toHaveLength(1);
+    expect(milk[0]!.due_date?.slice(0, 10)).toBe(tomorrow);
+    await expectAccessible(page, 'chat with a card');
+    await screenshots(page, 'chat-card');
+
+    // The next day: the todo is due today, so Today lists it (the session refreshes as needed).
+    server.clock.advance(DAY);
+    const again = await server.request('POST', '/api/auth/login', { pin: TEST_PIN });
+    server.token = again.json.access_token;
+    const day = server.clock.now().toISOString().slice(0, 10);
+    await server.request('POST', '/api/events', {
+      title: 'Team stand-up',
+      start_time: `${day}T09:30:00Z`,
+      end_time: `${day}T09:45:00Z`,
+      location: 'Room 2',
+    });
+    await server.request('POST', '/api/events', { title: "Mum's birthday", start_time: day });
+    await server.request('POST', '/api/todos', {
+      title: 'Renew passport',
+      due_date: new Date(server.clock.now().getTime() - 2 * DAY).toISOString(),
+      priority: 'high',
+    });
+    const today = await context.newPage();
+    await today.goto(server.url + '/');
+    const complete = today.getByRole('button', { name: /^Complete buy milk$/i });
+    await complete.waitFor();
+    // All-day events come first.
+    const events = await today
+      .getByRole('region', { name: "Today's events" })
+      .getByRole('listitem')
+      .allTextContents();
+    expect(events[0]).toContain("Mum's birthday");
+    expect(events[1]).toContain('Team stand-up');
+    await today.getByRole('button', { name: 'Complete Renew passport' }).waitFor();
+    await expectAccessible(today, 'today');
+    await screenshots(today, 'today');
+
+    await page.goto(chatUrl);
+    await page.getByRole('button', { name: /^Complete: buy milk$/i }).click();
+    await page.getByRole('region', { name: /^Task completed: buy milk$/i }).waitFor();
+    // Today updates live (module_data_changed), without a reload; the other todo stays.
+    await complete.waitFor({ state: 'detached' });
+    await today.getByRole('button', { name: 'Complete Renew passport' }).waitFor();
+    await today.close();
+  });
+
+  it('wrote the screenshots', () => {
+    for (const name of ['chat-card', 'today'])
       for (const w of [390, 1280])
         expect(fs.existsSync(path.join(SCREENSHOTS, `${name}-${w}.png`))).toBe(true);
   });

@@ -6,9 +6,12 @@
  * The SDK reads its base URL from `process.env.EXPO_BASE_URL` once, when it is first loaded, so
  * a per-client `baseUrl` (tests point it at a fake) is applied by an undici interceptor that
  * rewrites the origin of the SDK's requests instead.
+ *
+ * The SDK (and the undici it brings) is loaded at the first send, not at start: most servers
+ * start long before their first push, and loading it was a tenth of the start-up time.
  */
 import { createRequire } from 'node:module';
-import { Expo, type ExpoPushMessage, type ExpoPushReceipt, type ExpoPushTicket } from 'expo-server-sdk';
+import type { Expo, ExpoPushMessage, ExpoPushReceipt, ExpoPushTicket } from 'expo-server-sdk';
 import type { Dispatcher } from 'undici';
 
 export interface PushMessage {
@@ -43,8 +46,11 @@ export interface PushClientOptions {
  * is a printable identifier; whitespace, control characters or brackets there are no token.
  */
 const BRACKETED = /^Expo(?:nent)?PushToken\[(.*)\]$/s;
+// Expo.isExpoPushToken (expo-server-sdk 5), here so that checking a token does not load the SDK.
+const SDK_BRACKETED = /^Expo(?:nent)?PushToken\[.*\]$/s;
+const SDK_UUID = /^[a-z\d]{8}-[a-z\d]{4}-[a-z\d]{4}-[a-z\d]{4}-[a-z\d]{12}$/i;
 export const isExpoPushToken = (token: unknown): token is string => {
-  if (!Expo.isExpoPushToken(token)) return false;
+  if (typeof token !== 'string' || !(SDK_BRACKETED.test(token) || SDK_UUID.test(token))) return false;
   const inner = BRACKETED.exec(token)?.[1];
   return inner === undefined || /^[^\s\p{Cc}[\]]+$/u.test(inner);
 };
@@ -64,13 +70,19 @@ function redirectingDispatcher(baseUrl: string): Dispatcher {
 
 export function createPushClient(opts: PushClientOptions = {}): PushClient {
   const dispatcher = opts.baseUrl ? redirectingDispatcher(opts.baseUrl) : undefined;
-  const expo = new Expo({
-    ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
-    ...(dispatcher ? { httpAgent: dispatcher } : {}),
-  });
+  let loaded: Promise<Expo> | null = null;
+  const sdk = () =>
+    (loaded ??= import('expo-server-sdk').then(
+      ({ Expo }) =>
+        new Expo({
+          ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
+          ...(dispatcher ? { httpAgent: dispatcher } : {}),
+        }),
+    ));
 
   return {
     async send(messages) {
+      const expo = await sdk();
       const chunks = expo.chunkPushNotifications(
         messages.map((m): ExpoPushMessage => ({
           to: m.to,
@@ -107,6 +119,7 @@ export function createPushClient(opts: PushClientOptions = {}): PushClient {
     },
 
     async receipts(ids) {
+      const expo = await sdk();
       const out: Record<string, ExpoPushReceipt> = {};
       for (const chunk of expo.chunkPushNotificationReceiptIds(ids))
         Object.assign(out, await expo.getPushNotificationReceiptsAsync(chunk));
