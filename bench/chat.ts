@@ -377,7 +377,7 @@ export async function runChat(opts: {
   const conversations = await conversationsFor(opts.server, opts.manifest, Math.max(...users));
   const levels: ChatLevel[] = [];
   for (const n of users) {
-    await waitIdle(opts.server.pid, 30);
+    await waitIdle(opts.server.pid, 30, 15, opts.server.dbBusy);
     log(`chat: ${n} concurrent stream(s), ${seconds} s`);
     const level = await runLevel(opts.server, opts.provider, conversations, n, seconds, turnTimeout);
     levels.push(level);
