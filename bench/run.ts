@@ -98,17 +98,23 @@ async function runOn(
 
   /**
    * Each section gets a freshly started server (same database), so no section inherits another's
-   * heap or backlog; the smoke run shares one server to stay short.
+   * heap or backlog. The smoke run shares one server to stay short: the loop probe's (probe and
+   * scheduler on; start-up is the slowest part of a short run), with the loop section first so
+   * its "first request" phases still come first.
    */
   let shared: ServerHandle | null = null;
+  const launchLoop = () =>
+    startLoopServer({ databaseUrl, dbBusy: pg?.busy, dataDir: workDir, aiBaseUrl: provider.url });
   const launch = () =>
-    startServer({
-      databaseUrl,
-      dbBusy: pg?.busy,
-      dataDir: workDir,
-      aiBaseUrl: provider.url,
-      nodeArgs: flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
-    });
+    mode === 'smoke' && sections.has('loop')
+      ? launchLoop()
+      : startServer({
+          databaseUrl,
+          dbBusy: pg?.busy,
+          dataDir: workDir,
+          aiBaseUrl: provider.url,
+          nodeArgs: flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+        });
   const stop = async (server: ServerHandle) => {
     const code = await server.stop();
     exitCodes.push(code);
@@ -124,15 +130,12 @@ async function runOn(
   async function section(
     name: Section,
     run: (server: ServerHandle) => Promise<void>,
-    /** A section that needs its own server set-up (the loop probe) never shares one. */
+    /** A section that needs its own server set-up (the loop probe); the smoke run's shared one has it. */
     ownLaunch?: () => Promise<ServerHandle>,
   ): Promise<void> {
     if (!sections.has(name)) return;
-    const server = ownLaunch
-      ? await ownLaunch()
-      : mode === 'smoke'
-        ? (shared ??= await launch())
-        : await launch();
+    const server =
+      mode === 'smoke' ? (shared ??= await launch()) : ownLaunch ? await ownLaunch() : await launch();
     log(`${name}: server pid ${server.pid} at ${server.url}`);
     try {
       await waitIdle(server.pid, mode === 'smoke' ? 2 : 10, 15, server.dbBusy);
@@ -143,17 +146,26 @@ async function runOn(
   }
 
   let failure: unknown = null;
-  try {
-    await section('rest', async (server) => {
+  const rest = () =>
+    section('rest', async (server) => {
       partial.rest = await runRest({ server, manifest, mode, workDir });
     });
-    await section(
+  const loop = () =>
+    section(
       'loop',
       async (server) => {
         partial.loop = await runLoop({ server, mode });
       },
-      () => startLoopServer({ databaseUrl, dbBusy: pg?.busy, dataDir: workDir, aiBaseUrl: provider.url }),
+      launchLoop,
     );
+  try {
+    if (mode === 'smoke') {
+      await loop();
+      await rest();
+    } else {
+      await rest();
+      await loop();
+    }
     await section('chat', async (server) => {
       partial.chat = await runChat({ server, provider, manifest, mode });
     });
