@@ -176,14 +176,23 @@ export async function createBenchDatabase(opts: {
   };
   // One connection to the admin database for the harness's own questions (never counted as the server's).
   let monitor: Promise<pg.Client> | null = null;
-  const ask = async (text: string): Promise<number> => {
+  // One question at a time: pg deprecates overlapping queries on one client.
+  let last: Promise<unknown> = Promise.resolve();
+  const ask = (text: string): Promise<number> => {
     monitor ??= (async () => {
       const client = new pg.Client({ connectionString: opts.adminUrl });
       await client.connect();
       return client;
     })();
-    const res = await (await monitor).query<{ n: string }>(text, [name]);
-    return Number(res.rows[0]?.n ?? 0);
+    const client = monitor;
+    const answer = last
+      .catch(() => undefined)
+      .then(async () => {
+        const res = await (await client).query<{ n: string }>(text, [name]);
+        return Number(res.rows[0]?.n ?? 0);
+      });
+    last = answer;
+    return answer;
   };
   return {
     url,
@@ -194,11 +203,16 @@ export async function createBenchDatabase(opts: {
         `select count(*) as n from pg_stat_activity where datname = $1 and state not in ('idle', 'idle in transaction')`,
       )) > 0,
     watchConnections() {
+      let pending = false; // a loaded database answers late: never queue a second count
       const timer = setInterval(() => {
-        ask('select count(*) as n from pg_stat_activity where datname = $1').then(
-          (n) => (info.peakConnections = Math.max(info.peakConnections, n)),
-          () => undefined,
-        );
+        if (pending) return;
+        pending = true;
+        ask('select count(*) as n from pg_stat_activity where datname = $1')
+          .then(
+            (n) => (info.peakConnections = Math.max(info.peakConnections, n)),
+            () => undefined,
+          )
+          .finally(() => (pending = false));
       }, 250);
       return () => clearInterval(timer);
     },
