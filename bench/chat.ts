@@ -77,7 +77,8 @@ function send(
 const LEVELS: Record<Mode, { users: number[]; seconds: number; turnTimeout: number }> = {
   full: { users: [1, 100, 1000], seconds: 30, turnTimeout: 60 },
   quick: { users: [1, 100, 1000], seconds: 4, turnTimeout: 20 },
-  smoke: { users: [1, 10], seconds: 1, turnTimeout: 10 },
+  // The smoke run: one level is enough to show a turn streams end to end.
+  smoke: { users: [10], seconds: 1, turnTimeout: 10 },
 };
 
 export interface ChatLevel {
@@ -377,7 +378,7 @@ export async function runChat(opts: {
   const conversations = await conversationsFor(opts.server, opts.manifest, Math.max(...users));
   const levels: ChatLevel[] = [];
   for (const n of users) {
-    await waitIdle(opts.server.pid, 30);
+    await waitIdle(opts.server.pid, 30, 15, opts.server.dbBusy);
     log(`chat: ${n} concurrent stream(s), ${seconds} s`);
     const level = await runLevel(opts.server, opts.provider, conversations, n, seconds, turnTimeout);
     levels.push(level);

@@ -140,9 +140,15 @@ export function watchProc(pid: number, everyMs = 250) {
  * Waits until the process is nearly idle (CPU under `below` percent of a core over a short
  * window): after a load run ends, the server may still be working through requests that were
  * queued when the clients stopped, and the next measurement must not inherit them.
- * Returns the seconds waited.
+ * `dbBusy`: on PostgreSQL the queued work runs in the database's own processes, which the
+ * server's CPU does not show. Returns the seconds waited.
  */
-export async function waitIdle(pid: number, maxSeconds: number, below = 15): Promise<number> {
+export async function waitIdle(
+  pid: number,
+  maxSeconds: number,
+  below = 15,
+  dbBusy?: () => Promise<boolean>,
+): Promise<number> {
   const started = nowMs();
   let prev = sampleProc(pid);
   while (prev && nowMs() - started < maxSeconds * 1000) {
@@ -150,7 +156,7 @@ export async function waitIdle(pid: number, maxSeconds: number, below = 15): Pro
     const cur = sampleProc(pid);
     if (!cur) break;
     const percent = ((cur.cpuSeconds - prev.cpuSeconds) / ((cur.at - prev.at) / 1000)) * 100;
-    if (percent < below) break;
+    if (percent < below && !(await dbBusy?.())) break;
     prev = cur;
   }
   return round((nowMs() - started) / 1000, 1);

@@ -71,6 +71,7 @@ export async function load(opts: {
   pid: number;
   /** The longest wait for the server to finish queued requests after a run. */
   maxDrain: number;
+  dbBusy?: () => Promise<boolean>;
 }): Promise<LoadResult> {
   const { endpoint } = opts;
   const headers: Record<string, string> = {};
@@ -107,12 +108,12 @@ export async function load(opts: {
 
   if (opts.warmup > 0) {
     await run(opts.warmup, false);
-    await waitIdle(opts.pid, opts.maxDrain);
+    await waitIdle(opts.pid, opts.maxDrain, 15, opts.dbBusy);
   }
   const watch = watchProc(opts.pid);
   const { result, latencies } = await run(opts.seconds, true);
   const proc = watch.stop();
-  const drainSeconds = await waitIdle(opts.pid, opts.maxDrain);
+  const drainSeconds = await waitIdle(opts.pid, opts.maxDrain, 15, opts.dbBusy);
   const s = summarise(latencies);
   const requests = result['2xx'] + result.non2xx;
   return {
@@ -253,6 +254,7 @@ export async function runRest(opts: {
           warmup: d.warmup,
           pid: server.pid,
           maxDrain: d.maxDrain,
+          dbBusy: server.dbBusy,
         }),
       );
     }
@@ -270,6 +272,7 @@ export async function runRest(opts: {
         warmup: d.warmup,
         pid: server.pid,
         maxDrain: d.maxDrain,
+        dbBusy: server.dbBusy,
       });
       const at50 = results.find((x) => x.name === e.name)!;
       at200.push({ ...r, of50: round(r.rps / at50.rps, 2) });

@@ -6,8 +6,13 @@
  *   npm run bench                      full run (20-25 minutes, 10 of them the soak)
  *   npm run bench -- --quick           every section, short (about 2 minutes once the dataset is
  *                                      cached, longer while the server is slow to drain)
- *   npm run bench:smoke                about 30 s on a tiny dataset: fails if the harness is broken
+ *   npm run bench:smoke                under a minute on a tiny dataset (SQLite): prints the targets
+ *                                      table, fails only if the harness or the server breaks
  *   flags: --only=rest,loop,chat,sockets,soak   --keep-data   --no-build   --cpu-prof
+ *          --db=sqlite|postgres|both (bench/postgres.ts)   --pg-url=postgres://...   --write-docs-chart
+ *
+ * Writes bench/results/latest.json (smoke.json) and latest.svg (smoke.svg), the chart of the main
+ * ratios (bench/chart.ts); --write-docs-chart also writes it to docs/images/bench-ratios.svg.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,7 +22,10 @@ import { conversationsFor, runChat, CHUNKS_PER_REPLY, CHUNK_INTERVAL_MS } from '
 import { generateDataset, readCachedManifest, type Manifest } from './generate.js';
 import { log, parseFlags, round, waitIdle, type Mode } from './lib.js';
 import { startProvider } from './provider.js';
-import { checkTargets, renderTables, writeResults, type Results } from './report.js';
+import { renderChart } from './chart.js';
+import { compareRuns, renderReport, type Report } from './compare.js';
+import { createBenchDatabase, DEFAULT_ADMIN_URL, type BenchDatabase } from './postgres.js';
+import { checkTargets, DB_LABEL, writeResults, type Db, type Results } from './report.js';
 import { runLoop, startLoopServer } from './loop.js';
 import { runRest } from './rest.js';
 import { buildServer, ROOT, startServer, type ServerHandle } from './server.js';
@@ -56,52 +64,57 @@ async function dataset(mode: Mode, workDir: string): Promise<{ file: string; man
   return { file, manifest };
 }
 
-async function main(): Promise<number> {
-  const flags = parseFlags(process.argv.slice(2));
-  const mode: Mode = flags.has('smoke') ? 'smoke' : flags.has('quick') ? 'quick' : 'full';
-  const only = flags.get('only');
-  const sections = new Set<Section>(
-    typeof only === 'string'
-      ? (only.split(',').filter((s) => (SECTIONS as readonly string[]).includes(s)) as Section[])
-      : SECTIONS,
-  );
-  if (sections.size === 0) throw new Error(`--only takes a comma list of ${SECTIONS.join(', ')}`);
+interface RunContext {
+  mode: Mode;
+  sections: Set<Section>;
+  flags: Map<string, string | true>;
+  manifest: Manifest;
+  workDir: string;
+  provider: Awaited<ReturnType<typeof startProvider>>;
+  base: Pick<Results, 'mode' | 'startedAt' | 'commit' | 'dataset'>;
+}
 
+/** Every chosen section against one database; a section that throws ends this database's run. */
+async function runOn(
+  ctx: RunContext,
+  db: Db,
+  databaseUrl: string,
+  pg: BenchDatabase | null,
+): Promise<{ results: Results; failure: unknown; exitCode: number | null }> {
+  const { mode, sections, flags, manifest, workDir, provider } = ctx;
+  log(`--- ${DB_LABEL[db]} ---`);
   const startedAt = new Date().toISOString();
   const loadStart = round(os.loadavg()[0]!, 2);
-  if (!flags.has('no-build')) buildServer();
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clawchat-bench-'));
-  const { file, manifest } = await dataset(mode, workDir);
-
-  const provider = await startProvider(CHUNK_INTERVAL_MS, CHUNKS_PER_REPLY);
   const profDir = path.join(ROOT, 'bench', 'data', 'profiles'); // git-ignored
   const partial: Omit<Results, 'targets' | 'finishedAt' | 'machine' | 'serverLog'> = {
-    mode,
+    ...ctx.base,
     startedAt,
-    commit: commit(),
-    dataset: {
-      scale: manifest.scale,
-      counts: manifest.counts,
-      shape: manifest.shape,
-      words: manifest.words,
-      bytes: manifest.bytes,
-    },
+    db,
+    ...(pg ? { postgres: pg.info } : {}),
   };
   const serverLog: string[] = [];
   const exitCodes: (number | null)[] = [];
+  const stopWatching = pg?.watchConnections();
 
   /**
-   * Each section gets a freshly started server (same data file), so no section inherits another's
-   * heap or backlog; the smoke run shares one server to stay short.
+   * Each section gets a freshly started server (same database), so no section inherits another's
+   * heap or backlog. The smoke run shares one server to stay short: the loop probe's (probe and
+   * scheduler on; start-up is the slowest part of a short run), with the loop section first so
+   * its "first request" phases still come first.
    */
   let shared: ServerHandle | null = null;
+  const launchLoop = () =>
+    startLoopServer({ databaseUrl, dbBusy: pg?.busy, dataDir: workDir, aiBaseUrl: provider.url });
   const launch = () =>
-    startServer({
-      dbFile: file,
-      dataDir: workDir,
-      aiBaseUrl: provider.url,
-      nodeArgs: flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
-    });
+    mode === 'smoke' && sections.has('loop')
+      ? launchLoop()
+      : startServer({
+          databaseUrl,
+          dbBusy: pg?.busy,
+          dataDir: workDir,
+          aiBaseUrl: provider.url,
+          nodeArgs: flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+        });
   const stop = async (server: ServerHandle) => {
     const code = await server.stop();
     exitCodes.push(code);
@@ -117,18 +130,15 @@ async function main(): Promise<number> {
   async function section(
     name: Section,
     run: (server: ServerHandle) => Promise<void>,
-    /** A section that needs its own server set-up (the loop probe) never shares one. */
+    /** A section that needs its own server set-up (the loop probe); the smoke run's shared one has it. */
     ownLaunch?: () => Promise<ServerHandle>,
   ): Promise<void> {
     if (!sections.has(name)) return;
-    const server = ownLaunch
-      ? await ownLaunch()
-      : mode === 'smoke'
-        ? (shared ??= await launch())
-        : await launch();
+    const server =
+      mode === 'smoke' ? (shared ??= await launch()) : ownLaunch ? await ownLaunch() : await launch();
     log(`${name}: server pid ${server.pid} at ${server.url}`);
     try {
-      await waitIdle(server.pid, mode === 'smoke' ? 2 : 10);
+      await waitIdle(server.pid, mode === 'smoke' ? 2 : 10, 15, server.dbBusy);
       await run(server);
     } finally {
       if (server !== shared) await stop(server);
@@ -136,17 +146,26 @@ async function main(): Promise<number> {
   }
 
   let failure: unknown = null;
-  try {
-    await section('rest', async (server) => {
+  const rest = () =>
+    section('rest', async (server) => {
       partial.rest = await runRest({ server, manifest, mode, workDir });
     });
-    await section(
+  const loop = () =>
+    section(
       'loop',
       async (server) => {
         partial.loop = await runLoop({ server, mode });
       },
-      () => startLoopServer({ dbFile: file, dataDir: workDir, aiBaseUrl: provider.url }),
+      launchLoop,
     );
+  try {
+    if (mode === 'smoke') {
+      await loop();
+      await rest();
+    } else {
+      await rest();
+      await loop();
+    }
     await section('chat', async (server) => {
       partial.chat = await runChat({ server, provider, manifest, mode });
     });
@@ -159,10 +178,10 @@ async function main(): Promise<number> {
     });
   } catch (err) {
     failure = err;
+    log(`${DB_LABEL[db]}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (shared) await stop(shared);
-  await provider.stop();
-  const exitCode = exitCodes.find((c) => c !== 0) ?? 0;
+  stopWatching?.();
 
   const cpus = os.cpus();
   const results: Omit<Results, 'targets'> = {
@@ -178,26 +197,118 @@ async function main(): Promise<number> {
     },
     serverLog,
   };
-  const full: Results = { ...results, targets: checkTargets(results) };
-  console.log(renderTables(full));
-  const out = path.join(ROOT, 'bench', 'results', mode === 'smoke' ? 'smoke.json' : 'latest.json');
-  writeResults(full, out);
-  log(`results: ${path.relative(ROOT, out)}`);
+  return {
+    results: { ...results, targets: checkTargets(results) },
+    failure,
+    exitCode: exitCodes.find((c) => c !== 0) ?? 0,
+  };
+}
 
-  if (flags.has('keep-data')) log(`kept: ${workDir}`);
+async function main(): Promise<number> {
+  const flags = parseFlags(process.argv.slice(2));
+  const mode: Mode = flags.has('smoke') ? 'smoke' : flags.has('quick') ? 'quick' : 'full';
+  const only = flags.get('only');
+  const sections = new Set<Section>(
+    typeof only === 'string'
+      ? (only.split(',').filter((s) => (SECTIONS as readonly string[]).includes(s)) as Section[])
+      : SECTIONS,
+  );
+  if (sections.size === 0) throw new Error(`--only takes a comma list of ${SECTIONS.join(', ')}`);
+  const dbFlag = flags.get('db') ?? 'sqlite';
+  const dbs: Db[] =
+    dbFlag === 'both' ? ['sqlite', 'postgres'] : dbFlag === 'sqlite' || dbFlag === 'postgres' ? [dbFlag] : [];
+  if (dbs.length === 0) throw new Error('--db takes sqlite, postgres or both');
+  const pgUrl = flags.get('pg-url');
+  const adminUrl = typeof pgUrl === 'string' ? pgUrl : (process.env.BENCH_PG_URL ?? DEFAULT_ADMIN_URL);
+
+  const startedAt = new Date().toISOString();
+  if (!flags.has('no-build')) buildServer();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clawchat-bench-'));
+  const { file, manifest } = await dataset(mode, workDir);
+  const name = mode === 'smoke' ? 'smoke' : 'latest';
+
+  // Before any run writes to the SQLite copy: PostgreSQL gets the same rows SQLite starts with.
+  const pg = dbs.includes('postgres')
+    ? await createBenchDatabase({ adminUrl, sqliteFile: file, manifest, cache: mode !== 'smoke' })
+    : null;
+  const provider = await startProvider(CHUNK_INTERVAL_MS, CHUNKS_PER_REPLY);
+  const ctx: RunContext = {
+    mode,
+    sections,
+    flags,
+    manifest,
+    workDir,
+    provider,
+    base: {
+      mode,
+      startedAt,
+      commit: commit(),
+      dataset: {
+        scale: manifest.scale,
+        counts: manifest.counts,
+        shape: manifest.shape,
+        words: manifest.words,
+        bytes: manifest.bytes,
+      },
+    },
+  };
+
+  const runs: Awaited<ReturnType<typeof runOn>>[] = [];
+  try {
+    for (const db of dbs)
+      runs.push(
+        await runOn(ctx, db, db === 'sqlite' ? `sqlite:///${file}` : pg!.url, db === 'sqlite' ? null : pg),
+      );
+  } finally {
+    await provider.stop();
+    if (pg && !flags.has('keep-data')) await pg.drop();
+  }
+
+  const sqliteRun = runs.find((r) => r.results.db === 'sqlite')?.results;
+  const pgRun = runs.find((r) => r.results.db === 'postgres')?.results;
+  const report: Report = {
+    runs: runs.map((r) => r.results),
+    comparison: sqliteRun && pgRun ? compareRuns(sqliteRun, pgRun) : null,
+  };
+  console.log(renderReport(report));
+  const out = path.join(ROOT, 'bench', 'results', `${name}.json`);
+  writeResults(report, out);
+  const chart = renderChart(report);
+  const chartFile = path.join(ROOT, 'bench', 'results', `${name}.svg`);
+  fs.writeFileSync(chartFile, chart);
+  log(`results: ${path.relative(ROOT, out)}, chart: ${path.relative(ROOT, chartFile)}`);
+  if (flags.has('write-docs-chart')) {
+    const docsChart = path.join(ROOT, 'docs', 'images', 'bench-ratios.svg');
+    fs.mkdirSync(path.dirname(docsChart), { recursive: true });
+    fs.writeFileSync(docsChart, chart);
+    log(`chart: ${path.relative(ROOT, docsChart)}`);
+  }
+
+  if (flags.has('keep-data')) log(`kept: ${workDir}${pg ? ` and the PostgreSQL database ${pg.name}` : ''}`);
   else fs.rmSync(workDir, { recursive: true, force: true });
 
+  const failure = runs.find((r) => r.failure)?.failure;
   if (failure) throw failure;
-  if (mode === 'smoke') return smokeVerdict(full, exitCode);
+  if (mode === 'smoke') {
+    let code = 0;
+    for (const r of runs) code = Math.max(code, smokeVerdict(r.results, r.exitCode));
+    return code;
+  }
   return 0;
 }
 
 /** The smoke run judges the harness, not the speed: everything answered, nothing was lost. */
 function smokeVerdict(r: Results, exitCode: number | null): number {
   const problems: string[] = [];
-  for (const e of r.rest?.endpoints ?? [])
-    if (e.errors > 0 || e.requests === 0)
-      problems.push(`${e.name}: ${e.errors} errors, ${e.requests} requests`);
+  const endpoints = r.rest?.endpoints ?? [];
+  for (const e of endpoints) if (e.errors > 0) problems.push(`${e.name}: ${e.errors} errors`);
+  // Each endpoint answered before the load (rest.ts checks them); one that completes nothing in
+  // half a second is slow (a loaded machine), not broken, unless none completes anything.
+  if (endpoints.length > 0 && endpoints.every((e) => e.requests === 0))
+    problems.push('REST: no request completed under load');
+  for (const e of endpoints)
+    if (e.requests === 0)
+      log(`smoke (${DB_LABEL[r.db]}): ${e.name}: nothing completed within the window (slow, not judged)`);
   for (const l of r.chat?.levels ?? []) {
     if (l.turns === 0 || l.failedTurns > 0 || l.chunksLost > 0 || l.badFrames > 0 || l.firstChunk.n === 0)
       problems.push(
@@ -209,8 +320,9 @@ function smokeVerdict(r: Results, exitCode: number | null): number {
   if (r.soak && (r.soak.errors > 0 || r.soak.requests === 0 || r.soak.chat.chunksLost > 0))
     problems.push(`soak: ${r.soak.errors} errors, ${r.soak.chat.chunksLost} chunks lost`);
   if (exitCode !== 0) problems.push(`the server exited with ${exitCode}`);
-  for (const p of problems) log(`smoke: ${p}`);
-  log(problems.length ? 'smoke: FAILED' : 'smoke: ok');
+  const db = DB_LABEL[r.db];
+  for (const p of problems) log(`smoke (${db}): ${p}`);
+  log(problems.length ? `smoke (${db}): FAILED` : `smoke (${db}): ok`);
   return problems.length ? 1 : 0;
 }
 

@@ -15,6 +15,8 @@ export interface ServerHandle {
   url: string;
   wsUrl: string;
   token: string;
+  /** Whether the database still runs the server's queries (PostgreSQL; see waitIdle). */
+  dbBusy?: () => Promise<boolean>;
   /** Everything the server wrote to stdout/stderr (warnings and errors only, at LOG_LEVEL=warn). */
   output: () => string;
   stop(): Promise<number | null>;
@@ -47,9 +49,11 @@ export function buildServer(force = false): void {
 }
 
 export interface StartOptions {
-  dbFile: string;
+  /** `sqlite:///<file>` or `postgres://...`, as the server reads DATABASE_URL. */
+  databaseUrl: string;
   dataDir: string;
   aiBaseUrl: string;
+  dbBusy?: () => Promise<boolean>;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   /** Extra environment, over the defaults below (e.g. ENABLE_SCHEDULER for bench/loop.ts). */
@@ -70,7 +74,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     JWT_SECRET: crypto.randomBytes(36).toString('base64url'), // 48 characters
     PIN: pin,
     DATA_DIR: opts.dataDir,
-    DATABASE_URL: `sqlite:///${opts.dbFile}`,
+    DATABASE_URL: opts.databaseUrl,
     AI_PROVIDER: 'openai',
     AI_BASE_URL: opts.aiBaseUrl,
     AI_API_KEY: 'bench',
@@ -132,6 +136,7 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
     url,
     wsUrl: `ws://127.0.0.1:${port}`,
     token,
+    dbBusy: opts.dbBusy,
     output: () => output,
     async stop() {
       if (gone) return exited;
