@@ -179,7 +179,8 @@ export function table(head: string[], rows: string[][]): string {
 
 /** The database line: which server, and for PostgreSQL the pool the server was built with. */
 function databaseLine(r: Results): string {
-  if (r.db === 'sqlite') return 'Database: SQLite (WAL, synchronous=FULL), one connection';
+  if (r.db === 'sqlite')
+    return 'Database: SQLite (WAL; group commit: every 2xx write fsynced first, off the event loop), one connection';
   const p = r.postgres;
   if (!p) return 'Database: PostgreSQL';
   return (

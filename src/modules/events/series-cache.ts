@@ -31,6 +31,8 @@ interface State<S> {
   generation: string;
   rows: EventRow[];
   windows: Map<string, S[]>;
+  /** Windows being expanded now: concurrent reads of one window share the work. */
+  expanding: Map<string, Promise<S[]>>;
 }
 
 function merge<S>(a: S[], b: S[], order: (x: S, y: S) => number): S[] {
@@ -59,7 +61,12 @@ export function createSeriesCache<S>(source: SeriesSource<S>) {
       const mine = {
         generation,
         done: source.load().then((rows) => {
-          const loaded = { generation, rows, windows: new Map<string, S[]>() };
+          const loaded = {
+            generation,
+            rows,
+            windows: new Map<string, S[]>(),
+            expanding: new Map<string, Promise<S[]>>(),
+          };
           if (loading === mine) {
             state = loaded;
             loading = null;
@@ -75,6 +82,40 @@ export function createSeriesCache<S>(source: SeriesSource<S>) {
     return loading.done;
   }
 
+  /** Every occurrence of every series of `s` overlapping [from, to), sorted. */
+  async function expand(s: State<S>, from: Date, to: Date): Promise<S[]> {
+    const end = to.getTime();
+    // Each series' occurrences come sorted: merge the runs pairwise (not one sort of them all),
+    // so the work can stop for other requests between merges.
+    let runs: S[][] = [];
+    let sliceStart = performance.now();
+    const pause = async () => {
+      // Thousands of series take longer than a request may hold the event loop: let others in.
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToLoop();
+        sliceStart = performance.now();
+      }
+    };
+    for (const row of s.rows) {
+      // Rows are by first start: only a series with an occurrence moved earlier can follow.
+      if (Date.parse(row.start_time) >= end && !source.startsEarly?.(row)) continue;
+      const run = source.expand(row, from, to);
+      if (run.length > 0) runs.push(run);
+      await pause();
+    }
+    while (runs.length > 1) {
+      const next: S[][] = [];
+      for (let i = 0; i < runs.length; i += 2) {
+        next.push(
+          i + 1 < runs.length ? merge(runs[i]!, runs[i + 1]!, (a, b) => source.order(a, b)) : runs[i]!,
+        );
+        await pause();
+      }
+      runs = next;
+    }
+    return runs[0] ?? [];
+  }
+
   return {
     /** Every occurrence of every series overlapping [from, to), sorted. Do not mutate it. */
     async between(from: Date, to: Date): Promise<readonly S[]> {
@@ -86,37 +127,14 @@ export function createSeriesCache<S>(source: SeriesSource<S>) {
         s.windows.set(key, cached);
         return cached;
       }
-      const end = to.getTime();
-      // Each series' occurrences come sorted: merge the runs pairwise (not one sort of them all),
-      // so the work can stop for other requests between merges.
-      let runs: S[][] = [];
-      let sliceStart = performance.now();
-      const pause = async () => {
-        // Thousands of series take longer than a request may hold the event loop: let others in.
-        if (performance.now() - sliceStart > SLICE_MS) {
-          await yieldToLoop();
-          sliceStart = performance.now();
-        }
-      };
-      for (const row of s.rows) {
-        // Rows are by first start: only a series with an occurrence moved earlier can follow.
-        if (Date.parse(row.start_time) >= end && !source.startsEarly?.(row)) continue;
-        const run = source.expand(row, from, to);
-        if (run.length > 0) runs.push(run);
-        await pause();
+      // Fifty requests for a week nobody asked for yet would each expand every series.
+      let pending = s.expanding.get(key);
+      if (!pending) {
+        pending = expand(s, from, to).finally(() => s.expanding.delete(key));
+        s.expanding.set(key, pending);
       }
-      while (runs.length > 1) {
-        const next: S[][] = [];
-        for (let i = 0; i < runs.length; i += 2) {
-          next.push(
-            i + 1 < runs.length ? merge(runs[i]!, runs[i + 1]!, (a, b) => source.order(a, b)) : runs[i]!,
-          );
-          await pause();
-        }
-        runs = next;
-      }
-      const slots = runs[0] ?? [];
-      if (slots.length <= MAX_CACHED_SLOTS) {
+      const slots = await pending;
+      if (slots.length <= MAX_CACHED_SLOTS && !s.windows.has(key)) {
         if (s.windows.size >= MAX_WINDOWS) s.windows.delete(s.windows.keys().next().value!);
         s.windows.set(key, slots);
       }
