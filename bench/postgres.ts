@@ -3,8 +3,8 @@
  *
  * The SQLite dataset is copied with the project's own migration tool (the built
  * `dist/cli/sqlite-to-postgres.js`, what `npm run migrate:sqlite-to-pg` runs), so PostgreSQL gets
- * the schema, ids and search index a real move would give it; then ANALYZE, as after any bulk
- * load. The full dataset's copy takes minutes, so it is made once into a template database
+ * the schema, ids and search index a real move would give it; then VACUUM ANALYZE, as autovacuum
+ * would soon after any bulk load (without the visibility map every count reads the heap). The full dataset's copy takes minutes, so it is made once into a template database
  * (`clawchat_bench_tpl_<key>`, rebuilt when the SQLite dataset changes) and each run clones it
  * with `CREATE DATABASE ... TEMPLATE`, a file copy of a few seconds. The run's own database
  * (`clawchat_bench_<pid>`) is dropped at the end.
@@ -76,7 +76,7 @@ async function admin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>)
   }
 }
 
-/** Copies `sqliteFile` into the (new, empty) database at `url` with the built migration tool, then ANALYZE. */
+/** Copies `sqliteFile` into the (new, empty) database at `url` with the built migration tool, then VACUUM ANALYZE. */
 async function copyInto(sqliteFile: string, url: string): Promise<void> {
   const entry = path.join(ROOT, 'dist', 'cli', 'sqlite-to-postgres.js');
   const tool = (await import(pathToFileURL(entry).href)) as typeof import('../src/cli/sqlite-to-postgres.js');
@@ -86,7 +86,7 @@ async function copyInto(sqliteFile: string, url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('analyze');
+    await client.query('vacuum (analyze)');
   } finally {
     await client.end();
   }
