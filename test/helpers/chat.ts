@@ -1,0 +1,46 @@
+/**
+ * What the chat test files share: the fixed "now", telling title requests from turn requests,
+ * a server + fake LLM + socket whose title requests get a fixed answer, and the two reads
+ * every chat test makes (send and wait for the turn; the stored messages).
+ */
+import { expect } from 'vitest';
+import { reply, type RequestBody } from '../fakes/fake-openai.js';
+import { useLlmServer } from './llm-server.js';
+import type { TestServer, TestServerOptions } from './server.js';
+import type { Frame, WsClient } from './ws.js';
+
+/** Tuesday 2026-03-10, 10:00 in Seoul (UTC+9). */
+export const CHAT_NOW = '2026-03-10T01:00:00Z';
+
+export const isTitleRequest = (body: RequestBody | null) =>
+  String(body?.messages?.[0]?.content ?? '').includes('short title');
+
+/** useLlmServer() on CHAT_NOW; before each test the fake answers title requests with `title`. */
+export const useChatServer = (title: string, opts: TestServerOptions = {}) =>
+  useLlmServer({ now: CHAT_NOW, ...opts }, (f) =>
+    f.script((req) => (isTitleRequest(req.body) ? reply.text(title) : undefined)),
+  );
+
+export interface SentTurn {
+  message_id: string;
+  user_message_id: string;
+  conversation_id: string;
+  frames: Frame[];
+}
+
+/** POST /api/chat/send (expecting 202), then the turn's frames as `ws` saw them. */
+export async function sendTurn(
+  s: TestServer,
+  ws: WsClient,
+  body: Record<string, unknown>,
+): Promise<SentTurn> {
+  const res = await s.request('POST', '/api/chat/send', body);
+  expect(res.status).toBe(202);
+  const frames = await ws.turn(res.json.message_id);
+  return { ...(res.json as Omit<SentTurn, 'frames'>), frames };
+}
+
+/** The stored messages of a conversation, oldest first (up to 200). */
+export async function storedMessages(s: TestServer, conversationId: string): Promise<any[]> {
+  return (await s.request('GET', `/api/chat/conversations/${conversationId}/messages?limit=200`)).json.items;
+}
