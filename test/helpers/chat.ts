@@ -44,3 +44,21 @@ export async function sendTurn(
 export async function storedMessages(s: TestServer, conversationId: string): Promise<any[]> {
   return (await s.request('GET', `/api/chat/conversations/${conversationId}/messages?limit=200`)).json.items;
 }
+
+/** The `data:` payloads of an SSE body (each line checked), and the JSON events among them. */
+export function parseSse(text: string): { lines: string[]; events: any[] } {
+  const lines = text.split('\n\n').filter((l) => l.length > 0);
+  for (const line of lines) expect(line.startsWith('data: ')).toBe(true);
+  const payloads = lines.map((l) => l.slice('data: '.length));
+  return { lines: payloads, events: payloads.filter((p) => p !== '[DONE]').map((p) => JSON.parse(p)) };
+}
+
+/** POST /api/chat/stream as the owner; the raw fetch Response, to read the SSE body. */
+export async function postStream(s: TestServer, body: unknown, signal?: AbortSignal): Promise<Response> {
+  return fetch(`${s.url}/api/chat/stream`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
+}
