@@ -19,7 +19,7 @@ export interface Turn {
 
 /** One server, fake LLM, socket and conversation for the file; read them inside tests. */
 export function useIntentChat() {
-  const server = useChatServer('A title');
+  const { server } = useChatServer('A title');
   let conversationId = '';
   beforeAll(async () => {
     const res = await server.s.request('POST', '/api/chat/conversations', { title: 'Intents' });

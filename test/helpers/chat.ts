@@ -15,11 +15,21 @@ export const CHAT_NOW = '2026-03-10T01:00:00Z';
 export const isTitleRequest = (body: RequestBody | null) =>
   String(body?.messages?.[0]?.content ?? '').includes('short title');
 
-/** useLlmServer() on CHAT_NOW; before each test the fake answers title requests with `title`. */
-export const useChatServer = (title: string, opts: TestServerOptions = {}) =>
-  useLlmServer({ now: CHAT_NOW, ...opts }, (f) =>
+/**
+ * useLlmServer() on CHAT_NOW (before each test the fake answers title requests with `title`),
+ * with send / messagesOf / stream bound to that server and its socket.
+ */
+export function useChatServer(title: string, opts: TestServerOptions = {}) {
+  const server = useLlmServer({ now: CHAT_NOW, ...opts }, (f) =>
     f.script((req) => (isTitleRequest(req.body) ? reply.text(title) : undefined)),
   );
+  return {
+    server,
+    send: (body: Record<string, unknown>) => sendTurn(server.s, server.ws, body),
+    messagesOf: (conversationId: string) => storedMessages(server.s, conversationId),
+    stream: (body: unknown, signal?: AbortSignal) => postStream(server.s, body, signal),
+  };
+}
 
 export interface SentTurn {
   message_id: string;

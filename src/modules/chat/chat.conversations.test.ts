@@ -4,15 +4,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FakeOpenAI } from '../../../test/fakes/fake-openai.js';
-import { sendTurn, storedMessages, useChatServer } from '../../../test/helpers/chat.js';
+import { useChatServer } from '../../../test/helpers/chat.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 import { types, type WsClient } from '../../../test/helpers/ws.js';
 
-const server = useChatServer('Fake title');
+const { server, send, messagesOf } = useChatServer('Fake title');
 let fake: FakeOpenAI, s: TestServer, ws: WsClient;
 beforeAll(() => void ({ fake, s, ws } = server));
-const send = (body: Record<string, unknown>) => sendTurn(s, ws, body);
-const messagesOf = (conversationId: string) => storedMessages(s, conversationId);
 
 describe('conversations', () => {
   it('creates without a body, lists by newest activity with a preview, renames, archives and un-archives', async () => {

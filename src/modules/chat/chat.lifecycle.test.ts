@@ -5,23 +5,16 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reply, startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
-import {
-  CHAT_NOW as NOW,
-  isTitleRequest,
-  parseSse,
-  sendTurn,
-  useChatServer,
-} from '../../../test/helpers/chat.js';
+import { CHAT_NOW as NOW, isTitleRequest, parseSse, useChatServer } from '../../../test/helpers/chat.js';
 import { spawnServer, type ServerProcess } from '../../../test/helpers/process.js';
 import { aiEnv } from '../../../test/helpers/llm-server.js';
 import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs, type Frame, type WsClient } from '../../../test/helpers/ws.js';
 import { createDatabase } from '../../db/database.js';
 
-const server = useChatServer('Fake title');
+const { server, send } = useChatServer('Fake title');
 let fake: FakeOpenAI, s: TestServer, ws: WsClient;
 beforeAll(() => void ({ fake, s, ws } = server));
-const send = (body: Record<string, unknown>) => sendTurn(s, ws, body);
 
 describe('auto-title', () => {
   it('titles an untitled conversation after its first turn, last in the turn, at most 6 words', async () => {

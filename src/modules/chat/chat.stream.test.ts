@@ -3,23 +3,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reply, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
-import {
-  isTitleRequest,
-  parseSse,
-  postStream,
-  sendTurn,
-  storedMessages,
-  useChatServer,
-} from '../../../test/helpers/chat.js';
+import { isTitleRequest, parseSse, useChatServer } from '../../../test/helpers/chat.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 import type { WsClient } from '../../../test/helpers/ws.js';
 
-const server = useChatServer('Fake title');
+const { server, send, messagesOf, stream } = useChatServer('Fake title');
 let fake: FakeOpenAI, s: TestServer, ws: WsClient;
 beforeAll(() => void ({ fake, s, ws } = server));
-const send = (body: Record<string, unknown>) => sendTurn(s, ws, body);
-const messagesOf = (conversationId: string) => storedMessages(s, conversationId);
-const stream = (body: unknown, signal?: AbortSignal) => postStream(s, body, signal);
 
 describe('POST /api/chat/stream (SSE)', () => {
   it('streams ids, tokens, done and [DONE] last; the sockets see the same turn', async () => {

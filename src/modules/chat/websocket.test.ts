@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { aiEnv } from '../../../test/helpers/llm-server.js';
 import { connectWs, types, type Frame } from '../../../test/helpers/ws.js';
 import { redactToken } from '../../realtime/websocket.js';
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   s = await startTestServer({
     now: NOW,
     wsPingIntervalMs: PING_MS,
-    env: { AI_PROVIDER: 'openai', AI_BASE_URL: fake.url, AI_MODEL: 'fake', AI_API_KEY: 'test' },
+    env: aiEnv(fake.url),
   });
 });
 afterAll(async () => {
