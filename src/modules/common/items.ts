@@ -68,3 +68,23 @@ export function hasTag<DB, TB extends keyof DB>(
 export function offsetOf(page: number, limit: number): number {
   return (page - 1) * limit;
 }
+
+/**
+ * One page of `base()` and the total it pages through, queried together: `rows` picks the
+ * columns and the order (with a tie-breaker, so pages never repeat or skip).
+ */
+export async function pageOf<DB, TB extends keyof DB, R>(
+  base: () => SelectQueryBuilder<DB, TB, object>,
+  rows: (q: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, R>,
+  page: number,
+  limit: number,
+): Promise<{ rows: R[]; total: number }> {
+  const [list, count] = await Promise.all([
+    rows(base()).limit(limit).offset(offsetOf(page, limit)).execute(),
+    // The selection type stays unresolved while DB and TB are generic; the row is `{ n }`.
+    base()
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow() as Promise<{ n: number | string | bigint }>,
+  ]);
+  return { rows: list, total: Number(count.n) };
+}

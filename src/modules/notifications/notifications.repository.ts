@@ -1,7 +1,7 @@
 /** All SQL on the notification outbox, its decision keys, push tokens and push tickets. */
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { DB, NotificationRow, NotificationsTable } from '../../db/schema.js';
-import { offsetOf } from '../common/items.js';
+import { pageOf } from '../common/items.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -66,19 +66,12 @@ export function createNotificationsRepository(db: Kysely<DB>) {
     },
     /** Newest first, ties broken by id. */
     async list(f: NotificationFilter, page: number, limit: number, trx: Db = db) {
-      const [rows, count] = await Promise.all([
-        filtered(trx, f)
-          .selectAll()
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(limit)
-          .offset(offsetOf(page, limit))
-          .execute(),
-        filtered(trx, f)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow(),
-      ]);
-      return { rows, total: Number(count.n) };
+      return pageOf(
+        () => filtered(trx, f),
+        (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
+        page,
+        limit,
+      );
     },
     async markRead(id: string, at: string, trx: Db = db): Promise<void> {
       await trx
