@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl, reply, startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/fake-openai.js';
+import { aiConfig } from '../../test/helpers/ai-config.js';
 import type { Config } from '../config.js';
 import { createClassifier, type OfflineUnderstander } from './classifier.js';
 import type { Classification } from './intents.js';
@@ -18,19 +19,6 @@ const offline: OfflineUnderstander = (text) => {
   }
   return { intent: 'general_chat', params: {} };
 };
-
-function aiConfig(overrides: Partial<Config['ai']> = {}): Config['ai'] {
-  return {
-    provider: 'ollama',
-    baseUrl: 'http://127.0.0.1:1',
-    apiKey: null,
-    model: 'test-model',
-    shareContext: true,
-    systemPrompt: null,
-    timeoutSeconds: 60,
-    ...overrides,
-  };
-}
 
 function input(text: string, extra: Partial<ClassifyInput> = {}): ClassifyInput {
   return { text, now: NOW, timezone: SEOUL, history: [], ...extra };

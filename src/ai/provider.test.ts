@@ -1,23 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPortUrl, reply, startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/fake-openai.js';
-import type { Config } from '../config.js';
+import { aiConfig } from '../../test/helpers/ai-config.js';
 import { createAiProvider } from './provider.js';
 import { AiUnavailableError, type ChatMessage } from './types.js';
 
 const hello: ChatMessage[] = [{ role: 'user', content: 'Say hello' }];
-
-function aiConfig(overrides: Partial<Config['ai']> = {}): Config['ai'] {
-  return {
-    provider: 'ollama',
-    baseUrl: 'http://127.0.0.1:1',
-    apiKey: null,
-    model: 'test-model',
-    shareContext: true,
-    systemPrompt: null,
-    timeoutSeconds: 60,
-    ...overrides,
-  };
-}
 
 describe('AI provider over a fake OpenAI-compatible server', () => {
   let fake: FakeOpenAI;
