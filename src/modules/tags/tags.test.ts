@@ -1,19 +1,18 @@
 /** `GET /api/tags` (COMPAT.md "Todos"): every tag of todos, events and memos, sorted, each once. */
 import path from 'node:path';
 import { Migrator } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import {
+  makeTempDir,
+  startTestServer,
+  useTestServer,
+  type TestServer,
+} from '../../../test/helpers/server.js';
 import { createTestDatabase, missingServices } from '../../../test/helpers/services.js';
 import { createDatabase, type Database } from '../../db/database.js';
 import { migrations } from '../../db/migrations/index.js';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer({ now: '2026-03-10T01:00:00Z' });
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = useTestServer({ now: '2026-03-10T01:00:00Z' });
 
 describe('GET /api/tags', () => {
   it('answers [] before anything is tagged', async () => {
