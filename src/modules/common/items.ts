@@ -1,7 +1,7 @@
 /** Rules shared by todos, events and memos: tags, paging, links to chat. */
 import { sql, type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { validationError } from '../../lib/errors.js';
-import type { EventSink } from '../../realtime/events.js';
+import type { EventSink, ServerEvents } from '../../realtime/events.js';
 
 /** The user's items: what cards, targets and the `q` filters speak of. One list for all of them. */
 export const ITEM_TYPES = ['todo', 'event', 'memo'] as const;
@@ -12,6 +12,26 @@ export interface WriteContext {
   conversationId?: string | null;
   messageId?: string | null;
   publish?: EventSink;
+}
+
+/** The columns every new item takes from its write: tags, the chat link, the times. */
+export function newItemColumns(tags: readonly string[] | undefined, ctx: WriteContext, now: string) {
+  return {
+    tags: JSON.stringify(normaliseTags(tags)),
+    conversation_id: ctx.conversationId ?? null,
+    message_id: ctx.messageId ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** Publishes an item change to the write's sink when it has one (a chat turn), else to `fallback`. */
+export function publishChange(
+  ctx: WriteContext,
+  fallback: EventSink,
+  change: ServerEvents['module_data_changed'],
+): void {
+  (ctx.publish ?? fallback)('module_data_changed', change);
 }
 
 /**

@@ -5,7 +5,13 @@ import { notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventSink } from '../../realtime/events.js';
 import type { AttachmentsService } from '../attachments/attachments.service.js';
-import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
+import {
+  newItemColumns,
+  normaliseTags,
+  parseTags,
+  publishChange,
+  type WriteContext,
+} from '../common/items.js';
 import type { MemoFilter, MemosRepository } from './memos.repository.js';
 import type { Memo, MemoCreate, MemoListQuery, MemoPatch } from './memos.schemas.js';
 
@@ -65,18 +71,10 @@ export function createMemosService(deps: {
         id: newId('memo'),
         title: titleFor(input.title, input.content),
         content: input.content,
-        tags: JSON.stringify(normaliseTags(input.tags)),
-        conversation_id: ctx.conversationId ?? null,
-        message_id: ctx.messageId ?? null,
-        created_at: now,
-        updated_at: now,
+        ...newItemColumns(input.tags, ctx, now),
       };
       await repo.insert(row);
-      (ctx.publish ?? deps.publish)('module_data_changed', {
-        module: 'memos',
-        action: 'created',
-        id: row.id,
-      });
+      publishChange(ctx, deps.publish, { module: 'memos', action: 'created', id: row.id });
       return toMemo(row);
     },
 
@@ -92,7 +90,7 @@ export function createMemosService(deps: {
       if (Object.keys(set).length === 0) return toMemo(current);
       set.updated_at = clock.now().toISOString();
       await repo.update(id, set);
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'updated', id });
+      publishChange(ctx, deps.publish, { module: 'memos', action: 'updated', id });
       return toMemo({ ...current, ...set });
     },
 
@@ -101,7 +99,7 @@ export function createMemosService(deps: {
       if (!current || !(await repo.delete(id))) throw notFound('Memo', id);
       // Its attachments' rows lost their owner: remove them and their files.
       await deps.attachments.collectOrphans();
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'deleted', id });
+      publishChange(ctx, deps.publish, { module: 'memos', action: 'deleted', id });
       return toMemo(current);
     },
 
