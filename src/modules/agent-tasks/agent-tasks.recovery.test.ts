@@ -2,12 +2,11 @@
  * Agent tasks when the LLM is unreachable, and across a restart and a crash (SIGKILL) of
  * the server: a running task goes back to the queue and resumes.
  */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closedPortUrl, reply, startFakeOpenAI } from '../../../test/fakes/fake-openai.js';
 import { taskOf, waitStatus } from '../../../test/helpers/agent-tasks.js';
 import { aiEnv } from '../../../test/helpers/llm-server.js';
-import { spawnServer } from '../../../test/helpers/process.js';
+import { spawnServer, sqliteProcessEnv } from '../../../test/helpers/process.js';
 import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { until } from '../../../test/helpers/wait.js';
 import { connectWs } from '../../../test/helpers/ws.js';
@@ -81,15 +80,7 @@ describe('agent tasks across a crash', () => {
   it('resumes a task interrupted by SIGKILL after the restart', async () => {
     const llm = await startFakeOpenAI();
     const dataDir = makeTempDir();
-    const env = {
-      DATA_DIR: dataDir,
-      DATABASE_URL: `sqlite:///${path.join(dataDir, 'clawchat.db')}`,
-      PIN: '424242',
-      ENABLE_SCHEDULER: 'false',
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-      ...aiEnv(llm.url),
-    };
+    const env = sqliteProcessEnv(dataDir, aiEnv(llm.url));
     let first: Awaited<ReturnType<typeof spawnServer>> | null = null;
     let second: Awaited<ReturnType<typeof spawnServer>> | null = null;
     try {

@@ -2,11 +2,10 @@
  * Auto-titles after the first turn, and what a shutdown, a crash or a kill -9 leaves of
  * streaming replies.
  */
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reply, startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
 import { CHAT_NOW as NOW, isTitleRequest, parseSse, useChatServer } from '../../../test/helpers/chat.js';
-import { spawnServer, type ServerProcess } from '../../../test/helpers/process.js';
+import { spawnServer, sqliteProcessEnv, type ServerProcess } from '../../../test/helpers/process.js';
 import { aiEnv } from '../../../test/helpers/llm-server.js';
 import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs, type Frame, type WsClient } from '../../../test/helpers/ws.js';
@@ -141,15 +140,7 @@ describe('start-up and shutdown', () => {
   it('keeps the text streamed before a kill -9; a shutdown mid-stream stores failed (not stopped), truncated', async () => {
     const local = await startFakeOpenAI();
     const dataDir = makeTempDir();
-    const env = {
-      DATA_DIR: dataDir,
-      DATABASE_URL: `sqlite:///${path.join(dataDir, 'clawchat.db')}`,
-      PIN: '424242',
-      ENABLE_SCHEDULER: 'false',
-      RATE_LIMIT_PER_MINUTE: '0',
-      LOG_LEVEL: 'warn',
-      ...aiEnv(local.url),
-    };
+    const env = sqliteProcessEnv(dataDir, aiEnv(local.url));
     const procs: ServerProcess[] = [];
     const boot = async () => {
       const proc = await spawnServer(env);
