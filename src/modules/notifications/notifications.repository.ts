@@ -1,5 +1,5 @@
 /** All SQL on the notification outbox, its decision keys, push tokens and push tickets. */
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Transaction } from 'kysely';
 import type { DB, NotificationRow, NotificationsTable } from '../../db/schema.js';
 import { pageOf } from '../common/items.js';
 
@@ -22,6 +22,22 @@ function chunks<T>(items: T[], size = IN_CHUNK): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Not delivered yet, and no (re)try planned after `now`. */
+const isDue = (eb: ExpressionBuilder<DB, 'notifications'>, now: string) =>
+  eb.and([
+    eb('sent_at', 'is', null),
+    eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
+  ]);
+
+/** The first `limit` due notifications, oldest first. */
+const dueFirst = (trx: Db, now: string, limit: number) =>
+  trx
+    .selectFrom('notifications')
+    .where((eb) => isDue(eb, now))
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(limit);
 
 export function createNotificationsRepository(db: Kysely<DB>) {
   function filtered(conn: Db, f: NotificationFilter) {
@@ -84,15 +100,7 @@ export function createNotificationsRepository(db: Kysely<DB>) {
 
     /** Undelivered notifications whose (re)try is due, oldest first. */
     async pending(now: string, limit: number, trx: Db = db): Promise<NotificationRow[]> {
-      return trx
-        .selectFrom('notifications')
-        .selectAll()
-        .where('sent_at', 'is', null)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(limit)
-        .execute();
+      return dueFirst(trx, now, limit).selectAll().execute();
     },
     /**
      * Takes the due rows for one delivery: their next attempt moves to `leaseUntil`, so a sender
@@ -101,15 +109,7 @@ export function createNotificationsRepository(db: Kysely<DB>) {
      * PostgreSQL the loser re-checks the committed row and skips it).
      */
     async claimDue(now: string, leaseUntil: string, limit: number, trx: Db = db): Promise<NotificationRow[]> {
-      const due = await trx
-        .selectFrom('notifications')
-        .select('id')
-        .where('sent_at', 'is', null)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(limit)
-        .execute();
+      const due = await dueFirst(trx, now, limit).select('id').execute();
       if (due.length === 0) return [];
       const claimed = await trx
         .updateTable('notifications')
@@ -119,8 +119,7 @@ export function createNotificationsRepository(db: Kysely<DB>) {
           'in',
           due.map((r) => r.id),
         )
-        .where('sent_at', 'is', null)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
+        .where((eb) => isDue(eb, now))
         .returningAll()
         .execute();
       return claimed.sort((a, b) =>
