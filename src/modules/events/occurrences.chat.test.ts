@@ -5,6 +5,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { reply, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
 import { useLlmServer } from '../../../test/helpers/llm-server.js';
+import { event } from '../../../test/helpers/factories.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 import type { WsClient } from '../../../test/helpers/ws.js';
 
@@ -13,12 +14,11 @@ let fake: FakeOpenAI, s: TestServer, ws: WsClient;
 beforeAll(() => void ({ fake, s, ws } = server));
 
 it('answers "what is on" with the changed occurrences', async () => {
-  const created = await s.request('POST', '/api/events', {
+  const { id } = await event(s, {
     title: 'Stand-up',
     start_time: '2026-03-02T10:00:00',
     recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO',
   });
-  const id = created.json.id as string;
   expect((await s.request('DELETE', `/api/events/${id}/occurrences/2026-03-09`)).status).toBe(204);
   const moved = await s.request('PATCH', `/api/events/${id}/occurrences/2026-03-16`, {
     start_time: '2026-03-17T14:00:00',
