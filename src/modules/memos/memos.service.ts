@@ -14,6 +14,7 @@ import {
 } from '../common/items.js';
 import type { MemoFilter, MemosRepository } from './memos.repository.js';
 import type { Memo, MemoCreate, MemoListQuery, MemoPatch } from './memos.schemas.js';
+import { firstLine } from '../../lib/text.js';
 
 const TITLE_MAX = 80;
 
@@ -34,11 +35,7 @@ export function toMemo(row: MemoRow): Memo {
 
 /** The first non-empty line, cut at a word boundary to at most 80 characters. */
 export function deriveTitle(content: string): string {
-  const line =
-    content
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .find((l) => l.length > 0) ?? '';
+  const line = firstLine(content);
   const chars = [...line];
   if (chars.length <= TITLE_MAX) return line;
   const cut = chars.slice(0, TITLE_MAX - 1).join('');
