@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closedPortUrl, reply, startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/fake-openai.js';
+import { describe, expect, it } from 'vitest';
+import { closedPortUrl, reply } from '../../test/fakes/fake-openai.js';
+import { useFakeOpenAI } from '../../test/helpers/llm-server.js';
 import { aiConfig } from '../../test/helpers/ai-config.js';
 import type { Config } from '../config.js';
 import { createClassifier, type OfflineUnderstander } from './classifier.js';
@@ -25,12 +26,7 @@ function input(text: string, extra: Partial<ClassifyInput> = {}): ClassifyInput 
 }
 
 describe('LLM classifier over a fake OpenAI-compatible server', () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterEach(() => fake.reset());
-  afterAll(() => fake.close());
+  const fake = useFakeOpenAI();
 
   function classifier(overrides: Partial<Config['ai']> = {}, timeouts: { connectTimeoutMs?: number } = {}) {
     const ai = aiConfig({ baseUrl: fake.url, ...overrides });

@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closedPortUrl, reply, startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/fake-openai.js';
+import { describe, expect, it } from 'vitest';
+import { closedPortUrl, reply } from '../../test/fakes/fake-openai.js';
+import { useFakeOpenAI } from '../../test/helpers/llm-server.js';
 import { aiConfig } from '../../test/helpers/ai-config.js';
 import { createAiProvider } from './provider.js';
 import { AiUnavailableError, type ChatMessage } from './types.js';
@@ -7,12 +8,7 @@ import { AiUnavailableError, type ChatMessage } from './types.js';
 const hello: ChatMessage[] = [{ role: 'user', content: 'Say hello' }];
 
 describe('AI provider over a fake OpenAI-compatible server', () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterEach(() => fake.reset());
-  afterAll(() => fake.close());
+  const fake = useFakeOpenAI();
 
   it('streams the deltas in order and reports usage', async () => {
     fake.onChat({ chunks: ['Hel', 'lo', ', world'], usage: { prompt_tokens: 12, completion_tokens: 3 } });

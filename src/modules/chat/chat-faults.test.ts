@@ -3,10 +3,10 @@
  * frame when it failed) with a readable explanation stored. AI_TIMEOUT_SECONDS=1 makes the
  * idle timeout short enough to test stalls.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closedPortUrl, reply, startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPortUrl, reply, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
 import { CHAT_NOW as NOW, useChatServer } from '../../../test/helpers/chat.js';
-import { aiEnv } from '../../../test/helpers/llm-server.js';
+import { aiEnv, useFakeOpenAI } from '../../../test/helpers/llm-server.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs, types, type WsClient } from '../../../test/helpers/ws.js';
 
@@ -130,14 +130,7 @@ describe('with a misbehaving LLM', () => {
 });
 
 describe('the provider health probe', () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fake = useFakeOpenAI();
   const boot = () =>
     startTestServer({
       now: NOW,
