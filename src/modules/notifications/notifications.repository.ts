@@ -1,6 +1,6 @@
 /** All SQL on the notification outbox, its decision keys, push tokens and push tickets. */
 import type { ExpressionBuilder, Insertable, Kysely, Transaction } from 'kysely';
-import type { DB, NotificationRow, NotificationsTable } from '../../db/schema.js';
+import type { DB, NotificationRow, NotificationsTable, PushTokensTable } from '../../db/schema.js';
 import { pageOf } from '../common/items.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -157,17 +157,7 @@ export function createNotificationsRepository(db: Kysely<DB>) {
     async findToken(token: string, trx: Db = db) {
       return trx.selectFrom('push_tokens').selectAll().where('token', '=', token).executeTakeFirst();
     },
-    async insertToken(
-      row: {
-        id: string;
-        token: string;
-        device_id: string | null;
-        platform: string | null;
-        created_at: string;
-        updated_at: string;
-      },
-      trx: Db = db,
-    ): Promise<void> {
+    async insertToken(row: PushTokensTable, trx: Db = db): Promise<void> {
       await trx
         .insertInto('push_tokens')
         .values(row)
