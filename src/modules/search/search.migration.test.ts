@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../../db/database.js';
 import { migrations } from '../../db/migrations/index.js';
 import type { HitPage } from '../../../test/helpers/search.js';
+import { LEGACY_TODO, migrateTo, oldItem, oldTodo } from '../../../test/helpers/legacy-rows.js';
 import { makeTempDir, startTestServer } from '../../../test/helpers/server.js';
 
 describe('search index migration', () => {
@@ -24,12 +25,7 @@ describe('search index migration', () => {
     });
     expect((await migrator.migrateTo(before)).error).toBeUndefined();
     // Written out of time order: ids from 0002 follow the writes.
-    const item = (at: string) => ({
-      conversation_id: null,
-      message_id: null,
-      created_at: at,
-      updated_at: at,
-    });
+    const item = oldItem;
     await old.db
       .insertInto('memos')
       .values({
@@ -42,19 +38,7 @@ describe('search index migration', () => {
       .execute();
     await old.db
       .insertInto('todos')
-      .values({
-        id: 'todo_early',
-        title: 'Heron watch',
-        description: null,
-        status: 'pending',
-        priority: 'medium',
-        priority_rank: 2,
-        due_date: null,
-        due_has_time: 0,
-        completed_at: null,
-        tags: '[]',
-        ...item('2026-01-03T08:00:00.000Z'),
-      })
+      .values(oldTodo('2026-01-03T08:00:00.000Z', { id: 'todo_early', title: 'Heron watch' }))
       .execute();
     await old.close();
 
@@ -89,29 +73,10 @@ describe('search index migration', () => {
       { kind: 'sqlite', file: path.join(dataDir, 'clawchat.db') },
       { migrate: false },
     );
-    const migrator = new Migrator({
-      db: old.db,
-      provider: { getMigrations: async () => migrations('sqlite') },
-    });
-    expect((await migrator.migrateTo('0001_initial')).error).toBeUndefined();
+    await migrateTo(old.db, 'sqlite', '0001_initial');
     const at = '2026-01-05T00:00:00.000Z';
-    const item = { conversation_id: null, message_id: null, created_at: at, updated_at: at };
-    await old.db
-      .insertInto('todos')
-      .values({
-        id: 'todo_old',
-        title: 'Legacy backlog',
-        description: '예전 회의록',
-        status: 'pending',
-        priority: 'medium',
-        priority_rank: 2,
-        due_date: null,
-        due_has_time: 0,
-        completed_at: null,
-        tags: '["archive"]',
-        ...item,
-      })
-      .execute();
+    const item = oldItem(at);
+    await old.db.insertInto('todos').values(oldTodo(at, LEGACY_TODO)).execute();
     await old.db
       .insertInto('memos')
       .values({ id: 'memo_old', title: 'Old memo', content: 'legacy notes', tags: '[]', ...item })
