@@ -25,6 +25,23 @@ export function newItemColumns(tags: readonly string[] | undefined, ctx: WriteCo
   };
 }
 
+/** The API fields every item shares, read back from its row: tags, the chat link, the times. */
+export function itemFields(row: {
+  tags: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  created_at: string;
+  updated_at: string;
+}) {
+  return {
+    tags: parseTags(row.tags),
+    conversation_id: row.conversation_id,
+    message_id: row.message_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
 /** Publishes an item change to the write's sink when it has one (a chat turn), else to `fallback`. */
 export function publishChange(
   ctx: WriteContext,

@@ -6,9 +6,9 @@ import { newId } from '../../lib/ids.js';
 import type { EventSink } from '../../realtime/events.js';
 import type { AttachmentsService } from '../attachments/attachments.service.js';
 import {
+  itemFields,
   newItemColumns,
   normaliseTags,
-  parseTags,
   publishChange,
   type WriteContext,
 } from '../common/items.js';
@@ -25,11 +25,7 @@ export function toMemo(row: MemoRow): Memo {
     id: row.id,
     title: row.title,
     content: row.content,
-    tags: parseTags(row.tags),
-    conversation_id: row.conversation_id,
-    message_id: row.message_id,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    ...itemFields(row),
   };
 }
 

@@ -12,9 +12,9 @@ import { endOfLocalDay, parseTimeInput, startOfLocalDay } from '../../lib/time.j
 import type { AttachmentsService } from '../attachments/attachments.service.js';
 import type { EventSink } from '../../realtime/events.js';
 import {
+  itemFields,
   newItemColumns,
   normaliseTags,
-  parseTags,
   publishChange,
   type WriteContext,
 } from '../common/items.js';
@@ -54,11 +54,7 @@ export function toTodo(row: TodoRow): Todo {
     due_date: row.due_date,
     due_has_time: row.due_has_time === 1,
     completed_at: row.completed_at,
-    tags: parseTags(row.tags),
-    conversation_id: row.conversation_id,
-    message_id: row.message_id,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    ...itemFields(row),
     parent_id: row.parent_id,
     sort_order: row.sort_order,
   };
