@@ -1,5 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closedPortUrl, reply, startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/fake-openai.js';
+import { describe, expect, it } from 'vitest';
+import { closedPortUrl, reply } from '../../test/fakes/fake-openai.js';
+import { useFakeOpenAI } from '../../test/helpers/llm-server.js';
+import { aiConfig } from '../../test/helpers/ai-config.js';
 import type { Config } from '../config.js';
 import { createClassifier, type OfflineUnderstander } from './classifier.js';
 import type { Classification } from './intents.js';
@@ -19,31 +21,12 @@ const offline: OfflineUnderstander = (text) => {
   return { intent: 'general_chat', params: {} };
 };
 
-function aiConfig(overrides: Partial<Config['ai']> = {}): Config['ai'] {
-  return {
-    provider: 'ollama',
-    baseUrl: 'http://127.0.0.1:1',
-    apiKey: null,
-    model: 'test-model',
-    shareContext: true,
-    systemPrompt: null,
-    timeoutSeconds: 60,
-    fastPath: false,
-    ...overrides,
-  };
-}
-
 function input(text: string, extra: Partial<ClassifyInput> = {}): ClassifyInput {
   return { text, now: NOW, timezone: SEOUL, history: [], ...extra };
 }
 
 describe('LLM classifier over a fake OpenAI-compatible server', () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterEach(() => fake.reset());
-  afterAll(() => fake.close());
+  const fake = useFakeOpenAI();
 
   function classifier(overrides: Partial<Config['ai']> = {}, timeouts: { connectTimeoutMs?: number } = {}) {
     const ai = aiConfig({ baseUrl: fake.url, ...overrides });

@@ -1,32 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closedPortUrl, reply, startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/fake-openai.js';
-import type { Config } from '../config.js';
+import { describe, expect, it } from 'vitest';
+import { closedPortUrl, reply } from '../../test/fakes/fake-openai.js';
+import { useFakeOpenAI } from '../../test/helpers/llm-server.js';
+import { aiConfig } from '../../test/helpers/ai-config.js';
 import { createAiProvider } from './provider.js';
 import { AiUnavailableError, type ChatMessage } from './types.js';
 
 const hello: ChatMessage[] = [{ role: 'user', content: 'Say hello' }];
 
-function aiConfig(overrides: Partial<Config['ai']> = {}): Config['ai'] {
-  return {
-    provider: 'ollama',
-    baseUrl: 'http://127.0.0.1:1',
-    apiKey: null,
-    model: 'test-model',
-    shareContext: true,
-    systemPrompt: null,
-    timeoutSeconds: 60,
-    fastPath: false,
-    ...overrides,
-  };
-}
-
 describe('AI provider over a fake OpenAI-compatible server', () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterEach(() => fake.reset());
-  afterAll(() => fake.close());
+  const fake = useFakeOpenAI();
 
   it('streams the deltas in order and reports usage', async () => {
     fake.onChat({ chunks: ['Hel', 'lo', ', world'], usage: { prompt_tokens: 12, completion_tokens: 3 } });

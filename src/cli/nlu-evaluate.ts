@@ -311,6 +311,15 @@ export function timePerMessage(
   return rounds[1] ?? 0;
 }
 
+/** Counts one answer in its intent's row; 1 when it was right. */
+function tally(byIntent: Map<Intent, { total: number; right: number }>, intent: Intent, ok: boolean): number {
+  const row = byIntent.get(intent) ?? { total: 0, right: 0 };
+  row.total += 1;
+  if (ok) row.right += 1;
+  byIntent.set(intent, row);
+  return ok ? 1 : 0;
+}
+
 /** Scores every case at every scenario, then times the understander alone (`timePerMessage`). */
 export function evaluate(
   cases: readonly LabelledCase[],
@@ -331,13 +340,7 @@ export function evaluate(
         break;
       }
     }
-    const row = byIntent.get(c.intent) ?? { total: 0, right: 0 };
-    row.total += 1;
-    if (ok) {
-      row.right += 1;
-      right += 1;
-    }
-    byIntent.set(c.intent, row);
+    right += tally(byIntent, c.intent, ok);
   }
   return {
     total: cases.length,
@@ -393,13 +396,7 @@ export function intentReport(
   let right = 0;
   for (const c of cases) {
     const ok = understand(c.text, { now: scenario.now, timezone: scenario.timezone }).intent === c.intent;
-    const row = byIntent.get(c.intent) ?? { total: 0, right: 0 };
-    row.total += 1;
-    if (ok) {
-      row.right += 1;
-      right += 1;
-    }
-    byIntent.set(c.intent, row);
+    right += tally(byIntent, c.intent, ok);
   }
   return { right, total: cases.length, byIntent };
 }

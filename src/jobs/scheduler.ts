@@ -11,11 +11,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
-
-export interface JobLogger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Logger } from '../lib/logger.js';
 
 export interface Job {
   name: string;
@@ -32,14 +28,14 @@ export interface SchedulerOptions {
   shouldRun?: () => Promise<boolean> | boolean;
   /** Where each job's last successful run is recorded (`job_state`); optional. */
   db?: Kysely<DB>;
-  log?: JobLogger;
+  log?: Logger;
   /** Told after each run (the owner's activity log); must not throw. */
   onRun?: (job: string, outcome: { result?: unknown; error?: unknown }) => unknown;
 }
 
 export interface Scheduler {
   /** Starts the timers (idempotent); every job ticks once right away. */
-  start(opts?: { log?: JobLogger }): void;
+  start(opts?: { log?: Logger }): void;
   /** Stops the timers and waits for ticks in flight. */
   stop(): Promise<void>;
   /** Runs one job now (after its tick in flight, if any) and returns what it returned. */

@@ -26,6 +26,7 @@ import { frameOf, replyIdOf, type ServerEventType, type ServerEvents, type Serve
 import type { DomainEvent, DomainListener, DomainRemote } from './domain-events.js';
 import { createLocalHub, type Hub, type HubConnection } from './hub.js';
 import { RESUME_RETENTION_MS, type ResumeStore } from './stream-buffers.js';
+import type { Logger } from '../lib/logger.js';
 
 /** Work that the instance running it must stop, wherever the request came in. */
 export type SignalName = 'chat.stop' | 'chat.abort_conversation' | 'agent_task.cancel';
@@ -36,11 +37,6 @@ type Envelope =
   | { o: string; t: 'close_session'; s: string; r: string }
   | { o: string; t: 'signal'; n: SignalName; id: string }
   | { o: string; t: 'domain'; e: DomainEvent };
-
-export interface BusLogger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface RedisBus {
   /** The hub every service publishes through; fans out to every instance. */
@@ -65,7 +61,7 @@ export interface RedisBusOptions {
   url: string;
   /** REDIS_KEY_PREFIX. */
   prefix: string;
-  log?: BusLogger;
+  log?: Logger;
   /** How long a reply's frames stay in Redis after its last one. Default 10 minutes. */
   resumeTtlMs?: number;
   /** How long to wait for Redis at start-up before giving up. Default 10 s. */

@@ -3,17 +3,11 @@
  * bursts of 60) it gets one RATE_LIMITED error frame, then, if it keeps on, a 4008 close.
  * A socket that stays within the budget never sees either.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../test/helpers/server.js';
 import { connectWs } from '../../test/helpers/ws.js';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer();
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = useTestServer();
 
 describe('inbound frame rate limit', () => {
   it('a flood gets one RATE_LIMITED error frame, then the socket is closed with 4008', async () => {

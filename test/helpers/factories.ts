@@ -5,9 +5,21 @@
 import { expect } from 'vitest';
 import type { TestServer } from './server.js';
 
-async function created<T>(s: TestServer, path: string, body: Record<string, unknown>): Promise<T> {
+/** POST `body` to `path`, failing the test unless it answers 201; the created item. */
+export async function created<T = any>(
+  s: TestServer,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<T> {
   const res = await s.request<T>('POST', path, body);
   expect(res.status, `POST ${path}: ${res.text}`).toBe(201);
+  return res.json;
+}
+
+/** GET `path`, failing the test unless it answers 200; the body. */
+export async function fetched<T = any>(s: TestServer, path: string): Promise<T> {
+  const res = await s.request<T>('GET', path);
+  expect(res.status, `GET ${path}: ${res.text}`).toBe(200);
   return res.json;
 }
 

@@ -70,3 +70,22 @@ export function useLlmServer(
     },
   };
 }
+
+/**
+ * One fake LLM for the file, without a server of ours (unit tests of the provider, servers a
+ * test starts itself): started in beforeAll, reset before each test, closed in afterAll. The
+ * returned object stands for it inside tests.
+ */
+export function useFakeOpenAI(): FakeOpenAI {
+  let current: FakeOpenAI | null = null;
+  beforeAll(async () => {
+    current = await startFakeOpenAI();
+  });
+  afterAll(async () => current?.close());
+  beforeEach(() => current?.reset());
+  const get = () => {
+    if (!current) throw new Error('useFakeOpenAI: read inside a test (the fake starts in beforeAll)');
+    return current;
+  };
+  return new Proxy({} as FakeOpenAI, { get: (_, key) => Reflect.get(get(), key) as unknown });
+}

@@ -5,6 +5,17 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** The environment of a spawned server on a SQLite file in `dataDir`: PIN 424242, no scheduler. */
+export const sqliteProcessEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
+  DATA_DIR: dataDir,
+  DATABASE_URL: `sqlite:///${path.join(dataDir, 'clawchat.db')}`,
+  PIN: '424242',
+  ENABLE_SCHEDULER: 'false',
+  RATE_LIMIT_PER_MINUTE: '0',
+  LOG_LEVEL: 'warn',
+  ...extra,
+});
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

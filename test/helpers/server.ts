@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp, type App, type BuiltApp } from '../../src/app.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createDatabase } from '../../src/db/database.js';
@@ -226,6 +227,26 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       await database.drop?.();
     },
   };
+}
+
+/**
+ * One server for the file: started in beforeAll, closed in afterAll. The returned object stands
+ * for it inside tests (reading it before beforeAll has run throws).
+ */
+export function useTestServer(opts: TestServerOptions = {}): TestServer {
+  let current: TestServer | null = null;
+  beforeAll(async () => {
+    current = await startTestServer(opts);
+  });
+  afterAll(async () => current?.close());
+  const get = () => {
+    if (!current) throw new Error('useTestServer: read inside a test (the server starts in beforeAll)');
+    return current;
+  };
+  return new Proxy({} as TestServer, {
+    get: (_, key) => Reflect.get(get(), key) as unknown,
+    set: (_, key, value) => Reflect.set(get(), key, value),
+  });
 }
 
 /**

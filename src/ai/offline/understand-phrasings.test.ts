@@ -2,25 +2,14 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { UnderstandContext } from '../intents.js';
 import { accuracy, evaluate, formatFailures, loadCases } from '../../cli/nlu-evaluate.js';
 import { readFollowUpTime } from './follow-up.js';
 import { readItemChange } from './item-change.js';
 import { targetMatches } from './target-match.js';
+import { ctxAt, seoul, understand, reads, readsParams, readsSome } from '../../../test/helpers/understand.js';
 import { understandOffline } from './understand.js';
-
-const ctxAt = (iso: string, timezone: string): UnderstandContext => ({
-  now: DateTime.fromISO(iso, { zone: timezone }).toJSDate(),
-  timezone,
-});
-
-// Monday 2025-03-10 09:00 in Seoul, the default moment for these tests.
-const seoul = ctxAt('2025-03-10T09:00', 'Asia/Seoul');
-
-const understand = (text: string, ctx = seoul) => understandOffline(text, ctx);
 
 describe('readFollowUpTime', () => {
   it('completes a pending event from a time-only answer', () => {
@@ -92,58 +81,34 @@ describe('phrasings the first rules missed', () => {
   });
 
   it('reads "<item>, <do it>" as acting on the item described first', () => {
-    expect(understand('i finally did the tax return, mark it complete')).toEqual({
-      intent: 'complete_todo',
-      params: { target: 'tax return' },
-    });
-    expect(understand('forget about calling Steve, delete that task')).toEqual({
-      intent: 'delete_todo',
-      params: { target: 'call Steve' },
-    });
-    expect(understand('the dentist is off, cancel it')).toEqual({
-      intent: 'delete_event',
-      params: { target: 'dentist' },
-    });
+    reads('i finally did the tax return, mark it complete', 'complete_todo', { target: 'tax return' });
+    reads('forget about calling Steve, delete that task', 'delete_todo', { target: 'call Steve' });
+    reads('the dentist is off, cancel it', 'delete_event', { target: 'dentist' });
     expect(understand("i don't need to buy a kettle anymore, remove it").params.target).toBe('buy a kettle');
   });
 
   it('knows more ways to save, ask, change and finish', () => {
-    expect(understand('store this in my notes: policy AB-77-1209')).toEqual({
-      intent: 'create_memo',
-      params: { content: 'policy AB-77-1209' },
-    });
+    reads('store this in my notes: policy AB-77-1209', 'create_memo', { content: 'policy AB-77-1209' });
     expect(understand('got any appointments friday?').intent).toBe('query_events');
     expect(understand("what's still open on my list").intent).toBe('query_todos');
     expect(understand("what's my day like").intent).toBe('daily_briefing');
-    expect(understand('change my wifi memo to: password is abc123')).toEqual({
-      intent: 'update_memo',
-      params: { target: 'wifi', content: 'password is abc123' },
+    reads('change my wifi memo to: password is abc123', 'update_memo', {
+      target: 'wifi',
+      content: 'password is abc123',
     });
-    expect(understand('in my grocery list note, add apples').params).toEqual({
-      target: 'grocery list',
-      content: 'apples',
-    });
-    expect(understand('lower the priority of clean the garage').params).toEqual({
-      target: 'clean the garage',
-      priority: 'low',
-    });
+    readsParams('in my grocery list note, add apples', { target: 'grocery list', content: 'apples' });
+    readsParams('lower the priority of clean the garage', { target: 'clean the garage', priority: 'low' });
     expect(understand('the essay is due friday now').params.due_date).toBe('2025-03-14');
-    expect(understand('got the groceries')).toEqual({
-      intent: 'complete_todo',
-      params: { target: 'groceries' },
-    });
+    reads('got the groceries', 'complete_todo', { target: 'groceries' });
     expect(understand('run club every wednesday at 6:30am').intent).toBe('create_event');
-    expect(understand('calendar: quarterly planning next monday 10-12').params).toMatchObject({
+    readsSome('calendar: quarterly planning next monday 10-12', {
       start_time: '2025-03-17T10:00:00',
       end_time: '2025-03-17T12:00:00',
     });
   });
 
   it('names the item of a shift or a new length, which the orchestrator applies to it', () => {
-    expect(understand('push the dentist back two days')).toEqual({
-      intent: 'update_event',
-      params: { target: 'dentist' },
-    });
+    reads('push the dentist back two days', 'update_event', { target: 'dentist' });
     expect(understand('move the call 30 minutes earlier').intent).toBe('update_event');
     expect(understand('extend the planning meeting to 2 hours').intent).toBe('update_event');
     expect(readItemChange('move the call 30 minutes earlier', seoul).shift).toEqual({ minutes: -30 });

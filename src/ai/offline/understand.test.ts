@@ -1,38 +1,18 @@
-import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 
-import type { UnderstandContext } from '../intents.js';
 import { targetMatches } from './target-match.js';
-import { understandOffline } from './understand.js';
+import { ctxAt, understand, reads, readsParams, readsSome } from '../../../test/helpers/understand.js';
 
-const ctxAt = (iso: string, timezone: string): UnderstandContext => ({
-  now: DateTime.fromISO(iso, { zone: timezone }).toJSDate(),
-  timezone,
-});
-
-// Monday 2025-03-10 09:00 in Seoul, the default moment for these tests.
-const seoul = ctxAt('2025-03-10T09:00', 'Asia/Seoul');
 // Ten minutes before midnight, at the end of a month.
 const lateSeoul = ctxAt('2026-04-29T23:50', 'Asia/Seoul');
 // New York, 00:30 on the night clocks jump from 02:00 to 03:00.
 const springForward = ctxAt('2025-03-09T00:30', 'America/New_York');
 
-const understand = (text: string, ctx = seoul) => understandOffline(text, ctx);
-
 describe('create_todo', () => {
   it('cleans the title and keeps a bare due date when no time was given', () => {
-    expect(understand('add buy milk tomorrow')).toEqual({
-      intent: 'create_todo',
-      params: { title: 'buy milk', due_date: '2025-03-11' },
-    });
-    expect(understand('remind me to pay rent on the 1st').params).toMatchObject({
-      title: 'pay rent',
-      due_date: '2025-04-01',
-    });
-    expect(understand('I need to renew my visa in two weeks').params).toMatchObject({
-      title: 'renew my visa',
-      due_date: '2025-03-24',
-    });
+    reads('add buy milk tomorrow', 'create_todo', { title: 'buy milk', due_date: '2025-03-11' });
+    readsSome('remind me to pay rent on the 1st', { title: 'pay rent', due_date: '2025-04-01' });
+    readsSome('I need to renew my visa in two weeks', { title: 'renew my visa', due_date: '2025-03-24' });
     expect(understand('pay the water bill the day after tomorrow').params.due_date).toBe('2025-03-12');
     expect(understand('add buy wrapping paper by Dec 24').params.due_date).toBe('2025-12-24');
     expect(understand('todo: mail the package 12/24').params.due_date).toBe('2025-12-24');
@@ -40,10 +20,7 @@ describe('create_todo', () => {
   });
 
   it('gives a local date-time when a time was given', () => {
-    expect(understand('remind me to call mom at 6pm').params).toEqual({
-      title: 'call mom',
-      due_date: '2025-03-10T18:00:00',
-    });
+    readsParams('remind me to call mom at 6pm', { title: 'call mom', due_date: '2025-03-10T18:00:00' });
     // 08:00 has passed at 09:00, so "at 8am" is tomorrow.
     expect(understand('remind me to stretch at 8am').params.due_date).toBe('2025-03-11T08:00:00');
     expect(understand('Remind me to call the dentist tomorrow at 14:30').params.due_date).toBe(
@@ -54,7 +31,7 @@ describe('create_todo', () => {
     expect(understand('remind me to check the oven in 30 minutes').params.due_date).toBe(
       '2025-03-10T09:30:00',
     );
-    expect(understand('tomorrow at 8am remind me to take my vitamins').params).toEqual({
+    readsParams('tomorrow at 8am remind me to take my vitamins', {
       title: 'take my vitamins',
       due_date: '2025-03-11T08:00:00',
     });
@@ -79,35 +56,23 @@ describe('create_todo', () => {
   });
 
   it('extracts priority and tags and drops them from the title', () => {
-    expect(understand('urgent: fix the login bug').params).toEqual({
-      title: 'fix the login bug',
-      priority: 'urgent',
-    });
-    expect(understand('add renew car insurance, high priority').params).toMatchObject({
-      priority: 'high',
-      title: 'renew car insurance',
-    });
-    expect(understand('add low priority clean the garage').params).toMatchObject({
-      priority: 'low',
-      title: 'clean the garage',
-    });
-    expect(understand('add pay the electricity bill tomorrow #bills #Home').params).toMatchObject({
+    readsParams('urgent: fix the login bug', { title: 'fix the login bug', priority: 'urgent' });
+    readsSome('add renew car insurance, high priority', { priority: 'high', title: 'renew car insurance' });
+    readsSome('add low priority clean the garage', { priority: 'low', title: 'clean the garage' });
+    readsSome('add pay the electricity bill tomorrow #bills #Home', {
       title: 'pay the electricity bill',
       tags: ['bills', 'home'],
     });
     // The web app's quick-add shorthand: "!high" is a priority, "#home" a tag.
-    expect(understand('pay rent friday !high #home')).toEqual({
-      intent: 'create_todo',
-      params: { title: 'pay rent', due_date: '2025-03-14', priority: 'high', tags: ['home'] },
+    reads('pay rent friday !high #home', 'create_todo', {
+      title: 'pay rent',
+      due_date: '2025-03-14',
+      priority: 'high',
+      tags: ['home'],
     });
-    expect(understand('!urgent fix the login bug').params).toEqual({
-      title: 'fix the login bug',
-      priority: 'urgent',
-    });
+    readsParams('!urgent fix the login bug', { title: 'fix the login bug', priority: 'urgent' });
     // An adjective inside the title is not a priority.
-    expect(understand('reply to the urgent email from Jun').params).toEqual({
-      title: 'reply to the urgent email from Jun',
-    });
+    readsParams('reply to the urgent email from Jun', { title: 'reply to the urgent email from Jun' });
   });
 
   it('keeps event words that belong to a todo title', () => {
@@ -126,19 +91,16 @@ describe('create_todo', () => {
 
 describe('create_event', () => {
   it('reads start, duration and range', () => {
-    expect(understand('meeting with Haechan tomorrow at 3pm for an hour')).toEqual({
-      intent: 'create_event',
-      params: {
-        title: 'meeting with Haechan',
-        start_time: '2025-03-11T15:00:00',
-        end_time: '2025-03-11T16:00:00',
-      },
+    reads('meeting with Haechan tomorrow at 3pm for an hour', 'create_event', {
+      title: 'meeting with Haechan',
+      start_time: '2025-03-11T15:00:00',
+      end_time: '2025-03-11T16:00:00',
     });
-    expect(understand('schedule a 45 minute call with support tomorrow at 3pm').params).toMatchObject({
+    readsSome('schedule a 45 minute call with support tomorrow at 3pm', {
       title: 'call with support',
       end_time: '2025-03-11T15:45:00',
     });
-    expect(understand('schedule a design review tomorrow from 2 to 4pm').params).toMatchObject({
+    readsSome('schedule a design review tomorrow from 2 to 4pm', {
       start_time: '2025-03-11T14:00:00',
       end_time: '2025-03-11T16:00:00',
     });
@@ -151,10 +113,11 @@ describe('create_event', () => {
   });
 
   it('keeps the duration in real minutes across a DST jump', () => {
-    expect(understand('night shift at 1am for 2 hours', springForward).params).toMatchObject({
-      start_time: '2025-03-09T01:00:00',
-      end_time: '2025-03-09T04:00:00',
-    });
+    readsSome(
+      'night shift at 1am for 2 hours',
+      { start_time: '2025-03-09T01:00:00', end_time: '2025-03-09T04:00:00' },
+      springForward,
+    );
   });
 
   it('tells a place from a time after "at"', () => {
@@ -165,7 +128,7 @@ describe('create_event', () => {
       start_time: '2025-03-11T16:00:00',
       location: 'main office',
     });
-    expect(understand('meeting with Soojin at 14:30 in room 4').params).toMatchObject({
+    readsSome('meeting with Soojin at 14:30 in room 4', {
       start_time: '2025-03-10T14:30:00',
       location: 'room 4',
     });
@@ -173,30 +136,27 @@ describe('create_event', () => {
   });
 
   it('makes all-day events with a bare date', () => {
-    expect(understand('all-day workshop next monday').params).toEqual({
+    readsParams('all-day workshop next monday', {
       title: 'workshop',
       is_all_day: true,
       start_time: '2025-03-17',
     });
-    expect(understand('vacation from Dec 22 to Jan 2').params).toMatchObject({
+    readsSome('vacation from Dec 22 to Jan 2', {
       is_all_day: true,
       start_time: '2025-12-22',
       end_time: '2026-01-03T00:00:00',
     });
     // A day without a time is not all-day: the orchestrator asks for the time.
-    expect(understand('lunch with Sam on friday').params).toMatchObject({
-      start_time: '2025-03-14',
-      is_all_day: false,
-    });
+    readsSome('lunch with Sam on friday', { start_time: '2025-03-14', is_all_day: false });
   });
 
   it('writes simple recurrences with the first occurrence as start', () => {
-    expect(understand('schedule a 1:1 with Yuna every monday at 10am').params).toMatchObject({
+    readsSome('schedule a 1:1 with Yuna every monday at 10am', {
       title: '1:1 with Yuna',
       start_time: '2025-03-10T10:00:00',
       recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO',
     });
-    expect(understand('Team sync every weekday at 8:30am').params).toMatchObject({
+    readsSome('Team sync every weekday at 8:30am', {
       start_time: '2025-03-11T08:30:00',
       recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR',
     });
@@ -217,11 +177,8 @@ describe('create_event', () => {
 
 describe('create_memo', () => {
   it('keeps the content and an explicit title', () => {
-    expect(understand('note: the wifi password is hunter2')).toEqual({
-      intent: 'create_memo',
-      params: { content: 'the wifi password is hunter2' },
-    });
-    expect(understand('save a note about the recipe: 2 eggs, 1 cup flour').params).toEqual({
+    reads('note: the wifi password is hunter2', 'create_memo', { content: 'the wifi password is hunter2' });
+    readsParams('save a note about the recipe: 2 eggs, 1 cup flour', {
       title: 'recipe',
       content: '2 eggs, 1 cup flour',
     });
@@ -258,46 +215,37 @@ describe('complete, delete and update', () => {
   });
 
   it('reads the change', () => {
-    expect(understand('rename buy paint to buy blue paint')).toEqual({
-      intent: 'update_todo',
-      params: { target: 'buy paint', new_title: 'buy blue paint' },
+    reads('rename buy paint to buy blue paint', 'update_todo', {
+      target: 'buy paint',
+      new_title: 'buy blue paint',
     });
-    expect(understand('change the priority of file taxes to urgent').params).toEqual({
-      target: 'file taxes',
-      priority: 'urgent',
+    readsParams('change the priority of file taxes to urgent', { target: 'file taxes', priority: 'urgent' });
+    reads('move the due date of the essay draft to friday', 'update_todo', {
+      target: 'essay draft',
+      due_date: '2025-03-14',
     });
-    expect(understand('move the due date of the essay draft to friday')).toEqual({
-      intent: 'update_todo',
-      params: { target: 'essay draft', due_date: '2025-03-14' },
+    reads('reschedule the budget meeting to tomorrow at 4pm', 'update_event', {
+      target: 'budget meeting',
+      start_time: '2025-03-11T16:00:00',
     });
-    expect(understand('reschedule the budget meeting to tomorrow at 4pm')).toEqual({
-      intent: 'update_event',
-      params: { target: 'budget meeting', start_time: '2025-03-11T16:00:00' },
-    });
-    expect(understand('move my dentist appointment to 3pm on Thursday').params).toEqual({
+    readsParams('move my dentist appointment to 3pm on Thursday', {
       target: 'dentist appointment',
       start_time: '2025-03-13T15:00:00',
     });
-    expect(understand('change the location of the book club to the library').params).toEqual({
+    readsParams('change the location of the book club to the library', {
       target: 'book club',
       location: 'library',
     });
-    expect(understand('mark the laundry as in progress').params).toEqual({
-      target: 'laundry',
-      status: 'in_progress',
-    });
-    expect(understand('update my note about the wifi: the new password is tiger77')).toEqual({
-      intent: 'update_memo',
-      params: { target: 'wifi', content: 'the new password is tiger77' },
+    readsParams('mark the laundry as in progress', { target: 'laundry', status: 'in_progress' });
+    reads('update my note about the wifi: the new password is tiger77', 'update_memo', {
+      target: 'wifi',
+      content: 'the new password is tiger77',
     });
   });
 
   it('leaves words that only refer to the conversation for the orchestrator', () => {
-    expect(understand('delete it')).toEqual({ intent: 'delete_todo', params: { target: 'it' } });
-    expect(understand('mark the last one as done')).toEqual({
-      intent: 'complete_todo',
-      params: { target: 'the last one' },
-    });
+    reads('delete it', 'delete_todo', { target: 'it' });
+    reads('mark the last one as done', 'complete_todo', { target: 'the last one' });
   });
 
   it('does not mistake chores for deletions or a deadline for a completion', () => {
@@ -309,52 +257,31 @@ describe('complete, delete and update', () => {
 
 describe('queries', () => {
   it('sets inclusive local date ranges', () => {
-    expect(understand("what's on my calendar this week")).toEqual({
-      intent: 'query_events',
-      params: { date_from: '2025-03-10', date_to: '2025-03-16' },
+    reads("what's on my calendar this week", 'query_events', {
+      date_from: '2025-03-10',
+      date_to: '2025-03-16',
     });
-    expect(understand('show my calendar for next week').params).toEqual({
-      date_from: '2025-03-17',
-      date_to: '2025-03-23',
-    });
-    expect(understand('what meetings do I have tomorrow').params).toEqual({
-      date_from: '2025-03-11',
-      date_to: '2025-03-11',
-    });
-    expect(understand('do I have anything scheduled on friday').params).toEqual({
-      date_from: '2025-03-14',
-      date_to: '2025-03-14',
-    });
-    expect(understand("what's on my plate today")).toEqual({
-      intent: 'query_todos',
-      params: { date_from: '2025-03-10', date_to: '2025-03-10' },
-    });
+    readsParams('show my calendar for next week', { date_from: '2025-03-17', date_to: '2025-03-23' });
+    readsParams('what meetings do I have tomorrow', { date_from: '2025-03-11', date_to: '2025-03-11' });
+    readsParams('do I have anything scheduled on friday', { date_from: '2025-03-14', date_to: '2025-03-14' });
+    reads("what's on my plate today", 'query_todos', { date_from: '2025-03-10', date_to: '2025-03-10' });
   });
 
   it('expresses overdue as pending and due before now', () => {
-    expect(understand('what tasks are overdue')).toEqual({
-      intent: 'query_todos',
-      params: { status: 'pending', date_to: '2025-03-10T09:00:00' },
-    });
+    reads('what tasks are overdue', 'query_todos', { status: 'pending', date_to: '2025-03-10T09:00:00' });
   });
 
   it('reads status, priority and text filters', () => {
-    expect(understand('show my high priority tasks').params).toEqual({ priority: 'high' });
-    expect(understand('list my completed tasks').params).toEqual({ status: 'completed' });
-    expect(understand('what notes do I have about wifi')).toEqual({
-      intent: 'query_memos',
-      params: { query: 'wifi' },
-    });
-    expect(understand('When is my dentist appointment?')).toEqual({
-      intent: 'query_events',
-      params: { query: 'dentist appointment' },
-    });
+    readsParams('show my high priority tasks', { priority: 'high' });
+    readsParams('list my completed tasks', { status: 'completed' });
+    reads('what notes do I have about wifi', 'query_memos', { query: 'wifi' });
+    reads('When is my dentist appointment?', 'query_events', { query: 'dentist appointment' });
   });
 });
 
 describe('search, delegation, briefing and chat', () => {
   it('finds the search text', () => {
-    expect(understand('search VLA')).toEqual({ intent: 'search', params: { query: 'VLA' } });
+    reads('search VLA', 'search', { query: 'VLA' });
     expect(understand('find anything about the Berlin trip').params.query).toBe('Berlin trip');
     expect(understand('look for notes mentioning kimchi').params.query).toBe('kimchi');
     expect(understand('search my stuff for passport').params.query).toBe('passport');
@@ -363,9 +290,9 @@ describe('search, delegation, briefing and chat', () => {
   });
 
   it('delegates research, summaries and drafts with the whole instruction', () => {
-    expect(understand('research the latest VLA papers and summarize them')).toEqual({
-      intent: 'delegate_task',
-      params: { instruction: 'research the latest VLA papers and summarize them', task_type: 'research' },
+    reads('research the latest VLA papers and summarize them', 'delegate_task', {
+      instruction: 'research the latest VLA papers and summarize them',
+      task_type: 'research',
     });
     expect(understand('summarize the latest news about Nvidia').params.task_type).toBe('summarize');
     expect(understand('draft a blog post about our launch').params.task_type).toBe('draft');

@@ -6,24 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_PIN, type TestServer } from '../../../test/helpers/server.js';
-
-async function login(s: TestServer) {
-  const res = await s.request('POST', '/api/auth/login', { pin: TEST_PIN });
-  expect(res.status).toBe(200);
-  return res.json as { access_token: string; refresh_token: string };
-}
-
-/** The activity log, polled until `pred` holds (entries written after the answer was sent). */
-async function activityUntil(s: TestServer, pred: (items: any[]) => boolean): Promise<any[]> {
-  let items: any[] = [];
-  for (let i = 0; i < 50; i++) {
-    items = (await s.request('GET', '/api/admin/activity')).json.items;
-    if (pred(items)) return items;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return items;
-}
+import { activityUntil, login } from '../../../test/helpers/admin.js';
+import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 
 describe('owner console: data and database maintenance', () => {
   let s: TestServer;

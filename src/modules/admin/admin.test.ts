@@ -5,7 +5,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply, startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
-import { startTestServer, TEST_PIN, type TestServer } from '../../../test/helpers/server.js';
+import { activityUntil, login } from '../../../test/helpers/admin.js';
+import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs } from '../../../test/helpers/ws.js';
 import { parseConfig } from '../../config.js';
 import { createDatabase } from '../../db/database.js';
@@ -23,28 +24,6 @@ async function execSql(s: TestServer, statement: string): Promise<void> {
   } finally {
     await database.close();
   }
-}
-
-async function login(s: TestServer, userAgent?: string) {
-  const res = await s.request(
-    'POST',
-    '/api/auth/login',
-    { pin: TEST_PIN },
-    userAgent ? { 'user-agent': userAgent } : {},
-  );
-  expect(res.status).toBe(200);
-  return res.json as { access_token: string; refresh_token: string };
-}
-
-/** The activity log, polled until `pred` holds (entries written after the answer was sent). */
-async function activityUntil(s: TestServer, pred: (items: any[]) => boolean): Promise<any[]> {
-  let items: any[] = [];
-  for (let i = 0; i < 50; i++) {
-    items = (await s.request('GET', '/api/admin/activity')).json.items;
-    if (pred(items)) return items;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return items;
 }
 
 const ROUTES: Array<[string, string]> = [

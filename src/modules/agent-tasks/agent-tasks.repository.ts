@@ -13,7 +13,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kyse
 import type { AgentTaskRow, ConversationRow, DB, MessageRow } from '../../db/schema.js';
 import type { Dialect } from '../../db/database.js';
 import { createConversationPostsRepository } from '../common/conversation-posts.repository.js';
-import { offsetOf } from '../common/items.js';
+import { pageOf } from '../common/items.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -62,19 +62,12 @@ export function createAgentTasksRepository(db: Kysely<DB>, dialect: Dialect = 's
     },
     /** Newest first, ties broken by id. */
     async list(statuses: string[] | undefined, page: number, limit: number, trx: Db = db) {
-      const [rows, count] = await Promise.all([
-        filtered(trx, statuses)
-          .selectAll()
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(limit)
-          .offset(offsetOf(page, limit))
-          .execute(),
-        filtered(trx, statuses)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow(),
-      ]);
-      return { rows, total: Number(count.n) };
+      return pageOf(
+        () => filtered(trx, statuses),
+        (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
+        page,
+        limit,
+      );
     },
 
     /** Takes the oldest free task under a lease, in one conditional UPDATE; undefined when none is free. */

@@ -44,9 +44,9 @@ import {
   createLocalCancelChannel,
   MAX_ATTEMPTS,
   type CancelChannel,
-  type Logger,
   type TaskRunner,
 } from './worker.js';
+import type { Logger } from '../../lib/logger.js';
 
 /** Where results of tasks asked outside a conversation go (found by title, created once). */
 export const AGENT_TASKS_TITLE = 'Agent tasks';

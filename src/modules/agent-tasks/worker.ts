@@ -19,6 +19,7 @@
 import type { AgentTaskRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AgentTasksRepository } from './agent-tasks.repository.js';
+import type { Logger } from '../../lib/logger.js';
 
 /** Why a run was stopped from outside; found as `signal.reason`. */
 export class TaskStop extends Error {
@@ -58,11 +59,6 @@ export function createLocalCancelChannel(): CancelChannel {
       return () => listeners.delete(listener);
     },
   };
-}
-
-export interface Logger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 export interface WorkerDeps {

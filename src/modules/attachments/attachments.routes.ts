@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
 import { validationError } from '../../lib/errors.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
+import { itemActionRoute } from '../common/routes.js';
 import { Attachment, AttachmentList, AttachmentOwnerQuery } from './attachments.schemas.js';
 import { ownerOf, type AttachmentsService } from './attachments.service.js';
 
@@ -104,19 +105,11 @@ export async function attachmentsRoutes(app: App, opts: { attachments: Attachmen
     },
   );
 
-  app.delete(
+  itemActionRoute(
+    app,
+    'DELETE',
     '/api/attachments/:id',
-    {
-      schema: {
-        tags: ['attachments'],
-        summary: 'Delete an attachment and its file',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 404) },
-      },
-    },
-    async (req, reply) => {
-      await attachments.remove(req.params.id);
-      return reply.code(204).send(null);
-    },
+    { tags: ['attachments'], summary: 'Delete an attachment and its file' },
+    (id) => attachments.remove(id),
   );
 }

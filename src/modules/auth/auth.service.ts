@@ -156,20 +156,18 @@ export function createAuthService(deps: AuthServiceDeps) {
     const counts = await repo.countLoginFailures(address, since);
     const retryAfter = (oldest: string | null) =>
       oldest === null ? deps.lockoutMinutes * 60 : (new Date(oldest).getTime() + windowMs - now) / 1000;
-    if (counts.address.count >= deps.maxFailures)
-      throw new AppError(
-        'RATE_LIMITED',
-        'Too many failed logins; try again later',
-        undefined,
-        retryAfter(counts.address.oldest),
-      );
-    if (counts.global.count >= deps.globalMaxFailures)
-      throw new AppError(
-        'RATE_LIMITED',
-        'Too many failed logins; try again later',
-        undefined,
-        retryAfter(counts.global.oldest),
-      );
+    const limits = [
+      [counts.address, deps.maxFailures],
+      [counts.global, deps.globalMaxFailures],
+    ] as const;
+    for (const [failures, max] of limits)
+      if (failures.count >= max)
+        throw new AppError(
+          'RATE_LIMITED',
+          'Too many failed logins; try again later',
+          undefined,
+          retryAfter(failures.oldest),
+        );
   }
 
   async function loginOnce(pin: string, address: string, userAgent?: string): Promise<TokenPair> {

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test/helpers/process.js';
+import { reuseRefreshToken } from '../../../test/helpers/auth.js';
 import { startTestServer, TEST_PIN, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs, type WsClient } from '../../../test/helpers/ws.js';
 
@@ -147,14 +148,7 @@ describe('a revoked session loses its sockets', () => {
     sockets.push(ws);
     const card = await pendingDelete(s, ws);
     // R1's successor is used, so R1 coming back is reuse (COMPAT.md).
-    const next = await s.request('POST', '/api/auth/refresh', { refresh_token: session.refresh_token });
-    expect(next.status).toBe(200);
-    expect(
-      (await s.request('POST', '/api/auth/refresh', { refresh_token: next.json.refresh_token })).status,
-    ).toBe(200);
-    expect(
-      (await s.request('POST', '/api/auth/refresh', { refresh_token: session.refresh_token })).status,
-    ).toBe(401);
+    await reuseRefreshToken(s, session.refresh_token);
     await confirmDoesNothing(s, ws, card);
   });
 });

@@ -3,9 +3,9 @@
  * ManualClock, the LLM replaced at its HTTP boundary by the fake OpenAI server, pushes by the
  * fake Expo server, and what the owner sees read back over the API and the WebSocket.
  */
+import { useFakeOpenAI } from '../../../test/helpers/llm-server.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeExpo, type FakeExpo } from '../../../test/fakes/fake-expo.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
 import {
   makeTempDir,
   startTestServer,
@@ -222,13 +222,7 @@ describe('daily briefing', () => {
 });
 
 describe('briefing prose from the LLM', () => {
-  let llm: FakeOpenAI;
-  beforeAll(async () => {
-    llm = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await llm.close();
-  });
+  const llm = useFakeOpenAI();
 
   it('the LLM writes it from the facts; when the LLM fails the template is used', async () => {
     const s = await boot({

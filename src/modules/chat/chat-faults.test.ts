@@ -3,20 +3,12 @@
  * frame when it failed) with a readable explanation stored. AI_TIMEOUT_SECONDS=1 makes the
  * idle timeout short enough to test stalls.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  closedPortUrl,
-  reply,
-  startFakeOpenAI,
-  type FakeOpenAI,
-  type RequestBody,
-} from '../../../test/fakes/fake-openai.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPortUrl, reply, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
+import { CHAT_NOW as NOW, useChatServer } from '../../../test/helpers/chat.js';
+import { aiEnv, useFakeOpenAI } from '../../../test/helpers/llm-server.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs, types, type WsClient } from '../../../test/helpers/ws.js';
-
-const NOW = '2026-03-10T01:00:00Z';
-const isTitleRequest = (body: RequestBody | null) =>
-  String(body?.messages?.[0]?.content ?? '').includes('short title');
 
 async function turnOf(server: TestServer, sock: WsClient, content: string) {
   const res = await server.request('POST', '/api/chat/send', { content });
@@ -45,15 +37,7 @@ describe('with the LLM unreachable (connection refused)', () => {
   let s: TestServer;
   let sock: WsClient;
   beforeAll(async () => {
-    s = await startTestServer({
-      now: NOW,
-      env: {
-        AI_PROVIDER: 'openai',
-        AI_BASE_URL: await closedPortUrl(),
-        AI_MODEL: 'fake',
-        AI_API_KEY: 'test',
-      },
-    });
+    s = await startTestServer({ now: NOW, env: aiEnv(await closedPortUrl()) });
     sock = await connectWs(s);
   });
   afterAll(async () => {
@@ -76,32 +60,9 @@ describe('with the LLM unreachable (connection refused)', () => {
 });
 
 describe('with a misbehaving LLM', () => {
-  let fake: FakeOpenAI;
-  let s: TestServer;
-  let sock: WsClient;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-    s = await startTestServer({
-      now: NOW,
-      env: {
-        AI_PROVIDER: 'openai',
-        AI_BASE_URL: fake.url,
-        AI_MODEL: 'fake',
-        AI_API_KEY: 'test',
-        AI_TIMEOUT_SECONDS: '1',
-      },
-    });
-    sock = await connectWs(s);
-  });
-  afterAll(async () => {
-    await sock.close();
-    await s.close();
-    await fake.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    fake.script((req) => (isTitleRequest(req.body) ? reply.text('Title') : undefined));
-  });
+  const { server } = useChatServer('Title', { env: { AI_TIMEOUT_SECONDS: '1' } });
+  let fake: FakeOpenAI, s: TestServer, sock: WsClient;
+  beforeAll(() => void ({ fake, s, ws: sock } = server));
 
   it('HTTP 500 on the chat call: AI_UNAVAILABLE', async () => {
     fake.onChat(reply.error(500, 'model exploded'));
@@ -169,18 +130,11 @@ describe('with a misbehaving LLM', () => {
 });
 
 describe('the provider health probe', () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fake = useFakeOpenAI();
   const boot = () =>
     startTestServer({
       now: NOW,
-      env: { AI_PROVIDER: 'openai', AI_BASE_URL: fake.url, AI_MODEL: 'fake', AI_API_KEY: 'test' },
+      env: aiEnv(fake.url),
     });
 
   it('counts a provider without a /models route (404) as reachable: the LLM still classifies', async () => {

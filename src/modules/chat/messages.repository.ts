@@ -31,6 +31,15 @@ function newerThan(eb: ExpressionBuilder<DB, 'messages'>, p: MessagePosition) {
   ]);
 }
 
+/** A conversation's messages, newest first (ties by id). */
+const newestFirst = (trx: Db, conversationId: string) =>
+  trx
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc');
+
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
 
 export function createMessagesRepository(db: Kysely<DB>) {
@@ -59,15 +68,7 @@ export function createMessagesRepository(db: Kysely<DB>) {
     },
     /** The newest `limit` messages after skipping `offset` newer ones, returned oldest first. */
     async newest(conversationId: string, limit: number, offset = 0, trx: Db = db): Promise<MessageRow[]> {
-      const rows = await trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', conversationId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit)
-        .offset(offset)
-        .execute();
+      const rows = await newestFirst(trx, conversationId).limit(limit).offset(offset).execute();
       return rows.reverse();
     },
     /** The `limit` messages just older than `p`, oldest first. */
@@ -77,13 +78,8 @@ export function createMessagesRepository(db: Kysely<DB>) {
       limit: number,
       trx: Db = db,
     ): Promise<MessageRow[]> {
-      const rows = await trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', conversationId)
+      const rows = await newestFirst(trx, conversationId)
         .where((eb) => olderThan(eb, p))
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
         .limit(limit)
         .execute();
       return rows.reverse();

@@ -5,6 +5,7 @@
  */
 import type { AiProvider } from '../../ai/types.js';
 import type { Titler } from './turns.js';
+import { firstLine } from '../../lib/text.js';
 
 const MAX_WORDS = 6;
 const MAX_CHARS = 60;
@@ -12,11 +13,7 @@ const LLM_TITLE_TIMEOUT_MS = 10_000;
 
 /** At most 6 words and 60 characters, without surrounding quotes or trailing punctuation. */
 export function clampTitle(raw: string): string {
-  const line =
-    raw
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .find((l) => l.length > 0) ?? '';
+  const line = firstLine(raw);
   const cleaned = line
     .replace(/^title\s*:\s*/i, '')
     .replace(/^["'“”‘’`*#\s]+|["'“”‘’`*\s]+$/g, '')

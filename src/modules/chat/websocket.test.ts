@@ -6,7 +6,9 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
+import { reuseRefreshToken } from '../../../test/helpers/auth.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { aiEnv } from '../../../test/helpers/llm-server.js';
 import { connectWs, types, type Frame } from '../../../test/helpers/ws.js';
 import { redactToken } from '../../realtime/websocket.js';
 
@@ -21,7 +23,7 @@ beforeAll(async () => {
   s = await startTestServer({
     now: NOW,
     wsPingIntervalMs: PING_MS,
-    env: { AI_PROVIDER: 'openai', AI_BASE_URL: fake.url, AI_MODEL: 'fake', AI_API_KEY: 'test' },
+    env: aiEnv(fake.url),
   });
 });
 afterAll(async () => {
@@ -70,14 +72,7 @@ describe('authentication', () => {
     const sock = await connectWs(s, session.access_token);
     await sock.settle();
     // R1's successor is used, so R1 coming back is reuse (COMPAT.md).
-    const next = await s.request('POST', '/api/auth/refresh', { refresh_token: session.refresh_token });
-    expect(next.status).toBe(200);
-    expect(
-      (await s.request('POST', '/api/auth/refresh', { refresh_token: next.json.refresh_token })).status,
-    ).toBe(200);
-    expect(
-      (await s.request('POST', '/api/auth/refresh', { refresh_token: session.refresh_token })).status,
-    ).toBe(401);
+    await reuseRefreshToken(s, session.refresh_token);
     expect((await sock.closed).code).toBe(4001);
   });
 

@@ -3,16 +3,10 @@
  * (instants past 9999, impossible offsets, lone surrogates), and tags match however their
  * accents were typed (NFC).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../../test/helpers/server.js';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer({ timezone: 'America/New_York' });
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = useTestServer({ timezone: 'America/New_York' });
 
 function expectField(res: { status: number; json: any }, field: string): void {
   expect(res.status, JSON.stringify(res.json)).toBe(400);

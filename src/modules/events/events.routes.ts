@@ -5,6 +5,7 @@ import { unauthorized, unprocessable } from '../../lib/errors.js';
 import { bearerToken } from '../../plugins/authenticate.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
+import { itemActionRoute } from '../common/routes.js';
 import {
   Event,
   EventCreate,
@@ -99,20 +100,12 @@ export async function eventsRoutes(app: App, opts: { events: EventsService }): P
     async (req) => events.update(req.params.id, req.body),
   );
 
-  app.delete(
+  itemActionRoute(
+    app,
+    'DELETE',
     '/api/events/:id',
-    {
-      schema: {
-        tags: ['events'],
-        summary: 'Delete an event (the whole series)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 404) },
-      },
-    },
-    async (req, reply) => {
-      await events.remove(req.params.id);
-      return reply.code(204).send(null);
-    },
+    { tags: ['events'], summary: 'Delete an event (the whole series)' },
+    (id) => events.remove(id),
   );
 
   app.delete(

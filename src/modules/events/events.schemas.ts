@@ -92,19 +92,7 @@ export const EventCreate = Type.Object({
 export type EventCreate = Static<typeof EventCreate>;
 
 /** `title`, `start_time`, `is_all_day` and `tags` cannot be null; the rest can be cleared with null. */
-export const EventPatch = Type.Object({
-  title: Type.Optional(Title),
-  start_time: Type.Optional(timeInput('RFC 3339, local date-time, or YYYY-MM-DD for an all-day event')),
-  end_time: Type.Optional(Nullable(EndTime)),
-  description: Type.Optional(Nullable(Description)),
-  location: Type.Optional(Nullable(Location)),
-  is_all_day: Type.Optional(Type.Boolean()),
-  reminder_minutes: Type.Optional(Nullable(ReminderMinutes)),
-  recurrence_rule: Type.Optional(Nullable(RecurrenceRule)),
-  recurrence_end: Type.Optional(Nullable(RecurrenceEnd)),
-  recurrence_exceptions: Type.Optional(RecurrenceExceptions),
-  tags: Type.Optional(Tags),
-});
+export const EventPatch = Type.Partial(EventCreate);
 export type EventPatch = Static<typeof EventPatch>;
 
 /** One occurrence's own content: what an override (RECURRENCE-ID) may change. */

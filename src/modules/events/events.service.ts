@@ -15,7 +15,7 @@ import {
   type ParsedTime,
 } from '../../lib/time.js';
 import type { EventSink } from '../../realtime/events.js';
-import { normaliseTags, type WriteContext } from '../common/items.js';
+import { newItemColumns, normaliseTags, publishChange, type WriteContext } from '../common/items.js';
 import type { EventFilter, EventsRepository, EventWindow } from './events.repository.js';
 import type { Event, EventCreate, EventListQuery, EventOccurrence, EventPatch } from './events.schemas.js';
 import type { SearchTerms } from '../search/query.js';
@@ -212,18 +212,10 @@ export function createEventsService(deps: EventsServiceDeps) {
         reminder_minutes: input.reminder_minutes ?? null,
         ...times,
         ...seriesChanges(times, input.recurrence_end, input.recurrence_exceptions),
-        tags: JSON.stringify(normaliseTags(input.tags)),
-        conversation_id: ctx.conversationId ?? null,
-        message_id: ctx.messageId ?? null,
-        created_at: now,
-        updated_at: now,
+        ...newItemColumns(input.tags, ctx, now),
       };
       await repo.insert(row);
-      (ctx.publish ?? deps.publish)('module_data_changed', {
-        module: 'events',
-        action: 'created',
-        id: row.id,
-      });
+      publishChange(ctx, deps.publish, { module: 'events', action: 'created', id: row.id });
       return toEvent(row);
     },
 
@@ -311,7 +303,7 @@ export function createEventsService(deps: EventsServiceDeps) {
       if (Object.keys(set).length === 0) return toEvent(current);
       set.updated_at = clock.now().toISOString();
       await repo.update(id, set);
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'events', action: 'updated', id });
+      publishChange(ctx, deps.publish, { module: 'events', action: 'updated', id });
       return toEvent({ ...current, ...set });
     },
 
@@ -321,7 +313,7 @@ export function createEventsService(deps: EventsServiceDeps) {
     async remove(id: string, ctx: WriteContext = {}): Promise<Event> {
       const current = await repo.find(id);
       if (!current || !(await repo.delete(id))) throw notFound('Event', id);
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'events', action: 'deleted', id });
+      publishChange(ctx, deps.publish, { module: 'events', action: 'deleted', id });
       return toEvent(current);
     },
 

@@ -3,7 +3,7 @@
  * until a page of them is shown.
  */
 import type { EventOverrideRow, EventRow } from '../../db/schema.js';
-import { parseTags } from '../common/items.js';
+import { itemFields } from '../common/items.js';
 import type { Event, EventOccurrence } from './events.schemas.js';
 import type { Occurrence } from './recurrence.js';
 
@@ -33,11 +33,7 @@ export function toEvent(row: StoredEvent): Event {
     recurrence_rule: row.recurrence_rule,
     recurrence_end: row.recurrence_end ?? null,
     recurrence_exceptions: exceptionDates(row.recurrence_exceptions ?? '[]'),
-    tags: parseTags(row.tags),
-    conversation_id: row.conversation_id,
-    message_id: row.message_id,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    ...itemFields(row),
   };
 }
 

@@ -2,37 +2,23 @@
  * The chat's event answers read the events service's window listing: a changed occurrence is
  * answered as changed, a removed one not at all (COMPAT.md). Real server, fake LLM over HTTP.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { reply, startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
-import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
-import { connectWs, type WsClient } from '../../../test/helpers/ws.js';
+import { beforeAll, expect, it } from 'vitest';
+import { reply, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
+import { useLlmServer } from '../../../test/helpers/llm-server.js';
+import { event } from '../../../test/helpers/factories.js';
+import type { TestServer } from '../../../test/helpers/server.js';
+import type { WsClient } from '../../../test/helpers/ws.js';
 
-let fake: FakeOpenAI;
-let s: TestServer;
-let ws: WsClient;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  s = await startTestServer({
-    timezone: 'Asia/Seoul',
-    now: '2026-03-01T01:00:00Z',
-    env: { AI_PROVIDER: 'openai', AI_BASE_URL: fake.url, AI_MODEL: 'fake', AI_API_KEY: 'test' },
-  });
-  ws = await connectWs(s);
-});
-afterAll(async () => {
-  await ws?.close();
-  await s?.close();
-  await fake?.close();
-});
+const server = useLlmServer({ timezone: 'Asia/Seoul', now: '2026-03-01T01:00:00Z' });
+let fake: FakeOpenAI, s: TestServer, ws: WsClient;
+beforeAll(() => void ({ fake, s, ws } = server));
 
 it('answers "what is on" with the changed occurrences', async () => {
-  const created = await s.request('POST', '/api/events', {
+  const { id } = await event(s, {
     title: 'Stand-up',
     start_time: '2026-03-02T10:00:00',
     recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO',
   });
-  const id = created.json.id as string;
   expect((await s.request('DELETE', `/api/events/${id}/occurrences/2026-03-09`)).status).toBe(204);
   const moved = await s.request('PATCH', `/api/events/${id}/occurrences/2026-03-16`, {
     start_time: '2026-03-17T14:00:00',

@@ -7,7 +7,7 @@ import type { Clock } from '../../lib/clock.js';
 import { notFound, unprocessable } from '../../lib/errors.js';
 import { localDate, type ParsedTime } from '../../lib/time.js';
 import type { EventSink } from '../../realtime/events.js';
-import { parseTags, type WriteContext } from '../common/items.js';
+import { parseTags, publishChange, type WriteContext } from '../common/items.js';
 import type { EventsRepository } from './events.repository.js';
 import type { EventOccurrence, OccurrencePatch } from './events.schemas.js';
 import { toOccurrence } from './events.slots.js';
@@ -52,7 +52,7 @@ export function createOccurrencesService(deps: OccurrencesDeps) {
   }
 
   const changed = (id: string, ctx: WriteContext) =>
-    (ctx.publish ?? deps.publish)('module_data_changed', { module: 'events', action: 'updated', id });
+    publishChange(ctx, deps.publish, { module: 'events', action: 'updated', id });
 
   return {
     removeOccurrence: async (

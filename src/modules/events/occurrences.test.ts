@@ -6,6 +6,7 @@
  */
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { event } from '../../../test/helpers/factories.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 
 interface Occurrence {
@@ -232,12 +233,11 @@ describe('an all-day series with a COUNT, written with its end and exceptions', 
 
 describe('the first occurrence moved before the series starts', () => {
   it('is listed on its new day', async () => {
-    const created = await s.request('POST', '/api/events', {
+    const { id } = await event(s, {
       title: 'Class',
       start_time: '2026-09-07T18:00:00',
       recurrence_rule: 'FREQ=WEEKLY',
     });
-    const id = created.json.id as string;
     const moved = await s.request('PATCH', `/api/events/${id}/occurrences/2026-09-07`, {
       start_time: '2026-09-05T18:00:00',
     });
@@ -289,12 +289,11 @@ describe('occurrence requests that are wrong', () => {
   });
 
   it('mode=all deletes the series with its overrides', async () => {
-    const created = await s.request('POST', '/api/events', {
+    const { id } = await event(s, {
       title: 'Gone',
       start_time: '2026-05-04T09:00:00',
       recurrence_rule: 'FREQ=DAILY',
     });
-    const id = created.json.id as string;
     const moved = await s.request('PATCH', `/api/events/${id}/occurrences/2026-05-05`, { title: 'Gone too' });
     expect(moved.status, moved.text).toBe(200);
     const res = await s.request('DELETE', `/api/events/${id}/occurrences/2026-05-06?mode=all`);

@@ -1,6 +1,6 @@
 import { expressionBuilder, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { DB, MemoRow, MemoUpdate, NewMemoRow } from '../../db/schema.js';
-import { hasTag, offsetOf, whereAll } from '../common/items.js';
+import { hasTag, pageOf, whereAll } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface MemoFilter {
@@ -36,19 +36,12 @@ export function createMemosRepository(db: Kysely<DB>, textMatch: TextMatcher) {
     },
     /** Newest change first; ties broken by id so pages never repeat or skip. */
     async list(f: MemoFilter, page: number, limit: number, trx: Db = db) {
-      const [rows, count] = await Promise.all([
-        filtered(trx, f)
-          .selectAll()
-          .orderBy('updated_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(limit)
-          .offset(offsetOf(page, limit))
-          .execute(),
-        filtered(trx, f)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow(),
-      ]);
-      return { rows, total: Number(count.n) };
+      return pageOf(
+        () => filtered(trx, f),
+        (q) => q.selectAll().orderBy('updated_at', 'desc').orderBy('id', 'desc'),
+        page,
+        limit,
+      );
     },
   };
 }

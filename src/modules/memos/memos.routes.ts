@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
+import { itemActionRoute } from '../common/routes.js';
 import { Memo, MemoCreate, MemoListQuery, MemoPage, MemoPatch } from './memos.schemas.js';
 import type { MemosService } from './memos.service.js';
 
@@ -57,19 +58,7 @@ export async function memosRoutes(app: App, opts: { memos: MemosService }): Prom
     },
     async (req) => memos.update(req.params.id, req.body),
   );
-  app.delete(
-    '/api/memos/:id',
-    {
-      schema: {
-        tags: ['memos'],
-        summary: 'Delete a memo',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 404) },
-      },
-    },
-    async (req, reply) => {
-      await memos.remove(req.params.id);
-      return reply.code(204).send(null);
-    },
+  itemActionRoute(app, 'DELETE', '/api/memos/:id', { tags: ['memos'], summary: 'Delete a memo' }, (id) =>
+    memos.remove(id),
   );
 }

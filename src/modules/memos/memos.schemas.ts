@@ -26,12 +26,8 @@ export const MemoCreate = Type.Object({
 });
 export type MemoCreate = Static<typeof MemoCreate>;
 
-export const MemoPatch = Type.Object({
-  content: Type.Optional(Content),
-  /** null or "" derives the title from the content again. */
-  title: Type.Optional(Nullable(Title)),
-  tags: Type.Optional(Tags),
-});
+/** Every field optional; a null or "" title derives the title from the content again. */
+export const MemoPatch = Type.Partial(MemoCreate);
 export type MemoPatch = Static<typeof MemoPatch>;
 
 export const MemoListQuery = Type.Object({

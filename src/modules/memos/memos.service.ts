@@ -5,9 +5,16 @@ import { notFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventSink } from '../../realtime/events.js';
 import type { AttachmentsService } from '../attachments/attachments.service.js';
-import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
+import {
+  itemFields,
+  newItemColumns,
+  normaliseTags,
+  publishChange,
+  type WriteContext,
+} from '../common/items.js';
 import type { MemoFilter, MemosRepository } from './memos.repository.js';
 import type { Memo, MemoCreate, MemoListQuery, MemoPatch } from './memos.schemas.js';
+import { firstLine } from '../../lib/text.js';
 
 const TITLE_MAX = 80;
 
@@ -18,21 +25,13 @@ export function toMemo(row: MemoRow): Memo {
     id: row.id,
     title: row.title,
     content: row.content,
-    tags: parseTags(row.tags),
-    conversation_id: row.conversation_id,
-    message_id: row.message_id,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    ...itemFields(row),
   };
 }
 
 /** The first non-empty line, cut at a word boundary to at most 80 characters. */
 export function deriveTitle(content: string): string {
-  const line =
-    content
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .find((l) => l.length > 0) ?? '';
+  const line = firstLine(content);
   const chars = [...line];
   if (chars.length <= TITLE_MAX) return line;
   const cut = chars.slice(0, TITLE_MAX - 1).join('');
@@ -65,18 +64,10 @@ export function createMemosService(deps: {
         id: newId('memo'),
         title: titleFor(input.title, input.content),
         content: input.content,
-        tags: JSON.stringify(normaliseTags(input.tags)),
-        conversation_id: ctx.conversationId ?? null,
-        message_id: ctx.messageId ?? null,
-        created_at: now,
-        updated_at: now,
+        ...newItemColumns(input.tags, ctx, now),
       };
       await repo.insert(row);
-      (ctx.publish ?? deps.publish)('module_data_changed', {
-        module: 'memos',
-        action: 'created',
-        id: row.id,
-      });
+      publishChange(ctx, deps.publish, { module: 'memos', action: 'created', id: row.id });
       return toMemo(row);
     },
 
@@ -92,7 +83,7 @@ export function createMemosService(deps: {
       if (Object.keys(set).length === 0) return toMemo(current);
       set.updated_at = clock.now().toISOString();
       await repo.update(id, set);
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'updated', id });
+      publishChange(ctx, deps.publish, { module: 'memos', action: 'updated', id });
       return toMemo({ ...current, ...set });
     },
 
@@ -101,7 +92,7 @@ export function createMemosService(deps: {
       if (!current || !(await repo.delete(id))) throw notFound('Memo', id);
       // Its attachments' rows lost their owner: remove them and their files.
       await deps.attachments.collectOrphans();
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'memos', action: 'deleted', id });
+      publishChange(ctx, deps.publish, { module: 'memos', action: 'deleted', id });
       return toMemo(current);
     },
 

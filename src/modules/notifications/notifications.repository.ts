@@ -1,7 +1,7 @@
 /** All SQL on the notification outbox, its decision keys, push tokens and push tickets. */
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { DB, NotificationRow, NotificationsTable } from '../../db/schema.js';
-import { offsetOf } from '../common/items.js';
+import type { ExpressionBuilder, Insertable, Kysely, Transaction } from 'kysely';
+import type { DB, NotificationRow, NotificationsTable, PushTokensTable } from '../../db/schema.js';
+import { pageOf } from '../common/items.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -22,6 +22,22 @@ function chunks<T>(items: T[], size = IN_CHUNK): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** Not delivered yet, and no (re)try planned after `now`. */
+const isDue = (eb: ExpressionBuilder<DB, 'notifications'>, now: string) =>
+  eb.and([
+    eb('sent_at', 'is', null),
+    eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]),
+  ]);
+
+/** The first `limit` due notifications, oldest first. */
+const dueFirst = (trx: Db, now: string, limit: number) =>
+  trx
+    .selectFrom('notifications')
+    .where((eb) => isDue(eb, now))
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(limit);
 
 export function createNotificationsRepository(db: Kysely<DB>) {
   function filtered(conn: Db, f: NotificationFilter) {
@@ -66,19 +82,12 @@ export function createNotificationsRepository(db: Kysely<DB>) {
     },
     /** Newest first, ties broken by id. */
     async list(f: NotificationFilter, page: number, limit: number, trx: Db = db) {
-      const [rows, count] = await Promise.all([
-        filtered(trx, f)
-          .selectAll()
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(limit)
-          .offset(offsetOf(page, limit))
-          .execute(),
-        filtered(trx, f)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow(),
-      ]);
-      return { rows, total: Number(count.n) };
+      return pageOf(
+        () => filtered(trx, f),
+        (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
+        page,
+        limit,
+      );
     },
     async markRead(id: string, at: string, trx: Db = db): Promise<void> {
       await trx
@@ -91,15 +100,7 @@ export function createNotificationsRepository(db: Kysely<DB>) {
 
     /** Undelivered notifications whose (re)try is due, oldest first. */
     async pending(now: string, limit: number, trx: Db = db): Promise<NotificationRow[]> {
-      return trx
-        .selectFrom('notifications')
-        .selectAll()
-        .where('sent_at', 'is', null)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(limit)
-        .execute();
+      return dueFirst(trx, now, limit).selectAll().execute();
     },
     /**
      * Takes the due rows for one delivery: their next attempt moves to `leaseUntil`, so a sender
@@ -108,15 +109,7 @@ export function createNotificationsRepository(db: Kysely<DB>) {
      * PostgreSQL the loser re-checks the committed row and skips it).
      */
     async claimDue(now: string, leaseUntil: string, limit: number, trx: Db = db): Promise<NotificationRow[]> {
-      const due = await trx
-        .selectFrom('notifications')
-        .select('id')
-        .where('sent_at', 'is', null)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(limit)
-        .execute();
+      const due = await dueFirst(trx, now, limit).select('id').execute();
       if (due.length === 0) return [];
       const claimed = await trx
         .updateTable('notifications')
@@ -126,8 +119,7 @@ export function createNotificationsRepository(db: Kysely<DB>) {
           'in',
           due.map((r) => r.id),
         )
-        .where('sent_at', 'is', null)
-        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
+        .where((eb) => isDue(eb, now))
         .returningAll()
         .execute();
       return claimed.sort((a, b) =>
@@ -165,17 +157,7 @@ export function createNotificationsRepository(db: Kysely<DB>) {
     async findToken(token: string, trx: Db = db) {
       return trx.selectFrom('push_tokens').selectAll().where('token', '=', token).executeTakeFirst();
     },
-    async insertToken(
-      row: {
-        id: string;
-        token: string;
-        device_id: string | null;
-        platform: string | null;
-        created_at: string;
-        updated_at: string;
-      },
-      trx: Db = db,
-    ): Promise<void> {
+    async insertToken(row: PushTokensTable, trx: Db = db): Promise<void> {
       await trx
         .insertInto('push_tokens')
         .values(row)

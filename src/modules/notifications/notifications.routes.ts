@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
-import { errorResponses, IdParams } from '../common/schemas.js';
+import { errorResponses } from '../common/schemas.js';
+import { itemActionRoute } from '../common/routes.js';
 import {
   Notification,
   NotificationListQuery,
@@ -63,19 +64,11 @@ export async function notificationsRoutes(
     async (req) => notifications.list(req.query),
   );
 
-  app.post(
+  itemActionRoute(
+    app,
+    'POST',
     '/api/notifications/:id/read',
-    {
-      schema: {
-        tags: ['notifications'],
-        summary: 'Mark a notification read',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 404) },
-      },
-    },
-    async (req, reply) => {
-      await notifications.markRead(req.params.id);
-      return reply.code(204).send(null);
-    },
+    { tags: ['notifications'], summary: 'Mark a notification read' },
+    (id) => notifications.markRead(id),
   );
 }

@@ -25,12 +25,7 @@ import type {
   RegisterTokenBody,
 } from './notifications.schemas.js';
 import { isExpoPushToken, type PushClient, type PushMessage } from './push.js';
-
-/** A pino-compatible logger, narrowed to what the sender uses. */
-export interface Logger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Logger } from '../../lib/logger.js';
 
 export interface NotificationDraft {
   kind: NotificationKind;

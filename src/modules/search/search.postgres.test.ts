@@ -3,10 +3,10 @@
  * same documents and queries must find the same items on both, whatever the suite's database.
  * Skips with a printed reason when PostgreSQL is unreachable (never in CI).
  */
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../db/database.js';
-import { migrations } from '../../db/migrations/index.js';
+import { LEGACY_TODO, migrateTo, oldTodo } from '../../../test/helpers/legacy-rows.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { createTestDatabase, missingServices } from '../../../test/helpers/services.js';
 import { prefixTsQuery } from './search.repository.js';
@@ -140,29 +140,9 @@ describe.skipIf(missing !== null)('search on PostgreSQL', () => {
     const fresh = await createTestDatabase({ migrate: false });
     const database = await createDatabase({ kind: 'postgres', url: fresh.url }, { migrate: false });
     try {
-      const migrator = new Migrator({
-        db: database.db,
-        provider: { getMigrations: async () => migrations('postgres') },
-      });
-      expect((await migrator.migrateTo('0003_notification_keys')).error).toBeUndefined();
+      const migrator = await migrateTo(database.db, 'postgres', '0003_notification_keys');
       const at = '2026-01-05T00:00:00.000Z';
-      const item = { conversation_id: null, message_id: null, created_at: at, updated_at: at };
-      await database.db
-        .insertInto('todos')
-        .values({
-          id: 'todo_old',
-          title: 'Legacy backlog',
-          description: '예전 회의록',
-          status: 'pending',
-          priority: 'medium',
-          priority_rank: 2,
-          due_date: null,
-          due_has_time: 0,
-          completed_at: null,
-          tags: '["archive"]',
-          ...item,
-        })
-        .execute();
+      await database.db.insertInto('todos').values(oldTodo(at, LEGACY_TODO)).execute();
       await database.db
         .insertInto('conversations')
         .values({ id: 'conv_old', title: 'Old chat', is_archived: 0, created_at: at, updated_at: at })

@@ -1,19 +1,17 @@
 /** `GET /api/tags` (COMPAT.md "Todos"): every tag of todos, events and memos, sorted, each once. */
 import path from 'node:path';
-import { Migrator } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { migrateTo, oldItem, oldTodo } from '../../../test/helpers/legacy-rows.js';
+import {
+  makeTempDir,
+  startTestServer,
+  useTestServer,
+  type TestServer,
+} from '../../../test/helpers/server.js';
 import { createTestDatabase, missingServices } from '../../../test/helpers/services.js';
 import { createDatabase, type Database } from '../../db/database.js';
-import { migrations } from '../../db/migrations/index.js';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer({ now: '2026-03-10T01:00:00Z' });
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = useTestServer({ now: '2026-03-10T01:00:00Z' });
 
 describe('GET /api/tags', () => {
   it('answers [] before anything is tagged', async () => {
@@ -72,32 +70,18 @@ describe('GET /api/tags', () => {
 
 /** Items written before migration 0011 are counted when it runs. */
 async function taggedBeforeTheCounts(database: Database): Promise<void> {
-  const migrator = new Migrator({
-    db: database.db,
-    provider: { getMigrations: async () => migrations(database.dialect) },
-  });
-  expect((await migrator.migrateTo('0008_quiet_streaming')).error).toBeUndefined();
+  await migrateTo(database.db, database.dialect, '0008_quiet_streaming');
   const at = '2026-01-05T00:00:00.000Z';
-  const item = { conversation_id: null, message_id: null, created_at: at, updated_at: at };
-  const todo = {
-    description: null,
-    status: 'pending',
-    priority: 'medium',
-    priority_rank: 2,
-    due_date: null,
-    due_has_time: 0,
-    completed_at: null,
-  };
   await database.db
     .insertInto('todos')
     .values([
-      { id: 'todo_a', title: 'a', tags: '["legacy","shared"]', ...todo, ...item },
-      { id: 'todo_b', title: 'b', tags: '["shared"]', ...todo, ...item },
+      oldTodo(at, { id: 'todo_a', title: 'a', tags: '["legacy","shared"]' }),
+      oldTodo(at, { id: 'todo_b', title: 'b', tags: '["shared"]' }),
     ] as never)
     .execute();
   await database.db
     .insertInto('memos')
-    .values({ id: 'memo_a', title: 'm', content: 'm', tags: '["메모"]', ...item })
+    .values({ id: 'memo_a', title: 'm', content: 'm', tags: '["메모"]', ...oldItem(at) })
     .execute();
 }
 

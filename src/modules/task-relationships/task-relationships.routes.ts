@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
-import { errorResponses, IdParams } from '../common/schemas.js';
+import { errorResponses } from '../common/schemas.js';
+import { itemActionRoute } from '../common/routes.js';
 import {
   TaskRelationship,
   TaskRelationshipCreate,
@@ -41,19 +42,11 @@ export async function taskRelationshipsRoutes(
     async (req, reply) => reply.code(201).send(await relationships.create(req.body)),
   );
 
-  app.delete(
+  itemActionRoute(
+    app,
+    'DELETE',
     '/api/task-relationships/:id',
-    {
-      schema: {
-        tags: ['todos'],
-        summary: 'Remove a link',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 404) },
-      },
-    },
-    async (req, reply) => {
-      await relationships.remove(req.params.id);
-      return reply.code(204).send(null);
-    },
+    { tags: ['todos'], summary: 'Remove a link' },
+    (id) => relationships.remove(id),
   );
 }

@@ -2,17 +2,11 @@
  * Task relationships (COMPAT.md "Todos"): typed links between two todos, listed for either
  * end, unique per (source, target, type), removed with either todo.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../../test/helpers/server.js';
 import { connectWs } from '../../../test/helpers/ws.js';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer({ now: '2026-03-10T01:00:00Z' });
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = useTestServer({ now: '2026-03-10T01:00:00Z' });
 
 const todo = async (title: string): Promise<string> =>
   (await s.request('POST', '/api/todos', { title })).json.id;

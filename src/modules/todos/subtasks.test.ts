@@ -5,15 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWs, type WsClient } from '../../../test/helpers/ws.js';
-import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { startTestServer, useTestServer, type TestServer } from '../../../test/helpers/server.js';
 
-let s: TestServer;
-beforeAll(async () => {
-  s = await startTestServer({ timezone: 'Asia/Seoul', now: '2026-03-10T01:00:00Z' });
-});
-afterAll(async () => {
-  await s.close();
-});
+const s = useTestServer({ timezone: 'Asia/Seoul', now: '2026-03-10T01:00:00Z' });
 
 async function todo(body: Record<string, unknown>): Promise<any> {
   const res = await s.request('POST', '/api/todos', body);

@@ -9,7 +9,7 @@ import {
 } from 'kysely';
 import type { Dialect } from '../../db/database.js';
 import type { DB, NewTodoRow, TodoRow, TodoUpdate } from '../../db/schema.js';
-import { hasTag, offsetOf, whereAll } from '../common/items.js';
+import { hasTag, pageOf, whereAll } from '../common/items.js';
 import type { TextMatcher } from '../search/search.repository.js';
 
 export interface TodoFilter {
@@ -138,11 +138,13 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
     },
     /** A page in a stable order (ties broken by id); nulls sort last either way. */
     async list(f: TodoFilter, order: TodoOrder, page: number, limit: number, trx: Db = db) {
-      const [rows, total] = await Promise.all([
-        ordered(filtered(trx, f).selectAll(), order, f).limit(limit).offset(offsetOf(page, limit)).execute(),
-        count(f, trx),
-      ]);
-      return { rows, total };
+      return pageOf(
+        () => filtered(trx, f),
+        (q) => ordered(q.selectAll(), order, f),
+        page,
+        limit,
+        () => count(f, trx),
+      );
     },
     count,
     async all(f: TodoFilter, order: TodoOrder, max: number, trx: Db = db): Promise<TodoRow[]> {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
+import { itemActionRoute } from '../common/routes.js';
 import {
   Todo,
   TodoBulk,
@@ -83,19 +84,7 @@ export async function todosRoutes(app: App, opts: { todos: TodosService }): Prom
     async (req) => todos.update(req.params.id, req.body),
   );
 
-  app.delete(
-    '/api/todos/:id',
-    {
-      schema: {
-        tags: ['todos'],
-        summary: 'Delete a todo',
-        params: IdParams,
-        response: { 204: Type.Null(), ...errorResponses(401, 404) },
-      },
-    },
-    async (req, reply) => {
-      await todos.remove(req.params.id);
-      return reply.code(204).send(null);
-    },
+  itemActionRoute(app, 'DELETE', '/api/todos/:id', { tags: ['todos'], summary: 'Delete a todo' }, (id) =>
+    todos.remove(id),
   );
 }

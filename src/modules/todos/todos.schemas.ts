@@ -54,16 +54,7 @@ export const TodoCreate = Type.Object({
 export type TodoCreate = Static<typeof TodoCreate>;
 
 /** `title`, `status`, `priority`, `tags` and `sort_order` cannot be null; the rest can be cleared with null. */
-export const TodoPatch = Type.Object({
-  title: Type.Optional(Title),
-  description: Type.Optional(Nullable(Description)),
-  status: Type.Optional(TodoStatus),
-  priority: Type.Optional(Priority),
-  due_date: Type.Optional(Nullable(TimeInput)),
-  tags: Type.Optional(Tags),
-  parent_id: Type.Optional(Nullable(ParentId)),
-  sort_order: Type.Optional(SortOrder),
-});
+export const TodoPatch = Type.Partial(TodoCreate);
 export type TodoPatch = Static<typeof TodoPatch>;
 
 export const TODO_SORTS = ['created_at', 'due_date', 'priority', 'updated_at', 'sort_order'] as const;

@@ -11,7 +11,13 @@ import { newId } from '../../lib/ids.js';
 import { endOfLocalDay, parseTimeInput, startOfLocalDay } from '../../lib/time.js';
 import type { AttachmentsService } from '../attachments/attachments.service.js';
 import type { EventSink } from '../../realtime/events.js';
-import { normaliseTags, parseTags, type WriteContext } from '../common/items.js';
+import {
+  itemFields,
+  newItemColumns,
+  normaliseTags,
+  publishChange,
+  type WriteContext,
+} from '../common/items.js';
 import type { TodoFilter, TodoOrder, TodosRepository } from './todos.repository.js';
 import {
   PRIORITIES,
@@ -48,11 +54,7 @@ export function toTodo(row: TodoRow): Todo {
     due_date: row.due_date,
     due_has_time: row.due_has_time === 1,
     completed_at: row.completed_at,
-    tags: parseTags(row.tags),
-    conversation_id: row.conversation_id,
-    message_id: row.message_id,
-    created_at: row.created_at,
-    updated_at: row.updated_at,
+    ...itemFields(row),
     parent_id: row.parent_id,
     sort_order: row.sort_order,
   };
@@ -134,21 +136,13 @@ export function createTodosService(deps: TodosServiceDeps) {
         priority_rank: PRIORITY_RANK[priority]!,
         ...due,
         completed_at: status === 'completed' ? now : null,
-        tags: JSON.stringify(normaliseTags(input.tags)),
-        conversation_id: ctx.conversationId ?? null,
-        message_id: ctx.messageId ?? null,
-        created_at: now,
-        updated_at: now,
+        ...newItemColumns(input.tags, ctx, now),
         parent_id: input.parent_id ?? null,
         sort_order: input.sort_order ?? 0,
       };
       if (row.parent_id !== null) await checkParent(row.parent_id, null);
       await linking(row.parent_id, () => repo.insert(row));
-      (ctx.publish ?? deps.publish)('module_data_changed', {
-        module: 'todos',
-        action: 'created',
-        id: row.id,
-      });
+      publishChange(ctx, deps.publish, { module: 'todos', action: 'created', id: row.id });
       return toTodo(row);
     },
 
@@ -190,7 +184,7 @@ export function createTodosService(deps: TodosServiceDeps) {
           }),
         );
       else await repo.update(id, set);
-      (ctx.publish ?? deps.publish)('module_data_changed', { module: 'todos', action: 'updated', id });
+      publishChange(ctx, deps.publish, { module: 'todos', action: 'updated', id });
       return toTodo({ ...current, ...set });
     },
 
@@ -200,11 +194,7 @@ export function createTodosService(deps: TodosServiceDeps) {
       const deleted = current ? await repo.deleteTrees([id]) : [];
       if (!current || !deleted.length) throw notFound('Todo', id);
       for (const gone of deleted)
-        (ctx.publish ?? deps.publish)('module_data_changed', {
-          module: 'todos',
-          action: 'deleted',
-          id: gone,
-        });
+        publishChange(ctx, deps.publish, { module: 'todos', action: 'deleted', id: gone });
       // Their attachments' rows lost their owner: remove them and their files.
       await deps.attachments.collectOrphans();
       return toTodo(current);

@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { startTestServer, useTestServer, type TestServer } from '../../../test/helpers/server.js';
 
-let s: TestServer;
-beforeAll(async () => {
-  // 10:00 in Seoul on 2026-03-10.
-  s = await startTestServer({ timezone: 'Asia/Seoul', now: '2026-03-10T01:00:00Z' });
-});
-afterAll(async () => {
-  await s.close();
-});
+// 10:00 in Seoul on 2026-03-10.
+const s = useTestServer({ timezone: 'Asia/Seoul', now: '2026-03-10T01:00:00Z' });
 
 describe('todos CRUD', () => {
   it('creates with defaults and every field, and reads it back', async () => {

@@ -1,15 +1,9 @@
 /** POST /api/understand: the quick-add preview, read by the offline understander, acting on nothing. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import { useTestServer } from '../../../test/helpers/server.js';
 
-let s: TestServer;
-beforeAll(async () => {
-  // Tuesday 2026-03-10, 10:00 in Seoul.
-  s = await startTestServer({ now: '2026-03-10T01:00:00Z', timezone: 'Asia/Seoul' });
-});
-afterAll(async () => {
-  await s.close();
-});
+// Tuesday 2026-03-10, 10:00 in Seoul.
+const s = useTestServer({ now: '2026-03-10T01:00:00Z', timezone: 'Asia/Seoul' });
 
 describe('POST /api/understand', () => {
   it('reads the quick-add shorthand into a todo, dates in UTC as the todo would store them', async () => {
