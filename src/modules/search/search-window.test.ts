@@ -19,24 +19,29 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
 
+function memoRow(id: string, title: string, content: string, at: string) {
+  return {
+    id,
+    title,
+    content,
+    tags: '[]',
+    conversation_id: null,
+    message_id: null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
 /** `count` plain memos mentioning "lantern" once, the oldest first, one minute apart from 2026-01-01. */
 async function seedMemos(database: Database, count: number, first = 0): Promise<void> {
   const base = Date.parse('2026-01-01T00:00:00.000Z');
   await database.db.transaction().execute(async (trx) => {
     for (let i = first; i < first + count; i++) {
       const at = new Date(base + i * 60_000).toISOString();
+      const content = `a lantern and several other words to make the document longer ${i}`;
       await trx
         .insertInto('memos')
-        .values({
-          id: `memo_${String(i).padStart(6, '0')}`,
-          title: `note ${i}`,
-          content: `a lantern and several other words to make the document longer ${i}`,
-          tags: '[]',
-          conversation_id: null,
-          message_id: null,
-          created_at: at,
-          updated_at: at,
-        })
+        .values(memoRow(`memo_${String(i).padStart(6, '0')}`, `note ${i}`, content, at))
         .execute();
     }
   });
@@ -44,20 +49,8 @@ async function seedMemos(database: Database, count: number, first = 0): Promise<
 
 /** The oldest memo, the best match by far: "lantern" in its title and three times in its body. */
 async function seedBestOldest(database: Database): Promise<void> {
-  const at = '2025-06-01T00:00:00.000Z';
-  await database.db
-    .insertInto('memos')
-    .values({
-      id: 'memo_best',
-      title: 'Lantern',
-      content: 'lantern lantern lantern',
-      tags: '[]',
-      conversation_id: null,
-      message_id: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
+  const row = memoRow('memo_best', 'Lantern', 'lantern lantern lantern', '2025-06-01T00:00:00.000Z');
+  await database.db.insertInto('memos').values(row).execute();
 }
 
 async function firstHit(database: Database) {
