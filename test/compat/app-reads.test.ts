@@ -180,7 +180,8 @@ describe("agent tasks at /api/tasks, today's briefing", () => {
 describe('search hits for the apps', () => {
   let s: TestServer;
   beforeAll(async () => {
-    s = await startTestServer({ env: { AI_PROVIDER: 'none' } });
+    // 10:00 in Seoul (the test server's zone): "in an hour" is still today, whatever the wall clock says.
+    s = await startTestServer({ now: '2026-12-07T01:00:00Z', env: { AI_PROVIDER: 'none' } });
   });
   afterAll(async () => s?.close());
 
@@ -197,7 +198,7 @@ describe('search hits for the apps', () => {
   it("offline, today's briefing is the template", async () => {
     await s.request('POST', '/api/todos', {
       title: 'water the plants',
-      due_date: new Date(Date.now() + 3_600_000).toISOString(),
+      due_date: '2026-12-07T02:00:00Z',
     });
     const res = await s.request('GET', '/api/today/briefing');
     expect(res.status).toBe(200);
