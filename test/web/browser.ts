@@ -39,7 +39,14 @@ export function ensureWebBuilt(): void {
       continue;
     }
     try {
-      if (!fs.existsSync(index)) execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
+      // The build users get: Vitest sets NODE_ENV=test, which would make Vite build a
+      // non-production bundle (no service worker registration).
+      if (!fs.existsSync(index))
+        execSync('npm run build:web', {
+          cwd: ROOT,
+          stdio: 'inherit',
+          env: { ...process.env, NODE_ENV: 'production' },
+        });
     } finally {
       fs.rmSync(lock, { recursive: true, force: true });
     }
