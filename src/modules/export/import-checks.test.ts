@@ -1,0 +1,329 @@
+/**
+ * POST /api/import refusing what it must (docs/EXPORT.md): a bad row answers 400 naming it and
+ * writes nothing; decided notifications, the snapshot and the body limit. The round trip is in
+ * export.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { NOW, exported, ids, importInto, isEmpty, ok, start } from '../../../test/helpers/export.js';
+
+let a: TestServer;
+let doc: any;
+let text: string;
+
+beforeAll(async () => {
+  ({ server: a, doc, text } = await exported());
+}, 120_000);
+afterAll(async () => {
+  await a?.close();
+});
+
+describe('a bad document', () => {
+  let c: TestServer;
+  beforeAll(async () => {
+    c = await start();
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  const edited = (change: (d: any) => void) => {
+    const d = JSON.parse(text);
+    change(d);
+    return d;
+  };
+
+  it('answers 400 naming the table and row of an invalid row, and writes nothing', async () => {
+    const res = await importInto(
+      c,
+      edited((d) => (d.tables.todos[300].status = 'bogus')),
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { table: 'todos', row: 300, field: 'status' },
+    });
+    await isEmpty(c);
+  });
+
+  it('rolls back a row the database refuses after earlier tables were written', async () => {
+    const res = await importInto(
+      c,
+      edited((d) =>
+        d.tables.task_relationships.push({
+          id: 'rel_nothing',
+          source_todo_id: 'todo_missing',
+          target_todo_id: ids.parent,
+          relationship_type: 'blocks',
+          created_at: '2026-03-10T01:00:00.000Z',
+        }),
+      ),
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { table: 'task_relationships', row: 1 },
+    });
+    await isEmpty(c);
+  });
+
+  it("names the row as the document lists it when a subtask's parent is nowhere", async () => {
+    const res = await importInto(
+      c,
+      edited((d) => (d.tables.todos[7].parent_id = 'todo_nowhere')),
+    );
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({ code: 'VALIDATION_ERROR', details: { table: 'todos', row: 7 } });
+    await isEmpty(c);
+  });
+
+  it('refuses files that do not match their rows, other formats and versions, and broken JSON', async () => {
+    const cases: unknown[] = [
+      edited(
+        (d) =>
+          (d.attachments_data[ids.memoFile!] = Buffer.from('other bytes, more of them').toString('base64')),
+      ),
+      edited((d) => (d.attachments_data[ids.memoFile!] = '%%%')),
+      edited((d) => (d.format = 'something-else')),
+      edited((d) => (d.version = 3)),
+      edited((d) => (d.tables.passwords = [])),
+      edited((d) => d.tables.settings.push({ key: 'auth.pin_hash', value: 'x' })),
+      edited((d) => d.tables.memos.push(d.tables.memos[0])),
+      edited((d) => (d.tables.todos[0].parent_id = d.tables.todos[0].id)),
+      text.slice(0, 5000),
+      '[]',
+    ];
+    for (const [i, body] of cases.entries()) {
+      const res = await importInto(c, body);
+      expect(res.status, `case ${i}: ${res.text.slice(0, 200)}`).toBe(400);
+      expect(res.json.error.code, `case ${i}`).toBe('VALIDATION_ERROR');
+    }
+    await isEmpty(c);
+  });
+
+  it('checks every row as the API would: rules, zones, dates, types, files, unknown fields', async () => {
+    const standup = () => doc.tables.events.findIndex((e: { id: string }) => e.id === ids.standup);
+    const memoFile = () => doc.tables.attachments.findIndex((r: { id: string }) => r.id === ids.memoFile);
+    const cases: [string, (d: any) => void, Record<string, unknown>][] = [
+      [
+        'a rule the events API refuses',
+        (d) => (d.tables.events[standup()].recurrence_rule = 'FREQ=SOMETIMES'),
+        { table: 'events', row: standup(), field: 'recurrence_rule' },
+      ],
+      [
+        'a rule more often than once a minute',
+        (d) => (d.tables.events[standup()].recurrence_rule = 'FREQ=HOURLY;BYSECOND=1,2'),
+        { table: 'events', row: standup(), field: 'recurrence_rule' },
+      ],
+      [
+        'a zone that is no IANA zone',
+        (d) => (d.tables.events[0].timezone = 'Mars/Olympus_Mons'),
+        { table: 'events', row: 0, field: 'timezone' },
+      ],
+      [
+        "the owner's zone",
+        (d) => (d.tables.settings.find((r: { key: string }) => r.key === 'owner.timezone').value = 'Nowhere'),
+        { table: 'settings', field: 'value' },
+      ],
+      [
+        'a day that does not exist',
+        (d) => (d.tables.todos[12].due_date = '2026-02-30T10:00:00.000Z'),
+        { table: 'todos', row: 12, field: 'due_date' },
+      ],
+      [
+        'an end before the start',
+        (d) => (d.tables.event_overrides[0].end_time = '2026-03-01T00:00:00.000Z'),
+        { table: 'event_overrides', row: 0, field: 'end_time' },
+      ],
+      [
+        'an unknown status',
+        (d) => (d.tables.messages[0].status = 'lost'),
+        { table: 'messages', row: 0, field: 'status' },
+      ],
+      [
+        'an unknown field',
+        (d) => (d.tables.memos[0].owner = 'mallory'),
+        { table: 'memos', row: 0, field: 'owner' },
+      ],
+      [
+        'a content type that is no MIME type',
+        (d) => (d.tables.attachments[memoFile()].content_type = 'text/html<script>'),
+        { table: 'attachments', row: memoFile(), field: 'content_type' },
+      ],
+      [
+        'a file over MAX_UPLOAD_SIZE_MB',
+        (d) => (d.tables.attachments[memoFile()].size_bytes = 26 * 1_048_576),
+        { table: 'attachments', row: memoFile(), field: 'size_bytes' },
+      ],
+      [
+        'a file name with a path',
+        (d) => (d.tables.attachments[memoFile()].filename = '../../etc/passwd'),
+        { table: 'attachments', row: memoFile(), field: 'filename' },
+      ],
+      [
+        'tags that are not a list of tags',
+        (d) => (d.tables.memos[0].tags = '["", 3]'),
+        { table: 'memos', row: 0, field: 'tags' },
+      ],
+    ];
+    for (const [what, change, details] of cases) {
+      const res = await importInto(c, edited(change));
+      expect(res.status, `${what}: ${res.text.slice(0, 300)}`).toBe(400);
+      expect(res.json.error, what).toMatchObject({ code: 'VALIDATION_ERROR', details });
+    }
+    await isEmpty(c);
+    expect((await c.request('GET', '/api/events')).json.total).toBe(0);
+  });
+
+  it('still reads a version-1 document (no occurrence changes, no notification keys)', async () => {
+    const v1 = edited((d) => {
+      d.version = 1;
+      delete d.tables.event_overrides;
+      delete d.tables.notification_keys;
+    });
+    const res = await importInto(c, v1);
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.json.imported).toMatchObject({
+      todos: 524,
+      events: 2,
+      event_overrides: 0,
+      notification_keys: 0,
+    });
+    // A version-1 document naming a table of version 2 is refused like any unknown table.
+    const mixed = await importInto(
+      c,
+      edited((d) => (d.version = 1)),
+    );
+    expect(mixed.status).toBe(400);
+    expect(mixed.json.error.details).toMatchObject({ table: 'event_overrides' });
+  });
+});
+
+describe('notifications this server already decided', () => {
+  let e: TestServer;
+  beforeAll(async () => {
+    e = await start();
+  });
+  afterAll(async () => {
+    await e?.close();
+  });
+
+  it('are skipped, and their keys kept as decided by no notification here', async () => {
+    // The same reminder decided here under another id before the import.
+    await e.built.services.notifications.decide({
+      kind: 'reminder',
+      title: 'Dentist',
+      body: 'in 30 minutes',
+      dedupe_key: 'test:dentist',
+    });
+    await e.built.services.notifications.idle();
+    const dentist = doc.tables.notifications.find(
+      (n: { dedupe_key: string }) => n.dedupe_key === 'test:dentist',
+    );
+    const d = JSON.parse(text);
+    d.tables.notification_keys.push({
+      key: 'test:dentist-and-more',
+      notification_id: dentist.id,
+      created_at: dentist.created_at,
+    });
+    const res = await importInto(e, d);
+    expect(res.status, res.text.slice(0, 300)).toBe(200);
+    expect(res.json.skipped.notifications).toBe(1);
+    const after = (await (
+      await fetch(`${e.url}/api/export`, { headers: { authorization: `Bearer ${e.token}` } })
+    ).json()) as any;
+    expect(after.tables.notification_keys).toContainEqual(
+      expect.objectContaining({ key: 'test:dentist-and-more', notification_id: null }),
+    );
+    expect(after.tables.notifications.map((n: { id: string }) => n.id)).not.toContain(dentist.id);
+  });
+});
+
+describe('the export is one snapshot', () => {
+  it('holds the data as it was when it began, while writes go on', async () => {
+    const exporter = a.built.services.exporter;
+    const pieces = exporter.document();
+    const first = await pieces.next();
+    expect(first.done).toBe(false);
+    let rest = String(first.value);
+    // Written between the export's first and last page, answered at once (not held behind it).
+    const memo = await ok(a, 'POST', '/api/memos', { title: 'Late', content: 'written during the export' });
+    const gone = await a.request('DELETE', `/api/todos/${ids.child}`);
+    expect(gone.status).toBe(204);
+    for await (const piece of { [Symbol.asyncIterator]: () => pieces }) rest += piece;
+    const during = JSON.parse(rest);
+    expect(during.tables.memos.map((m: { id: string }) => m.id)).not.toContain(memo.id);
+    // The deleted todo, its subtask and its relationship are all still there, as they were.
+    expect(during.tables.todos).toEqual(doc.tables.todos);
+    expect(during.tables.task_relationships).toEqual(doc.tables.task_relationships);
+    // The next export sees the writes.
+    const res = await fetch(`${a.url}/api/export`, { headers: { authorization: `Bearer ${a.token}` } });
+    const after = (await res.json()) as any;
+    expect(after.tables.memos.map((m: { id: string }) => m.id)).toContain(memo.id);
+    expect(after.tables.todos.map((t: { id: string }) => t.id)).not.toContain(ids.child);
+  });
+});
+
+describe('the import body limit (IMPORT_LIMIT_MB)', () => {
+  let d: TestServer;
+  beforeAll(async () => {
+    d = await startTestServer({ now: NOW, env: { IMPORT_LIMIT_MB: '2' } });
+  });
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  const withFile = (bytes: number) => ({
+    format: 'clawchat-export',
+    version: 2,
+    tables: {
+      memos: [
+        {
+          id: 'memo_big',
+          title: 'big',
+          content: 'x',
+          tags: '[]',
+          conversation_id: null,
+          message_id: null,
+          created_at: '2026-03-10T01:00:00.000Z',
+          updated_at: '2026-03-10T01:00:00.000Z',
+        },
+      ],
+      attachments: [
+        {
+          id: 'att_big',
+          filename: 'big.bin',
+          content_type: 'application/octet-stream',
+          size_bytes: bytes,
+          memo_id: 'memo_big',
+          todo_id: null,
+          created_at: '2026-03-10T01:00:00.000Z',
+        },
+      ],
+    },
+    attachments_data: { att_big: Buffer.alloc(bytes, 7).toString('base64') },
+  });
+
+  it('takes a document over the general body limit, up to its own', async () => {
+    // 1.2 MB of file is 1.6 MB of base64: over BODY_LIMIT_BYTES (1 MB), under 2 MB.
+    const res = await importInto(d, withFile(1_200_000));
+    expect(res.status, res.text.slice(0, 200)).toBe(200);
+    expect(res.json.imported).toMatchObject({ memos: 1, attachments: 1 });
+    const file = await fetch(`${d.url}/api/attachments/att_big/download`, {
+      headers: { authorization: `Bearer ${d.token}` },
+    });
+    expect(Buffer.from(await file.arrayBuffer()).equals(Buffer.alloc(1_200_000, 7))).toBe(true);
+  });
+
+  it('answers 413 with the envelope past it', async () => {
+    const res = await importInto(d, withFile(1_700_000));
+    expect(res.status).toBe(413);
+    expect(res.json.error.code).toBeTruthy();
+    // Other routes keep the general limit.
+    const memo = await d.raw('POST', '/api/memos', {
+      body: JSON.stringify({ content: 'y'.repeat(1_200_000) }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${d.token}` },
+    });
+    expect(memo.status).toBe(413);
+  });
+});
