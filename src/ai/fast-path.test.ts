@@ -83,6 +83,10 @@ describe('the fast path with an LLM configured', () => {
       'draft an email to the landlord about the heater', // a delegation
       'how do I stop procrastinating', // chat
       'wifi password', // no rule recognises it
+      'mark the one I just added as done', // points back into the conversation
+      'mark them all done',
+      'mark my last todo as done',
+      'remind me to call mom at 6pm, no wait 7pm', // corrects itself
     ];
     for (const text of unsure) {
       const started = performance.now();

@@ -72,8 +72,9 @@ function openSqlite(file: string): Database {
     sqlite,
     close: async () => {
       await checkpointer.stop();
-      await wal.close();
+      // The database first: a write that commits meanwhile still gets its fsync.
       await db.destroy();
+      await wal.close();
     },
   };
 }

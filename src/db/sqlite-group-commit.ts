@@ -26,8 +26,9 @@ const fdatasync = promisify(fs.fdatasync);
 const CHECKPOINT_EVERY_MS = 200;
 
 export interface WalSync {
-  /** Resolves once every commit made before the call is on disk. */
+  /** Resolves once every commit made before the call is on disk; rejects for ever after a failed fsync. */
   sync(): Promise<void>;
+  /** After the database is closed. */
   close(): Promise<void>;
 }
 
@@ -39,32 +40,43 @@ export function createWalSync(walFile: string): WalSync {
   const fd = fs.openSync(walFile, 'r');
   let running: Promise<void> | undefined;
   let queued: Promise<void> | undefined;
-  let closed = false;
+  let open = true;
+  // After a failed fsync the kernel may have dropped the dirty pages it could not write, so a
+  // later fsync that succeeds proves nothing about the frames before it: every later write is
+  // refused, as PostgreSQL does (it stops). A restart recovers from what is on disk.
+  let failed: Error | undefined;
 
   const start = (): Promise<void> => {
-    const p = fdatasync(fd).finally(() => {
-      if (running === p) running = undefined;
-    });
+    const p = fdatasync(fd)
+      .catch((err: Error) => {
+        failed ??= err;
+        throw err;
+      })
+      .finally(() => {
+        if (running === p) running = undefined;
+      });
     running = p;
     return p;
   };
 
   return {
     sync() {
-      if (closed) return Promise.resolve();
+      if (failed) return Promise.reject(failed);
+      // Closed only after the database is: nothing can commit any more.
+      if (!open) return Promise.resolve();
       if (queued) return queued;
       if (!running) return start();
       queued = running
         .catch(() => undefined)
         .then(() => {
           queued = undefined;
-          return start();
+          return failed ? Promise.reject(failed) : start();
         });
       return queued;
     },
     async close() {
-      closed = true;
       await Promise.allSettled([running, queued]);
+      open = false;
       fs.closeSync(fd);
     },
   };

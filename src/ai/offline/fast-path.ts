@@ -18,18 +18,26 @@ export const FAST_CONFIDENCE = 0.9;
 // Longer messages carry detail (a description, a second request) the LLM keeps and rules drop.
 const MAX_LENGTH = 120;
 
-const REFERS_BACK = /^(?:it|that|this|them|those|these|the last one|the (?:first|second|other) one)$/i;
-const named = (value: string | undefined) => Boolean(value && !REFERS_BACK.test(value.trim()));
+// A target that points back into the conversation ("the one I just added", "them all", "my last
+// todo") needs the LLM, which is given the conversation; rules would search for those words.
+const REFERS_BACK =
+  /\b(?:it|that|this|them|those|these|one|ones|last|latest|previous|just|above|earlier|same|all)\b/i;
+const namedTarget = (value: string | undefined) => Boolean(value?.trim() && !REFERS_BACK.test(value));
+// A title only has to be one: "call all the team" is a title, "that" alone is not.
+const named = (value: string | undefined) =>
+  Boolean(value?.trim() && !/^(?:it|that|this|them|those|these)$/i.test(value.trim()));
+// A message that corrects itself ("at 6pm, no wait 7pm") is read better by the LLM.
+const SELF_CORRECTION = /\b(?:no wait|wait no|i mean|actually|instead|scratch that|make that|or rather)\b/i;
 
 /** The intents the fast path may take, and what each needs read before it can act. */
 const READY: Partial<Record<Intent, (p: IntentParams) => boolean>> = {
   create_todo: (p) => named(p.title),
   create_event: (p) => named(p.title) && Boolean(p.start_time),
   create_memo: (p) => Boolean(p.content?.trim()),
-  complete_todo: (p) => named(p.target),
-  delete_todo: (p) => named(p.target),
-  delete_event: (p) => named(p.target),
-  delete_memo: (p) => named(p.target),
+  complete_todo: (p) => namedTarget(p.target),
+  delete_todo: (p) => namedTarget(p.target),
+  delete_event: (p) => namedTarget(p.target),
+  delete_memo: (p) => namedTarget(p.target),
   query_todos: () => true,
   query_events: () => true,
   query_memos: () => true,
@@ -45,7 +53,7 @@ export type FastPath = (text: string, ctx: UnderstandContext) => Classification 
 /** The fast path with `model` beside the rules. */
 export function fastPathWith(model: IntentModel): FastPath {
   return (text, ctx) => {
-    if (text.length > MAX_LENGTH) return null;
+    if (text.length > MAX_LENGTH || SELF_CORRECTION.test(text)) return null;
     const { sure, ...rules } = readByRules(text, ctx);
     const ready = READY[rules.intent];
     if (!sure || !ready?.(rules.params)) return null;

@@ -77,6 +77,28 @@ describe('a bad document', () => {
     await isEmpty(c);
   });
 
+  it('takes a chain of subtasks thousands deep, listed children first', async () => {
+    const deep = 20_000;
+    const base = doc.tables.todos[0];
+    const chain = Array.from({ length: deep }, (_, i) => ({
+      ...base,
+      id: `todo_deep_${i}`,
+      title: `level ${i}`,
+      parent_id: i === 0 ? null : `todo_deep_${i - 1}`,
+    })).reverse();
+    const d = JSON.parse(text);
+    d.tables.todos.push(...chain);
+    const fresh = await start();
+    try {
+      const res = await importInto(fresh, d);
+      expect(res.status, res.text).toBe(200);
+      const leaf = await fresh.request('GET', `/api/todos/todo_deep_${deep - 1}`);
+      expect(leaf.json.parent_id).toBe(`todo_deep_${deep - 2}`);
+    } finally {
+      await fresh.close();
+    }
+  }, 120_000);
+
   it('refuses files that do not match their rows, other formats and versions, and broken JSON', async () => {
     const cases: unknown[] = [
       edited(

@@ -65,23 +65,33 @@ interface WriteRun {
 
 const zero = (): Counts => Object.fromEntries(TABLES.map((t) => [t.name, 0])) as Counts;
 
-/** Parents before their subtasks, whatever order the document lists them in. */
+/**
+ * Parents before their subtasks, whatever order the document lists them in. A loop, not
+ * recursion: a chain of subtasks may be thousands deep.
+ */
 function parentsFirst(rows: Row[]): Row[] {
   const byId = new Map(rows.map((r) => [r.id as string, r]));
   const out: Row[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (row: Row, index: number) => {
-    const id = row.id as string;
-    if (state.get(id) === 'done') return;
-    if (state.get(id) === 'visiting')
-      throw invalid('todos: parent_id forms a cycle', { table: 'todos', row: index, id });
-    state.set(id, 'visiting');
-    const parent = byId.get(row.parent_id as string);
-    if (parent) visit(parent, positions.get(parent) ?? -1);
-    state.set(id, 'done');
-    out.push(row);
-  };
-  rows.forEach(visit);
+  rows.forEach((row, index) => {
+    const chain: Row[] = [];
+    for (let at: Row | undefined = row; at && state.get(at.id as string) !== 'done';) {
+      const id = at.id as string;
+      if (state.get(id) === 'visiting')
+        throw invalid('todos: parent_id forms a cycle', {
+          table: 'todos',
+          row: positions.get(at) ?? index,
+          id,
+        });
+      state.set(id, 'visiting');
+      chain.push(at);
+      at = byId.get(at.parent_id as string);
+    }
+    for (const r of chain.reverse()) {
+      state.set(r.id as string, 'done');
+      out.push(r);
+    }
+  });
   return out;
 }
 
