@@ -40,10 +40,24 @@ export function toMessage(row: MessageRow): Message {
   };
 }
 
-/** The card a stored message carries, if any. */
+/**
+ * The card a stored message carries, if any. Stored metadata may come from an import, so a
+ * card counts only in the shape the server writes: a type and a list of actions, each an action
+ * name with its params.
+ */
 export function cardOf(message: Pick<Message, 'metadata'>): StoredCard | null {
-  const card = message.metadata?.card;
-  return card !== null && typeof card === 'object' && typeof (card as StoredCard).card_type === 'string'
-    ? (card as StoredCard)
-    : null;
+  const card = message.metadata?.card as Partial<StoredCard> | null | undefined;
+  if (card === null || typeof card !== 'object' || typeof card.card_type !== 'string') return null;
+  const actions: unknown = card.actions;
+  const wellFormed =
+    Array.isArray(actions) &&
+    actions.every(
+      (a: unknown) =>
+        a !== null &&
+        typeof a === 'object' &&
+        typeof (a as { action?: unknown }).action === 'string' &&
+        (a as { params?: unknown }).params !== null &&
+        typeof (a as { params?: unknown }).params === 'object',
+    );
+  return wellFormed ? (card as StoredCard) : null;
 }

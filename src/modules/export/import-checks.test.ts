@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { connectWs } from '../../../test/helpers/ws.js';
 import { NOW, exported, ids, importInto, isEmpty, ok, start } from '../../../test/helpers/export.js';
 
 let a: TestServer;
@@ -98,6 +99,26 @@ describe('a bad document', () => {
       await fresh.close();
     }
   }, 120_000);
+
+  it('imports a message whose card is malformed, and a press on it is a plain NOT_FOUND', async () => {
+    const d = JSON.parse(text);
+    const message = d.tables.messages[d.tables.messages.length - 1];
+    message.metadata = JSON.stringify({ card: { card_type: 'todo_created', actions: 'not a list' } });
+    const fresh = await start();
+    try {
+      expect((await importInto(fresh, d)).status).toBe(200);
+      const ws = await connectWs(fresh);
+      try {
+        ws.send('action_response', { message_id: message.id, action: 'complete_todo', params: {} });
+        const error = await ws.waitForType('error');
+        expect(error.data.code).toBe('NOT_FOUND');
+      } finally {
+        await ws.close();
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
 
   it('refuses files that do not match their rows, other formats and versions, and broken JSON', async () => {
     const cases: unknown[] = [
