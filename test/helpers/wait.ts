@@ -4,7 +4,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** Reads until `ok` holds, every 20 ms, failing with the last value read after `timeoutMs`. */
 export async function until<T>(
-  read: () => Promise<T>,
+  read: () => Promise<T> | T,
   ok: (v: T) => boolean,
   what: string,
   timeoutMs = 8_000,

@@ -10,25 +10,11 @@ import { closedPortUrl, reply, startFakeOpenAI, type FakeOpenAI } from '../fakes
 import { peerOf, startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
 import { createTestDatabase, missingServices, type TestDatabase } from '../helpers/services.js';
 import { connectWs, types, type WsClient } from '../helpers/ws.js';
+import { until } from '../helpers/wait.js';
 
 const missing = await missingServices(['postgres', 'redis'], 'Scale-out (instances on PostgreSQL + Redis)');
 
 const aiEnv = (url: string) => ({ AI_PROVIDER: 'openai', AI_BASE_URL: url, AI_MODEL: 'fake' });
-
-async function until<T>(
-  read: () => Promise<T> | T,
-  ok: (v: T) => boolean,
-  what: string,
-  timeoutMs = 8_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.skipIf(missing !== null)('two instances on one PostgreSQL database and one Redis', () => {
   let fake: FakeOpenAI;

@@ -20,6 +20,7 @@ import {
   type TestDatabase,
 } from '../helpers/services.js';
 import { connectWs, types, type WsClient } from '../helpers/ws.js';
+import { sleep, until as waitUntil } from '../helpers/wait.js';
 
 const missing = await missingServices(
   ['postgres', 'redis'],
@@ -34,22 +35,9 @@ interface Instance {
   request(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(
-  read: () => Promise<T>,
-  ok: (v: T) => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await sleep(100);
-  }
-}
+/** The shared poll, with this file's longer default wait (instances start and stop here). */
+const until = <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000) =>
+  waitUntil(read, ok, what, timeoutMs);
 
 describe.skipIf(missing !== null)('several server processes acting as one', () => {
   let database: TestDatabase;
