@@ -17,6 +17,7 @@ import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { startTestServer, TEST_PIN, type TestServer } from '../test/helpers/server.js';
 import { ensureWebBuilt, launch } from '../test/web/browser.js';
+import { todoRows } from '../test/helpers/bulk-todos.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ASSETS = path.join(ROOT, 'web/dist/assets');
@@ -104,24 +105,7 @@ async function monthView(server: TestServer, page: Page): Promise<void> {
 async function seedTodos(server: TestServer, n: number): Promise<void> {
   const now = new Date().toISOString();
   for (let from = 0; from < n; from += 2_500) {
-    const todos = Array.from({ length: Math.min(2_500, n - from) }, (_, k) => ({
-      id: `todo_bench${String(from + k).padStart(5, '0')}`,
-      title: `Bench task ${from + k}`,
-      description: null,
-      status: 'pending',
-      priority: 'medium',
-      priority_rank: 2,
-      due_date: null,
-      due_has_time: 0,
-      completed_at: null,
-      tags: '[]',
-      conversation_id: null,
-      message_id: null,
-      created_at: now,
-      updated_at: now,
-      parent_id: null,
-      sort_order: from + k,
-    }));
+    const todos = todoRows('bench', from, Math.min(2_500, n - from), now);
     const res = await server.request('POST', '/api/import', {
       format: 'clawchat-export',
       version: 2,

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
 import { startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
 import { ensureWebBuilt, expectAccessible, launch, screenshots, skipReason, SCREENSHOTS } from './browser.js';
+import { todoRows } from '../helpers/bulk-todos.js';
 
 const reason = skipReason();
 if (reason) console.log(reason);
@@ -245,24 +246,7 @@ describe.skipIf(reason !== null)('the Tasks and Memos workspaces in a browser', 
     // Seeded through POST /api/import, 2,500 a document: every row checked as the API would.
     const now = new Date().toISOString();
     for (let from = 0; from < 10_000; from += 2_500) {
-      const todos = Array.from({ length: 2_500 }, (_, k) => ({
-        id: `todo_bulk${String(from + k).padStart(5, '0')}`,
-        title: `Bulk task ${from + k}`,
-        description: null,
-        status: 'pending',
-        priority: 'medium',
-        priority_rank: 2,
-        due_date: null,
-        due_has_time: 0,
-        completed_at: null,
-        tags: '[]',
-        conversation_id: null,
-        message_id: null,
-        created_at: now,
-        updated_at: now,
-        parent_id: null,
-        sort_order: from + k,
-      }));
+      const todos = todoRows('bulk', from, 2_500, now);
       const res = await server.request('POST', '/api/import', {
         format: 'clawchat-export',
         version: 2,
