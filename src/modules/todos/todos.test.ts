@@ -109,24 +109,25 @@ describe('todos CRUD', () => {
   });
 
   it('validates create input', async () => {
-    const cases: unknown[] = [
-      {},
-      { title: '' },
-      { title: 5 },
-      { title: 'x'.repeat(501) },
-      { title: '   ' },
-      { title: 'x', priority: 'critical' },
-      { title: 'x', status: 'done' },
-      { title: 'x', due_date: 'tomorrow' },
-      { title: 'x', due_date: '2026-02-30' },
-      { title: 'x', tags: 'work' },
-      { title: 'x', tags: [1] },
+    // Each body and the field the error must name.
+    const cases: Array<[unknown, string]> = [
+      [{}, 'title'],
+      [{ title: '' }, 'title'],
+      [{ title: 5 }, 'title'],
+      [{ title: 'x'.repeat(501) }, 'title'],
+      [{ title: '   ' }, 'title'],
+      [{ title: 'x', priority: 'critical' }, 'priority'],
+      [{ title: 'x', status: 'done' }, 'status'],
+      [{ title: 'x', due_date: 'tomorrow' }, 'due_date'],
+      [{ title: 'x', due_date: '2026-02-30' }, 'due_date'],
+      [{ title: 'x', tags: 'work' }, 'tags'],
+      [{ title: 'x', tags: [1] }, 'tags.0'],
     ];
-    for (const body of cases) {
+    for (const [body, field] of cases) {
       const res = await s.request('POST', '/api/todos', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error.code).toBe('VALIDATION_ERROR');
-      expect(res.json.error.details.field).toBeTruthy();
+      expect(res.json.error.details.field, JSON.stringify(body)).toBe(field);
     }
   });
 
