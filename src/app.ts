@@ -174,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // The WebSocket authenticates with its `?token=` (closing with 4001), not the bearer hook.
   await app.register(websocketRoutes, {
     hub: services.hub,
+    guard: services.sessionGuard,
     auth: services.auth,
     chat: services.chat,
     buffers: services.streamBuffers,
@@ -199,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     await scope.register(chatRoutes, {
       chat: services.chat,
       hub: services.hub,
+      guard: services.sessionGuard,
       buffers: services.streamBuffers,
     });
     await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });

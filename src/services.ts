@@ -18,6 +18,7 @@ import { createTodosRepository } from './modules/todos/todos.repository.js';
 import { createTodosService } from './modules/todos/todos.service.js';
 import { createTodayService } from './modules/today/today.service.js';
 import { createDomainEvents } from './realtime/domain-events.js';
+import { createSessionGuard } from './realtime/session-guard.js';
 import { frameOf, type EventSink } from './realtime/frames.js';
 import { createLocalHub } from './realtime/hub.js';
 import { createNotificationsRepository } from './modules/notifications/notifications.repository.js';
@@ -107,6 +108,13 @@ export async function createServices(deps: ServiceDeps) {
       void activity.sessionRevoked(sessionId);
     },
     onLogin: (e) => admin.recordLogin(e),
+  });
+  // Revocations made only in the database (reset-pin from another process) reach the open
+  // WebSockets and SSE streams of every transport through this one periodic check.
+  const sessionGuard = createSessionGuard({
+    liveSessions: (ids) => auth.liveSessions(ids),
+    isSessionLive: (id) => auth.isSessionLive(id),
+    log: deps.logger,
   });
 
   // One matcher for search and the `q` filters of todos, events and memos.
@@ -283,6 +291,7 @@ export async function createServices(deps: ServiceDeps) {
 
   return {
     hub,
+    sessionGuard,
     settings,
     auth,
     todos,
@@ -308,6 +317,7 @@ export async function createServices(deps: ServiceDeps) {
     streamBuffers,
     servicesUp: async (): Promise<boolean> => bus?.healthy() ?? true,
     async close(): Promise<void> {
+      sessionGuard.stop();
       await agentTasks.close();
       await scheduler.stop();
       await schedulerLock.close();

@@ -8,9 +8,9 @@ import type { EventSink, ServerEventType, ServerEvents, ServerFrame } from './ev
 
 export type FrameListener = (frame: ServerFrame) => void;
 
-/** A live socket as the hub sees it: where frames go, and how to end it. */
+/** A live connection (a WebSocket, an SSE reply stream) as the hub sees it: where frames go, and how to end it. */
 export interface HubConnection {
-  /** The login session the socket authenticated with (closed when it is revoked). */
+  /** The login session the connection authenticated with (closed when it is revoked). */
   readonly sessionId: string;
   send(frame: ServerFrame): void;
   close(code: number, reason: string): void;
@@ -27,9 +27,9 @@ export interface Hub {
   attach(connection: HubConnection): () => void;
   /** Sends a frame to every socket except `from` (typing indicators). */
   relay(frame: ServerFrame, from: HubConnection): void;
-  /** Closes every socket of a session (logout, refresh-token reuse). */
+  /** Closes every connection of a session (logout, refresh-token reuse). */
   closeSession(sessionId: string, reason: string): void;
-  /** Open sockets on this instance: all of them, or one session's. */
+  /** Open connections on this instance (sockets and SSE streams): all of them, or one session's. */
   connectionCount(sessionId?: string): number;
   close(): Promise<void>;
 }

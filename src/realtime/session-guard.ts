@@ -1,13 +1,13 @@
 /**
- * Keeps revoked sessions off the WebSocket. Logout and refresh-token reuse on this instance
- * close sockets at once (hub.closeSession, and Redis carries that to the other instances), but
- * `npm run reset-pin` runs in another process and an instance without Redis learns nothing:
- * their revocations exist only in the database. So the sessions of the open sockets are read
- * back every `intervalMs` (one indexed query for all of them), and every inbound frame asks
- * again before it is acted on. A socket found revoked is closed with 4001 and sends and
- * receives nothing more.
+ * Keeps revoked sessions off the live connections (WebSockets and SSE reply streams). Logout
+ * and refresh-token reuse on this instance close them at once (hub.closeSession, and Redis
+ * carries that to the other instances), but `npm run reset-pin` runs in another process and an
+ * instance without Redis learns nothing: their revocations exist only in the database. So the
+ * sessions of the open connections are read back every `intervalMs` (one indexed query for all
+ * of them), and every inbound socket frame asks again before it is acted on. A connection
+ * found revoked is ended (a socket with 4001) and sends and receives nothing more.
  */
-import type { FastifyBaseLogger } from 'fastify';
+import type { Logger } from '../lib/logger.js';
 
 export const DEFAULT_SESSION_CHECK_INTERVAL_MS = 2_000;
 
@@ -15,7 +15,7 @@ export interface GuardedSocket {
   readonly sessionId: string;
   /** Set once the session is known to be revoked; sends and frames check it. */
   revoked: boolean;
-  /** Detaches from the hub and closes with 4001. Called once. */
+  /** Detaches from the hub and ends the connection (a socket closes with 4001). Called once. */
   onRevoked(reason: string): void;
 }
 
@@ -23,7 +23,7 @@ export interface SessionGuardDeps {
   liveSessions(sessionIds: readonly string[]): Promise<Set<string>>;
   isSessionLive(sessionId: string): Promise<boolean>;
   intervalMs?: number;
-  log: FastifyBaseLogger;
+  log?: Pick<Logger, 'warn'>;
 }
 
 export type SessionGuard = ReturnType<typeof createSessionGuard>;
@@ -49,7 +49,7 @@ export function createSessionGuard(deps: SessionGuardDeps) {
     } catch (err) {
       // The database is unreachable: keep the sockets (nothing they ask can be done anyway)
       // and look again at the next tick.
-      deps.log.warn({ err }, 'could not check the sessions of open sockets');
+      deps.log?.warn({ err }, 'could not check the sessions of open connections');
     } finally {
       checking = false;
     }

@@ -17,7 +17,7 @@ import type { ChatService } from '../modules/chat/chat.service.js';
 import { finishedReplyFrames } from '../modules/chat/replay.js';
 import type { ServerFrame } from './events.js';
 import { CLOSE_UNAUTHORIZED, type Hub, type HubConnection } from './hub.js';
-import { createSessionGuard, type GuardedSocket } from './session-guard.js';
+import type { GuardedSocket, SessionGuard } from './session-guard.js';
 import type { StreamBuffers } from './stream-buffers.js';
 
 export const DEFAULT_PING_INTERVAL_MS = 25_000;
@@ -68,8 +68,8 @@ export interface WebsocketOptions {
   clock: Clock;
   /** Server ping interval (at most 30 s in production; tests shorten it). */
   pingIntervalMs?: number;
-  /** How often the sessions of open sockets are read back (default 2 s). */
-  sessionCheckIntervalMs?: number;
+  /** Ends a socket whose session was revoked where no event reached this instance. */
+  guard: SessionGuard;
 }
 
 /** A URL with its `token` query parameter blanked, for logs (names compared decoded). */
@@ -99,20 +99,13 @@ function errorFrame(code: ErrorCode, message: string, messageId: string | null =
 }
 
 export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptions): Promise<void> {
-  const { hub, auth, chat, buffers, clock } = opts;
+  const { hub, auth, chat, buffers, clock, guard } = opts;
   const pingIntervalMs = Math.min(opts.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, 30_000);
   const sockets = new Set<Socket>();
   // One serialisation per frame, however many sockets receive it.
   const encoded = new WeakMap<ServerFrame, string>();
 
   await app.register(websocket, { options: { maxPayload: MAX_PAYLOAD_BYTES } });
-  const guard = createSessionGuard({
-    liveSessions: (ids) => auth.liveSessions(ids),
-    isSessionLive: (id) => auth.isSessionLive(id),
-    intervalMs: opts.sessionCheckIntervalMs,
-    log: app.log,
-  });
-  app.addHook('onClose', async () => guard.stop());
 
   function send(ws: WebSocket, frame: ServerFrame): void {
     if (ws.readyState !== ws.OPEN) return;

@@ -5,8 +5,10 @@
 import { Type } from '@sinclair/typebox';
 import type { ServerResponse } from 'node:http';
 import type { App } from '../../lib/app-type.js';
+import { unauthorized } from '../../lib/errors.js';
 import { replyIdOf, type ServerFrame } from '../../realtime/frames.js';
-import type { Hub } from '../../realtime/hub.js';
+import type { Hub, HubConnection } from '../../realtime/hub.js';
+import type { GuardedSocket, SessionGuard } from '../../realtime/session-guard.js';
 import type { StreamBuffers } from '../../realtime/stream-buffers.js';
 import { errorResponses } from '../common/schemas.js';
 import { ActionCardSchema, CardActionSchema } from './cards.js';
@@ -40,9 +42,9 @@ const START_AFTER_202_MS = 5;
 
 export async function chatRoutes(
   app: App,
-  opts: { chat: ChatService; hub: Hub; buffers: StreamBuffers },
+  opts: { chat: ChatService; hub: Hub; guard: SessionGuard; buffers: StreamBuffers },
 ): Promise<void> {
-  const { chat, hub, buffers } = opts;
+  const { chat, hub, guard, buffers } = opts;
   // Shutdown: stop the turns first, so open SSE responses end instead of holding the close up.
   app.addHook('preClose', async () => chat.close());
   app.addSchema(Conversation);
@@ -215,14 +217,36 @@ export async function chatRoutes(
     },
     async (req, reply) => {
       // Listen before the turn can start, so no frame is missed; keep only this reply's.
+      // The stream is a connection of its session: a revocation ends it like a socket.
       const early: ServerFrame[] = [];
       let forward: ((frame: ServerFrame) => void) | null = null;
-      const unsubscribe = hub.subscribe((frame) => (forward ? forward(frame) : early.push(frame)));
+      let endRevoked: ((reason: string) => void) | null = null;
+      const stream: HubConnection & GuardedSocket = {
+        sessionId: req.auth!.sessionId,
+        revoked: false,
+        send: (frame) => {
+          if (stream.revoked) return;
+          if (forward) forward(frame);
+          else early.push(frame);
+        },
+        close: (_code, reason) => stream.onRevoked(reason),
+        onRevoked: (reason) => {
+          stream.revoked = true;
+          endRevoked?.(reason);
+        },
+      };
+      const detach = hub.attach(stream);
+      const untrack = guard.track(stream);
+      const stopListening = () => {
+        detach();
+        untrack();
+      };
       let sent: Awaited<ReturnType<ChatService['send']>>;
       try {
         sent = await chat.send(readSendBody(req.body));
+        if (stream.revoked) throw unauthorized('Session revoked');
       } catch (err) {
-        unsubscribe();
+        stopListening();
         throw err;
       }
       const id = sent.message_id;
@@ -241,6 +265,7 @@ export async function chatRoutes(
       // Each chunk index and each closing frame once, whichever way it arrives.
       const seen = new Set<string>();
       const relay = (frame: ServerFrame) => {
+        if (stream.revoked) return;
         const line = sseLine(frame, id);
         if (!line) return;
         const key = frame.type === 'stream_chunk' ? `chunk:${frame.data.index}` : frame.type;
@@ -263,12 +288,20 @@ export async function chatRoutes(
       }
       for (const frame of early) relay(frame);
       forward = relay;
+      // Revoked: the turn goes on and is stored, but this client hears nothing more of it.
+      const finish = (last?: { error: string }) => {
+        if (res.writableEnded) return;
+        stopListening();
+        if (last) write(last);
+        write('[DONE]');
+        res.end();
+      };
+      endRevoked = (reason) => finish({ error: reason });
+      if (stream.revoked) finish({ error: 'Session revoked' });
 
       // The turn completes (and is stored) even if the client is gone; then the stream closes.
       await sent.done;
-      unsubscribe();
-      write('[DONE]');
-      res.end();
+      finish();
     },
   );
 
