@@ -31,10 +31,18 @@ function databaseBytes(file: string): string {
     .join('\n');
 }
 
+const databaseFile = (dataDir: string) => path.join(dataDir, 'clawchat.db');
+
+/** A data directory not made yet (what opens it first creates it, with its modes) and its database. */
+function newInstallation(): { dataDir: string; db: string } {
+  const dataDir = path.join(makeTempDir(), 'data');
+  return { dataDir, db: databaseFile(dataDir) };
+}
+
 function serverEnv(dataDir: string): Record<string, string> {
   return {
     DATA_DIR: dataDir,
-    DATABASE_URL: `sqlite:///${path.join(dataDir, 'clawchat.db')}`,
+    DATABASE_URL: `sqlite:///${databaseFile(dataDir)}`,
     PIN: '',
     JWT_SECRET: '',
     NODE_ENV: 'development',
@@ -66,8 +74,7 @@ describe('data at rest (SQLite files)', () => {
     'keeps the data directory, database, WAL/SHM, JWT secret and backups owner-only, and never stores a PIN',
     { timeout: 240_000 },
     async () => {
-      const dataDir = path.join(makeTempDir(), 'data');
-      const db = path.join(dataDir, 'clawchat.db');
+      const { dataDir, db } = newInstallation();
       const first = await spawn(dataDir);
       for (let i = 0; i < 50 && !/generated PIN: \d{6}/.test(first.output()); i++)
         await new Promise((r) => setTimeout(r, 100));
@@ -120,8 +127,7 @@ describe('data at rest (SQLite files)', () => {
     'tightens an older installation: loose modes, and a generated PIN an earlier version kept in clear',
     { timeout: 60_000 },
     async () => {
-      const dataDir = path.join(makeTempDir(), 'data');
-      const db = path.join(dataDir, 'clawchat.db');
+      const { dataDir, db } = newInstallation();
       const legacy = await createDatabase({ kind: 'sqlite', file: db });
       legacy.sqlite!.pragma('secure_delete = OFF');
       legacy

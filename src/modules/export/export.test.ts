@@ -4,8 +4,8 @@
  * skips everything. Bad documents and the other import rules: import-checks.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../../../test/helpers/server.js';
-import { exported, ids, importInto, lists, start } from '../../../test/helpers/export.js';
+import { useTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { NOW, exported, ids, importInto, lists } from '../../../test/helpers/export.js';
 
 let a: TestServer;
 let doc: any;
@@ -86,13 +86,7 @@ describe('GET /api/export', () => {
 });
 
 describe('POST /api/import', () => {
-  let b: TestServer;
-  beforeAll(async () => {
-    b = await start();
-  });
-  afterAll(async () => {
-    await b?.close();
-  });
+  const b = useTestServer({ now: NOW, timezone: 'Asia/Seoul' });
 
   it('restores everything into a fresh server: every list reads the same', async () => {
     const res = await importInto(b, text);

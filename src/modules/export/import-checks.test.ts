@@ -4,7 +4,8 @@
  * export.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { reminder } from '../../../test/helpers/reminders.js';
+import { useTestServer, type TestServer } from '../../../test/helpers/server.js';
 import { connectWs } from '../../../test/helpers/ws.js';
 import { NOW, exported, ids, importInto, isEmpty, ok, start } from '../../../test/helpers/export.js';
 
@@ -20,13 +21,7 @@ afterAll(async () => {
 });
 
 describe('a bad document', () => {
-  let c: TestServer;
-  beforeAll(async () => {
-    c = await start();
-  });
-  afterAll(async () => {
-    await c?.close();
-  });
+  const c = useTestServer({ now: NOW, timezone: 'Asia/Seoul' });
 
   const edited = (change: (d: any) => void) => {
     const d = JSON.parse(text);
@@ -145,75 +140,41 @@ describe('a bad document', () => {
   });
 
   it('checks every row as the API would: rules, zones, dates, types, files, unknown fields', async () => {
-    const standup = () => doc.tables.events.findIndex((e: { id: string }) => e.id === ids.standup);
-    const memoFile = () => doc.tables.attachments.findIndex((r: { id: string }) => r.id === ids.memoFile);
-    const cases: [string, (d: any) => void, Record<string, unknown>][] = [
-      [
-        'a rule the events API refuses',
-        (d) => (d.tables.events[standup()].recurrence_rule = 'FREQ=SOMETIMES'),
-        { table: 'events', row: standup(), field: 'recurrence_rule' },
-      ],
-      [
-        'a rule more often than once a minute',
-        (d) => (d.tables.events[standup()].recurrence_rule = 'FREQ=HOURLY;BYSECOND=1,2'),
-        { table: 'events', row: standup(), field: 'recurrence_rule' },
-      ],
-      [
-        'a zone that is no IANA zone',
-        (d) => (d.tables.events[0].timezone = 'Mars/Olympus_Mons'),
-        { table: 'events', row: 0, field: 'timezone' },
-      ],
-      [
-        "the owner's zone",
-        (d) => (d.tables.settings.find((r: { key: string }) => r.key === 'owner.timezone').value = 'Nowhere'),
-        { table: 'settings', field: 'value' },
-      ],
-      [
-        'a day that does not exist',
-        (d) => (d.tables.todos[12].due_date = '2026-02-30T10:00:00.000Z'),
-        { table: 'todos', row: 12, field: 'due_date' },
-      ],
-      [
-        'an end before the start',
-        (d) => (d.tables.event_overrides[0].end_time = '2026-03-01T00:00:00.000Z'),
-        { table: 'event_overrides', row: 0, field: 'end_time' },
-      ],
-      [
-        'an unknown status',
-        (d) => (d.tables.messages[0].status = 'lost'),
-        { table: 'messages', row: 0, field: 'status' },
-      ],
-      [
-        'an unknown field',
-        (d) => (d.tables.memos[0].owner = 'mallory'),
-        { table: 'memos', row: 0, field: 'owner' },
-      ],
-      [
-        'a content type that is no MIME type',
-        (d) => (d.tables.attachments[memoFile()].content_type = 'text/html<script>'),
-        { table: 'attachments', row: memoFile(), field: 'content_type' },
-      ],
-      [
-        'a file over MAX_UPLOAD_SIZE_MB',
-        (d) => (d.tables.attachments[memoFile()].size_bytes = 26 * 1_048_576),
-        { table: 'attachments', row: memoFile(), field: 'size_bytes' },
-      ],
-      [
-        'a file name with a path',
-        (d) => (d.tables.attachments[memoFile()].filename = '../../etc/passwd'),
-        { table: 'attachments', row: memoFile(), field: 'filename' },
-      ],
-      [
-        'tags that are not a list of tags',
-        (d) => (d.tables.memos[0].tags = '["", 3]'),
-        { table: 'memos', row: 0, field: 'tags' },
-      ],
-    ];
-    for (const [what, change, details] of cases) {
+    const standup = doc.tables.events.findIndex((e: { id: string }) => e.id === ids.standup);
+    const memoFile = doc.tables.attachments.findIndex((r: { id: string }) => r.id === ids.memoFile);
+    const refused = async (what: string, change: (d: any) => void, details: Record<string, unknown>) => {
       const res = await importInto(c, edited(change));
       expect(res.status, `${what}: ${res.text.slice(0, 300)}`).toBe(400);
       expect(res.json.error, what).toMatchObject({ code: 'VALIDATION_ERROR', details });
-    }
+    };
+    // One field of one row set to what the API would refuse, named back as table, row and field.
+    const fieldCases: [what: string, table: string, row: number, field: string, value: unknown][] = [
+      ['a rule the events API refuses', 'events', standup, 'recurrence_rule', 'FREQ=SOMETIMES'],
+      [
+        'a rule more often than once a minute',
+        'events',
+        standup,
+        'recurrence_rule',
+        'FREQ=HOURLY;BYSECOND=1,2',
+      ],
+      ['a zone that is no IANA zone', 'events', 0, 'timezone', 'Mars/Olympus_Mons'],
+      ['a day that does not exist', 'todos', 12, 'due_date', '2026-02-30T10:00:00.000Z'],
+      ['an end before the start', 'event_overrides', 0, 'end_time', '2026-03-01T00:00:00.000Z'],
+      ['an unknown status', 'messages', 0, 'status', 'lost'],
+      ['an unknown field', 'memos', 0, 'owner', 'mallory'],
+      ['a content type that is no MIME type', 'attachments', memoFile, 'content_type', 'text/html<script>'],
+      ['a file over MAX_UPLOAD_SIZE_MB', 'attachments', memoFile, 'size_bytes', 26 * 1_048_576],
+      ['a file name with a path', 'attachments', memoFile, 'filename', '../../etc/passwd'],
+      ['tags that are not a list of tags', 'memos', 0, 'tags', '["", 3]'],
+    ];
+    for (const [what, table, row, field, value] of fieldCases)
+      await refused(what, (d) => (d.tables[table][row][field] = value), { table, row, field });
+    // A setting is named by its table and field only.
+    await refused(
+      "the owner's zone",
+      (d) => (d.tables.settings.find((r: { key: string }) => r.key === 'owner.timezone').value = 'Nowhere'),
+      { table: 'settings', field: 'value' },
+    );
     await isEmpty(c);
     expect((await c.request('GET', '/api/events')).json.total).toBe(0);
   });
@@ -243,22 +204,11 @@ describe('a bad document', () => {
 });
 
 describe('notifications this server already decided', () => {
-  let e: TestServer;
-  beforeAll(async () => {
-    e = await start();
-  });
-  afterAll(async () => {
-    await e?.close();
-  });
+  const e = useTestServer({ now: NOW, timezone: 'Asia/Seoul' });
 
   it('are skipped, and their keys kept as decided by no notification here', async () => {
     // The same reminder decided here under another id before the import.
-    await e.built.services.notifications.decide({
-      kind: 'reminder',
-      title: 'Dentist',
-      body: 'in 30 minutes',
-      dedupe_key: 'test:dentist',
-    });
+    await e.built.services.notifications.decide(reminder('Dentist', 'in 30 minutes', 'test:dentist'));
     await e.built.services.notifications.idle();
     const dentist = doc.tables.notifications.find(
       (n: { dedupe_key: string }) => n.dedupe_key === 'test:dentist',
@@ -308,13 +258,7 @@ describe('the export is one snapshot', () => {
 });
 
 describe('the import body limit (IMPORT_LIMIT_MB)', () => {
-  let d: TestServer;
-  beforeAll(async () => {
-    d = await startTestServer({ now: NOW, env: { IMPORT_LIMIT_MB: '2' } });
-  });
-  afterAll(async () => {
-    await d?.close();
-  });
+  const d = useTestServer({ now: NOW, env: { IMPORT_LIMIT_MB: '2' } });
 
   const withFile = (bytes: number) => ({
     format: 'clawchat-export',

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeExpo, type FakeExpo } from '../../../test/fakes/fake-expo.js';
+import { reminder } from '../../../test/helpers/reminders.js';
 import { makeTempDir, startTestServer, type TestServer } from '../../../test/helpers/server.js';
 import type { ServerFrame } from '../../realtime/events.js';
 import { createPushClient } from './push.js';
@@ -16,10 +17,7 @@ const notificationFrames = () => frames.filter((f) => f.type === 'notification')
 /** A real decision through the service (what the jobs do), delivered in the background. */
 async function notify(title = `n${++seq}`, extra: { item_id?: string } = {}) {
   const row = await s.built.services.notifications.decide({
-    kind: 'reminder',
-    title,
-    body: 'body',
-    dedupe_key: `test:${title}`,
+    ...reminder(title, 'body', `test:${title}`),
     ...extra,
   });
   await s.built.services.notifications.idle();
@@ -159,12 +157,7 @@ describe('push tokens', () => {
     ).toBe(200);
     // Decided, but the push fails and the server stops before its retry.
     expo.failNext(500);
-    await first.built.services.notifications.decide({
-      kind: 'reminder',
-      title: 'Survivor',
-      body: 'b',
-      dedupe_key: 'persist',
-    });
+    await first.built.services.notifications.decide(reminder('Survivor', 'b', 'persist'));
     await first.built.services.notifications.idle();
     await first.close();
     expect(expo.messages).toHaveLength(0);
@@ -180,12 +173,7 @@ describe('push tokens', () => {
       expect(expo.messages.map((m) => [m.to, m.title])).toEqual([[token('persist'), 'Survivor']]);
       // And it is decided once: deciding it again after the restart does nothing.
       expect(
-        await second.built.services.notifications.decide({
-          kind: 'reminder',
-          title: 'Survivor',
-          body: 'b',
-          dedupe_key: 'persist',
-        }),
+        await second.built.services.notifications.decide(reminder('Survivor', 'b', 'persist')),
       ).toBeNull();
     } finally {
       await second.close();
@@ -351,18 +339,8 @@ describe('GET /api/notifications and read', () => {
   });
 
   it('a key is decided once', async () => {
-    const first = await s.built.services.notifications.decide({
-      kind: 'reminder',
-      title: 'x',
-      body: 'y',
-      dedupe_key: 'once',
-    });
-    const again = await s.built.services.notifications.decide({
-      kind: 'reminder',
-      title: 'x',
-      body: 'y',
-      dedupe_key: 'once',
-    });
+    const first = await s.built.services.notifications.decide(reminder('x', 'y', 'once'));
+    const again = await s.built.services.notifications.decide(reminder('x', 'y', 'once'));
     expect(first).not.toBeNull();
     expect(again).toBeNull();
   });

@@ -1,29 +1,21 @@
 /**
  * The search index migration (0006) on data stored before it.
  */
-import path from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../../db/database.js';
 import { migrations } from '../../db/migrations/index.js';
 import type { HitPage } from '../../../test/helpers/search.js';
-import { LEGACY_TODO, migrateTo, oldItem, oldTodo } from '../../../test/helpers/legacy-rows.js';
-import { makeTempDir, startTestServer } from '../../../test/helpers/server.js';
+import { migrateTo, oldItem, oldTodo } from '../../../test/helpers/legacy-rows.js';
+import { unmigratedSqlite, writeLegacySearchRows } from '../../../test/helpers/old-databases.js';
+import { startTestServer } from '../../../test/helpers/server.js';
 
 describe('search index migration', () => {
   it('renumbers an index made before 0006 by time, with the type in the low bits', async () => {
-    const dataDir = makeTempDir();
-    const old = await createDatabase(
-      { kind: 'sqlite', file: path.join(dataDir, 'clawchat.db') },
-      { migrate: false },
-    );
+    const { dataDir, old } = await unmigratedSqlite();
     const names = Object.keys(migrations('sqlite'));
     const before = names[names.indexOf('0006_search_speed') - 1]!;
-    const migrator = new Migrator({
-      db: old.db,
-      provider: { getMigrations: async () => migrations('sqlite') },
-    });
-    expect((await migrator.migrateTo(before)).error).toBeUndefined();
+    await migrateTo(old.db, 'sqlite', before);
     // Written out of time order: ids from 0002 follow the writes.
     const item = oldItem;
     await old.db
@@ -68,36 +60,13 @@ describe('search index migration', () => {
   });
 
   it('indexes what was stored before the index existed', async () => {
-    const dataDir = makeTempDir();
-    const old = await createDatabase(
-      { kind: 'sqlite', file: path.join(dataDir, 'clawchat.db') },
-      { migrate: false },
-    );
+    const { dataDir, old } = await unmigratedSqlite();
     await migrateTo(old.db, 'sqlite', '0001_initial');
     const at = '2026-01-05T00:00:00.000Z';
-    const item = oldItem(at);
-    await old.db.insertInto('todos').values(oldTodo(at, LEGACY_TODO)).execute();
+    await writeLegacySearchRows(old.db, at);
     await old.db
       .insertInto('memos')
-      .values({ id: 'memo_old', title: 'Old memo', content: 'legacy notes', tags: '[]', ...item })
-      .execute();
-    await old.db
-      .insertInto('conversations')
-      .values({ id: 'conv_old', title: 'Old chat', is_archived: 0, created_at: at, updated_at: at })
-      .execute();
-    await old.db
-      .insertInto('messages')
-      .values({
-        id: 'msg_old',
-        conversation_id: 'conv_old',
-        role: 'user',
-        content: 'legacy question',
-        message_type: 'text',
-        status: 'complete',
-        intent: null,
-        metadata: null,
-        created_at: at,
-      })
+      .values({ id: 'memo_old', title: 'Old memo', content: 'legacy notes', tags: '[]', ...oldItem(at) })
       .execute();
     await old.close();
 

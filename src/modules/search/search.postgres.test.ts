@@ -5,10 +5,10 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase } from '../../db/database.js';
-import { LEGACY_TODO, migrateTo, oldTodo } from '../../../test/helpers/legacy-rows.js';
+import { migrateTo } from '../../../test/helpers/legacy-rows.js';
+import { unmigratedPostgres, writeLegacySearchRows } from '../../../test/helpers/old-databases.js';
 import { startTestServer, type TestServer } from '../../../test/helpers/server.js';
-import { createTestDatabase, missingServices } from '../../../test/helpers/services.js';
+import { missingServices } from '../../../test/helpers/services.js';
 import { prefixTsQuery } from './search.repository.js';
 
 const missing = await missingServices(['postgres'], 'PostgreSQL search');
@@ -137,30 +137,10 @@ describe.skipIf(missing !== null)('search on PostgreSQL', () => {
   });
 
   it('indexes what was stored before migration 0004 (a database from before PostgreSQL search)', async () => {
-    const fresh = await createTestDatabase({ migrate: false });
-    const database = await createDatabase({ kind: 'postgres', url: fresh.url }, { migrate: false });
+    const { fresh, old: database } = await unmigratedPostgres();
     try {
       const migrator = await migrateTo(database.db, 'postgres', '0003_notification_keys');
-      const at = '2026-01-05T00:00:00.000Z';
-      await database.db.insertInto('todos').values(oldTodo(at, LEGACY_TODO)).execute();
-      await database.db
-        .insertInto('conversations')
-        .values({ id: 'conv_old', title: 'Old chat', is_archived: 0, created_at: at, updated_at: at })
-        .execute();
-      await database.db
-        .insertInto('messages')
-        .values({
-          id: 'msg_old',
-          conversation_id: 'conv_old',
-          role: 'user',
-          content: 'legacy question',
-          message_type: 'text',
-          status: 'complete',
-          intent: null,
-          metadata: null,
-          created_at: at,
-        })
-        .execute();
+      await writeLegacySearchRows(database.db, '2026-01-05T00:00:00.000Z');
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
       const { rows } = await sql<{
         type: string;

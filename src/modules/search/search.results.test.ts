@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/database.js';
+import { assistantRow } from '../chat/chat.context.js';
 import { parseSearchText } from './query.js';
 import { createPortableSearchBackend, HIT_TYPES } from './search.repository.js';
 import { useSearchServer, type Hit, type HitPage } from '../../../test/helpers/search.js';
@@ -65,17 +66,8 @@ describe('search', () => {
   it('finds a reply by the text it ended with, also one a crash cut off while it streamed', async () => {
     const conv = await conversationWith('Streaming', []);
     const now = s.clock.now().toISOString();
-    const streaming = (id: string) => ({
-      id,
-      conversation_id: conv.id,
-      role: 'assistant',
-      content: '',
-      message_type: 'text',
-      status: 'streaming',
-      intent: null,
-      metadata: null,
-      created_at: now,
-    });
+    // Rows as the chat module writes a reply before its first token, under ids the test names.
+    const streaming = (id: string) => ({ ...assistantRow(conv.id, now), id });
     await direct.db
       .insertInto('messages')
       .values([streaming('msg_done'), streaming('msg_cut')])

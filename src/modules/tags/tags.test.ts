@@ -1,15 +1,10 @@
 /** `GET /api/tags` (COMPAT.md "Todos"): every tag of todos, events and memos, sorted, each once. */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrateTo, oldItem, oldTodo } from '../../../test/helpers/legacy-rows.js';
-import {
-  makeTempDir,
-  startTestServer,
-  useTestServer,
-  type TestServer,
-} from '../../../test/helpers/server.js';
-import { createTestDatabase, missingServices } from '../../../test/helpers/services.js';
-import { createDatabase, type Database } from '../../db/database.js';
+import { unmigratedPostgres, unmigratedSqlite } from '../../../test/helpers/old-databases.js';
+import { startTestServer, useTestServer, type TestServer } from '../../../test/helpers/server.js';
+import { missingServices } from '../../../test/helpers/services.js';
+import type { Database } from '../../db/database.js';
 
 const s = useTestServer({ now: '2026-03-10T01:00:00Z' });
 
@@ -98,11 +93,7 @@ const missing = await missingServices(['postgres'], 'tag counts on PostgreSQL');
 
 describe('migration 0011 counts existing tags', () => {
   it('on SQLite', async () => {
-    const dataDir = makeTempDir();
-    const old = await createDatabase(
-      { kind: 'sqlite', file: path.join(dataDir, 'clawchat.db') },
-      { migrate: false },
-    );
+    const { dataDir, old } = await unmigratedSqlite();
     await taggedBeforeTheCounts(old);
     await old.close();
     const server = await startTestServer({ dataDir, database: 'sqlite' });
@@ -114,8 +105,7 @@ describe('migration 0011 counts existing tags', () => {
   });
 
   it.skipIf(missing !== null)('on PostgreSQL', async () => {
-    const fresh = await createTestDatabase({ migrate: false });
-    const old = await createDatabase({ kind: 'postgres', url: fresh.url }, { migrate: false });
+    const { fresh, old } = await unmigratedPostgres();
     await taggedBeforeTheCounts(old);
     await old.close();
     const server = await startTestServer({ env: { DATABASE_URL: fresh.url } });

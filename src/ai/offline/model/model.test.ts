@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 
+import { seoul, understand } from '../../../../test/helpers/understand.js';
 import { accuracy, intentReport, loadCases } from '../../../cli/nlu-evaluate.js';
-import { INTENTS, type UnderstandContext } from '../../intents.js';
+import { INTENTS } from '../../intents.js';
 import { understandWith } from '../hybrid.js';
 import { INTENT_MODEL, understandOffline } from '../understand.js';
 import { type ModelFile, linearModel } from './classifier.js';
@@ -16,10 +16,6 @@ const repoRoot = resolve(import.meta.dirname, '../../../..');
 const WEIGHTS = resolve(import.meta.dirname, 'weights.json');
 const BLIND = resolve(repoRoot, 'test/nlu/heldout-blind.jsonl');
 const BLIND_TARGET = 0.93;
-const seoul: UnderstandContext = {
-  now: DateTime.fromISO('2025-03-10T09:00', { zone: 'Asia/Seoul' }).toJSDate(),
-  timezone: 'Asia/Seoul',
-};
 
 describe('the shipped intent model', () => {
   it('was trained on the training files as they are now (run `npm run nlu:train` after changing them)', () => {
@@ -106,47 +102,44 @@ describe('rules and model together', () => {
 });
 
 describe('carrier phrases', () => {
-  const understand = (text: string) => understandOffline(text, seoul);
+  /** Each text is read as that intent with at least those params. */
+  const readsEach = (cases: [text: string, intent: string, params: Record<string, unknown>][]) => {
+    for (const [text, intent, params] of cases)
+      expect(understand(text), text).toMatchObject({ intent, params });
+  };
 
   it('leave only the thing in the title or the note', () => {
-    expect(understand('put renew passport on my list')).toMatchObject({
-      intent: 'create_todo',
-      params: { title: 'renew passport' },
-    });
-    expect(understand('pencil in lunch with Sara on thursday at noon')).toMatchObject({
-      intent: 'create_event',
-      params: { title: 'lunch with Sara', start_time: '2025-03-13T12:00:00' },
-    });
-    expect(understand('squeeze in a call with Dana tomorrow at 4pm')).toMatchObject({
-      intent: 'create_event',
-      params: { title: 'call with Dana', start_time: '2025-03-11T16:00:00' },
-    });
-    expect(understand('block out friday afternoon for the quarterly report')).toMatchObject({
-      intent: 'create_event',
-      params: { title: 'quarterly report' },
-    });
-    expect(understand('log this thought: standing desks help my back')).toMatchObject({
-      intent: 'create_memo',
-      params: { content: 'standing desks help my back' },
-    });
-    expect(understand('fyi the garage code is 4412')).toMatchObject({
-      intent: 'create_memo',
-      params: { content: 'the garage code is 4412' },
-    });
-    expect(understand('jot down that the router password is blue42')).toMatchObject({
-      intent: 'create_memo',
-      params: { content: 'the router password is blue42' },
-    });
+    readsEach([
+      ['put renew passport on my list', 'create_todo', { title: 'renew passport' }],
+      [
+        'pencil in lunch with Sara on thursday at noon',
+        'create_event',
+        { title: 'lunch with Sara', start_time: '2025-03-13T12:00:00' },
+      ],
+      [
+        'squeeze in a call with Dana tomorrow at 4pm',
+        'create_event',
+        { title: 'call with Dana', start_time: '2025-03-11T16:00:00' },
+      ],
+      ['block out friday afternoon for the quarterly report', 'create_event', { title: 'quarterly report' }],
+      [
+        'log this thought: standing desks help my back',
+        'create_memo',
+        { content: 'standing desks help my back' },
+      ],
+      ['fyi the garage code is 4412', 'create_memo', { content: 'the garage code is 4412' }],
+      [
+        'jot down that the router password is blue42',
+        'create_memo',
+        { content: 'the router password is blue42' },
+      ],
+    ]);
   });
 
   it('read a finished task stated as a past fact, and a search asked as a question', () => {
-    expect(understand("I've taken care of the car insurance")).toMatchObject({
-      intent: 'complete_todo',
-      params: { target: 'car insurance' },
-    });
-    expect(understand('any results for kimchi?')).toMatchObject({
-      intent: 'search',
-      params: { query: 'kimchi' },
-    });
+    readsEach([
+      ["I've taken care of the car insurance", 'complete_todo', { target: 'car insurance' }],
+      ['any results for kimchi?', 'search', { query: 'kimchi' }],
+    ]);
   });
 });
