@@ -305,7 +305,7 @@ describe('the import body limit (IMPORT_LIMIT_MB)', () => {
   it('answers 413 with the envelope past it', async () => {
     const res = await importInto(d, withFile(1_700_000));
     expect(res.status).toBe(413);
-    expect(res.json.error.code).toBeTruthy();
+    expect(res.json.error.code).toBe('PAYLOAD_TOO_LARGE');
     // Other routes keep the general limit.
     const memo = await d.raw('POST', '/api/memos', {
       body: JSON.stringify({ content: 'y'.repeat(1_200_000) }),
