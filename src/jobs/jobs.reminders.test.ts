@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { created } from '../../test/helpers/factories.js';
-import { PUSH_TOKEN, useJobServers } from '../../test/helpers/jobs.js';
+import { tickAt } from '../../test/helpers/job-ticks.js';
+import { PUSH_TOKEN, useJobServers, type Harness } from '../../test/helpers/jobs.js';
 import { makeTempDir, type TestServer } from '../../test/helpers/server.js';
 import { expansionTotals } from '../modules/events/recurrence.js';
 
@@ -15,38 +16,25 @@ const createTodo = (s: TestServer, body: Record<string, unknown>) =>
   created<{ id: string; due_date: string }>(s, '/api/todos', body);
 
 describe('reminder ticks stay cheap', () => {
+  /** A recurring event from `start_time` (a Seoul wall time), reminded `reminder_minutes` ahead if given. */
+  const series = (h: Harness, title: string, start_time: string, rule: string, reminder_minutes?: number) =>
+    createEvent(h.s, { title, start_time, recurrence_rule: rule, reminder_minutes });
+
   it('a tick that finds nothing changed expands nothing; a write re-expands only its series', async () => {
     const h = await boot({ now: '2026-04-01T00:00:00Z' });
-    await createEvent(h.s, {
-      title: 'Dense',
-      start_time: '2026-04-01T09:00:00',
-      recurrence_rule: 'FREQ=HOURLY;BYMINUTE=0,15,30,45',
-      reminder_minutes: 5,
-    });
-    const daily = await createEvent(h.s, {
-      title: 'Daily',
-      start_time: '2026-04-01T08:00:00',
-      recurrence_rule: 'FREQ=DAILY',
-      reminder_minutes: 60,
-    });
-    await createEvent(h.s, {
-      title: 'Quiet',
-      start_time: '2026-04-01T07:00:00',
-      recurrence_rule: 'FREQ=DAILY',
-    });
+    await series(h, 'Dense', '2026-04-01T09:00:00', 'FREQ=HOURLY;BYMINUTE=0,15,30,45', 5);
+    const daily = await series(h, 'Daily', '2026-04-01T08:00:00', 'FREQ=DAILY', 60);
+    await series(h, 'Quiet', '2026-04-01T07:00:00', 'FREQ=DAILY');
 
     const expansions = () => expansionTotals().expansions;
-    h.at('2026-04-01T10:00');
     let before = expansions();
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-04-01T10:00');
     // The two series with a reminder, once each; the one without is never expanded.
     expect(expansions() - before).toBe(2);
 
     before = expansions();
-    for (let minute = 1; minute <= 30; minute++) {
-      h.at(`2026-04-01T10:${String(minute).padStart(2, '0')}`);
-      await h.tick('reminders');
-    }
+    for (let minute = 1; minute <= 30; minute++)
+      await tickAt(h, 'reminders', `2026-04-01T10:${String(minute).padStart(2, '0')}`);
     expect(expansions()).toBe(before);
     // ...and still reminds on time: 10:15 at 10:10, 10:30 at 10:25.
     expect(h.notes().map((n) => [n.title, n.body])).toEqual([
@@ -57,28 +45,18 @@ describe('reminder ticks stay cheap', () => {
     // Writes that touch no series expand nothing; a write to one series re-expands that one.
     await createEvent(h.s, { title: 'One-off', start_time: '2026-04-01T12:00:00', reminder_minutes: 10 });
     await createTodo(h.s, { title: 'Todo', due_date: '2026-04-01T12:00:00' });
-    h.at('2026-04-01T10:31');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-04-01T10:31');
     expect(expansions()).toBe(before);
     expect((await h.s.request('PATCH', `/api/events/${daily.id}`, { title: 'Daily walk' })).status).toBe(200);
-    h.at('2026-04-01T10:32');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-04-01T10:32');
     expect(expansions()).toBe(before + 1);
   });
 
   it('a clock set back finds the occurrences ahead of it again', async () => {
     const h = await boot({ now: '2026-04-01T00:00:00Z' });
-    await createEvent(h.s, {
-      title: 'Every half hour',
-      start_time: '2026-04-01T09:00:00',
-      recurrence_rule: 'FREQ=HOURLY;BYMINUTE=0,30',
-      reminder_minutes: 10,
-    });
-    h.at('2026-04-01T12:20');
-    await h.tick('reminders');
+    await series(h, 'Every half hour', '2026-04-01T09:00:00', 'FREQ=HOURLY;BYMINUTE=0,30', 10);
     // The clock goes back (an operator fixing it): what lies ahead of it again is found again.
-    h.at('2026-04-01T10:50');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-04-01T12:20', '2026-04-01T10:50');
     expect(h.notes().map((n) => n.body)).toEqual(['In 10 minutes, at 12:30', 'In 10 minutes, at 11:00']);
   });
 });
@@ -103,16 +81,11 @@ describe('event reminders', () => {
       location: 'Gangnam',
     });
 
-    h.at('2026-03-10T09:44');
-    expect(await h.tick('reminders')).toEqual({ events: 0, todos: 0 });
+    expect(await tickAt(h, 'reminders', '2026-03-10T09:44')).toEqual({ events: 0, todos: 0 });
     expect(h.notes()).toEqual([]);
 
-    h.at('2026-03-10T09:45');
-    expect(await h.tick('reminders')).toEqual({ events: 1, todos: 0 });
-    h.at('2026-03-10T09:46');
-    await h.tick('reminders');
-    h.at('2026-03-10T09:59');
-    await h.tick('reminders');
+    expect(await tickAt(h, 'reminders', '2026-03-10T09:45')).toEqual({ events: 1, todos: 0 });
+    await tickAt(h, 'reminders', '2026-03-10T09:46', '2026-03-10T09:59');
 
     expect(h.notes()).toHaveLength(1);
     expect(h.notes()[0]).toMatchObject({
@@ -155,8 +128,7 @@ describe('event reminders', () => {
     await h.tick('reminders');
     h.s.clock.set('2026-03-11T12:01:30+09:00'); // 90 s after: too late
     await h.tick('reminders');
-    h.at('2026-03-11T12:30');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-03-11T12:30');
     expect(h.notes().map((n) => [n.title, n.body])).toEqual([['At start', 'Starting now, at 11:00']]);
   });
 
@@ -164,10 +136,7 @@ describe('event reminders', () => {
     const h = sharedHarness();
     await createEvent(h.s, { title: 'Standup', start_time: '2026-03-12T10:00:00', reminder_minutes: 30 });
     // The reminder was due at 09:30; the server comes back at 09:50.
-    h.at('2026-03-12T09:50');
-    await h.tick('reminders');
-    h.at('2026-03-12T09:51');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-03-12T09:50', '2026-03-12T09:51');
     expect(h.notes().map((n) => [n.title, n.body])).toEqual([['Standup', 'In 10 minutes, at 10:00']]);
   });
 
@@ -180,12 +149,8 @@ describe('event reminders', () => {
       reminder_minutes: 10,
       recurrence_rule: 'FREQ=DAILY;COUNT=3',
     });
-    for (const day of ['13', '14', '15', '16']) {
-      for (const time of ['17:49', '17:50', '17:55']) {
-        h.at(`2026-03-${day}T${time}`);
-        await h.tick('reminders');
-      }
-    }
+    for (const day of ['13', '14', '15', '16'])
+      await tickAt(h, 'reminders', ...['17:49', '17:50', '17:55'].map((time) => `2026-03-${day}T${time}`));
     expect(h.notes()).toHaveLength(3);
     expect(h.notes().every((n) => n.item_id === evt.id && n.title === 'Gym')).toBe(true);
     expect(pushes()).toHaveLength(3);
@@ -198,15 +163,11 @@ describe('event reminders', () => {
       start_time: '2026-03-18T10:00:00',
       reminder_minutes: 5,
     });
-    h.at('2026-03-18T09:55');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-03-18T09:55');
     expect(
       (await h.s.request('PATCH', `/api/events/${evt.id}`, { start_time: '2026-03-18T11:00:00' })).status,
     ).toBe(200);
-    h.at('2026-03-18T10:30');
-    await h.tick('reminders');
-    h.at('2026-03-18T10:55');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-03-18T10:30', '2026-03-18T10:55');
     expect(h.notes().map((n) => n.body)).toEqual(['In 5 minutes, at 10:00', 'In 5 minutes, at 11:00']);
   });
 
@@ -215,10 +176,9 @@ describe('event reminders', () => {
     const first = await boot({ dataDir });
     await createEvent(first.s, { title: 'Review', start_time: '2026-03-10T10:00:00', reminder_minutes: 20 });
     await createTodo(first.s, { title: 'Send invoice', due_date: '2026-03-10T09:30:00' });
-    first.at('2026-03-10T09:45');
-    await first.tick('reminders');
-    first.at('2026-03-10T10:30'); // the invoice todo is overdue since 09:30, notified from 10:30
-    await first.tick('overdue');
+    await tickAt(first, 'reminders', '2026-03-10T09:45');
+    // The invoice todo is overdue since 09:30, notified from 10:30.
+    await tickAt(first, 'overdue', '2026-03-10T10:30');
     expect(first.notes().map((n) => n.kind)).toEqual(['reminder', 'reminder', 'overdue']);
     expect(pushes()).toHaveLength(3);
     await first.stop();

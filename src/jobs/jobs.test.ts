@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { created } from '../../test/helpers/factories.js';
+import { tickAt } from '../../test/helpers/job-ticks.js';
 import { useJobServers } from '../../test/helpers/jobs.js';
 import { makeTempDir, type TestServer } from '../../test/helpers/server.js';
 
@@ -17,13 +18,10 @@ describe('due-time reminders', () => {
     const todo = await createTodo(h.s, { title: 'Call the bank', due_date: '2026-03-20T14:00:00' });
     await createTodo(h.s, { title: 'Bare date', due_date: '2026-03-20' });
 
-    h.at('2026-03-20T13:59');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-03-20T13:59');
     expect(h.notes()).toEqual([]);
-    h.at('2026-03-20T14:00');
-    expect(await h.tick('reminders')).toEqual({ events: 0, todos: 1 });
-    h.at('2026-03-20T14:01');
-    await h.tick('reminders');
+    expect(await tickAt(h, 'reminders', '2026-03-20T14:00')).toEqual({ events: 0, todos: 1 });
+    await tickAt(h, 'reminders', '2026-03-20T14:01');
     expect(h.notes().map((n) => [n.title, n.body, n.item_id, n.action])).toEqual([
       ['Call the bank', 'Due now (14:00)', todo.id, 'open_item'],
     ]);
@@ -31,20 +29,14 @@ describe('due-time reminders', () => {
     expect(
       (await h.s.request('PATCH', `/api/todos/${todo.id}`, { due_date: '2026-03-20T16:00:00' })).status,
     ).toBe(200);
-    h.at('2026-03-20T16:00');
-    await h.tick('reminders');
-    h.at('2026-03-20T16:01');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-03-20T16:00', '2026-03-20T16:01');
     expect(h.notes()).toHaveLength(2);
     expect(h.notes()[1]!.body).toBe('Due now (16:00)');
 
     // Completed todos are not reminded.
     const done = await createTodo(h.s, { title: 'Done already', due_date: '2026-03-20T17:00:00' });
     await h.s.request('PATCH', `/api/todos/${done.id}`, { status: 'completed' });
-    h.at('2026-03-20T17:00');
-    await h.tick('reminders');
-    h.at('2026-03-21T00:00');
-    await h.tick('reminders');
+    await tickAt(h, 'reminders', '2026-03-20T17:00', '2026-03-21T00:00');
     expect(h.notes()).toHaveLength(2);
   });
 });
@@ -55,21 +47,16 @@ describe('overdue', () => {
     const timed = await createTodo(h.s, { title: 'Pay rent', due_date: '2026-03-10T14:00:00' });
     const bare = await createTodo(h.s, { title: 'Water plants', due_date: '2026-03-10' });
 
-    h.at('2026-03-10T14:59');
-    await h.tick('overdue');
+    await tickAt(h, 'overdue', '2026-03-10T14:59');
     expect(h.notes()).toEqual([]);
-    h.at('2026-03-10T15:00');
-    expect(await h.tick('overdue')).toBe(1);
-    h.at('2026-03-10T23:59');
-    await h.tick('overdue');
+    expect(await tickAt(h, 'overdue', '2026-03-10T15:00')).toBe(1);
+    await tickAt(h, 'overdue', '2026-03-10T23:59');
     expect(h.notes().map((n) => [n.title, n.body, n.item_id])).toEqual([
       ['Overdue: Pay rent', 'Was due 14:00', timed.id],
     ]);
 
-    h.at('2026-03-11T00:00');
-    await h.tick('overdue');
-    h.at('2026-03-12T00:00'); // never repeated daily
-    await h.tick('overdue');
+    // The bare date at the next local day; the timed one never repeated daily.
+    await tickAt(h, 'overdue', '2026-03-11T00:00', '2026-03-12T00:00');
     expect(h.notes().map((n) => [n.title, n.body, n.item_id, n.action])).toEqual([
       ['Overdue: Pay rent', 'Was due 14:00', timed.id, 'open_item'],
       ['Overdue: Water plants', 'Was due yesterday', bare.id, 'open_item'],
@@ -77,8 +64,7 @@ describe('overdue', () => {
 
     // A new due date is a new (todo, due date): notified again when that one is missed.
     await h.s.request('PATCH', `/api/todos/${timed.id}`, { due_date: '2026-03-12T09:00:00' });
-    h.at('2026-03-12T10:00');
-    await h.tick('overdue');
+    await tickAt(h, 'overdue', '2026-03-12T10:00');
     expect(h.notes()).toHaveLength(3);
     expect(h.notes()[2]!.title).toBe('Overdue: Pay rent');
   });
@@ -92,12 +78,8 @@ describe('overdue', () => {
     await h.s.request('PATCH', `/api/todos/${done.id}`, { status: 'completed' });
 
     // The server was down from 09:00 on the 10th until the 11th at 08:00.
-    h.at('2026-03-11T08:00');
-    expect(await h.tick('overdue')).toBe(3);
-    h.at('2026-03-11T09:00');
-    await h.tick('overdue');
-    h.at('2026-03-12T09:00');
-    await h.tick('overdue');
+    expect(await tickAt(h, 'overdue', '2026-03-11T08:00')).toBe(3);
+    await tickAt(h, 'overdue', '2026-03-11T09:00', '2026-03-12T09:00');
 
     expect(h.notes()).toEqual([
       expect.objectContaining({

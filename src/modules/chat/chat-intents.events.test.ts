@@ -4,16 +4,25 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
-import { expectCardReply, expectOrder, useIntentChat } from '../../../test/helpers/chat-intents.js';
+import { expectCardReply } from '../../../test/helpers/chat-intents.js';
+import { useIntentCards } from '../../../test/helpers/intent-cards.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 
-const { server, say, press, conversationId } = useIntentChat();
+const { server, say, sayCard, press, conversationId } = useIntentCards();
 let fake: FakeOpenAI, s: TestServer;
 beforeAll(() => void ({ fake, s } = server));
 
+/** Answers a pending "what time?" with `text`: the event is made as `title`, timed, at `start_time`. */
+async function answerTime(text: string, title: string, start_time: string) {
+  const done = await say(text);
+  expectCardReply(done, 'create_event', 'event_created');
+  expect(done.card.payload).toMatchObject({ title, start_time, is_all_day: false });
+}
+
 describe('events', () => {
   it('create_event creates it with start, end, location and reminder', async () => {
-    const turn = await say('dentist thursday 3pm to 4pm at the clinic, remind me 30 min before', {
+    const text = 'dentist thursday 3pm to 4pm at the clinic, remind me 30 min before';
+    const turn = await sayCard('event_created', text, {
       intent: 'create_event',
       title: 'Dentist',
       start_time: '2026-03-12T15:00:00',
@@ -21,8 +30,6 @@ describe('events', () => {
       location: 'Clinic',
       reminder_minutes: 30,
     });
-    expectOrder(turn, 'action_card', 'module_data_changed');
-    expectCardReply(turn, 'create_event', 'event_created');
     const event = (await s.request('GET', `/api/events/${turn.card.payload.id}`)).json;
     expect(event).toMatchObject({
       title: 'Dentist',
@@ -37,13 +44,11 @@ describe('events', () => {
   });
 
   it('query_events lists the asked window with an event_list card', async () => {
-    const turn = await say("what's on thursday?", {
+    const turn = await sayCard('event_list', "what's on thursday?", {
       intent: 'query_events',
       date_from: '2026-03-12',
       date_to: '2026-03-12',
     });
-    expectOrder(turn, 'action_card');
-    expectCardReply(turn, 'query_events', 'event_list');
     expect(turn.card.payload.total).toBe(1);
     expect(turn.card.payload.items[0].title).toBe('Dentist');
     const empty = await say("what's on wednesday?", {
@@ -55,13 +60,11 @@ describe('events', () => {
   });
 
   it('update_event moves it, keeping its length', async () => {
-    const turn = await say('move the dentist to friday 10am', {
+    const turn = await sayCard('event_updated', 'move the dentist to friday 10am', {
       intent: 'update_event',
       target: 'dentist',
       start_time: '2026-03-13T10:00:00',
     });
-    expectOrder(turn, 'action_card', 'module_data_changed');
-    expectCardReply(turn, 'update_event', 'event_updated');
     expect(turn.card.payload).toMatchObject({
       start_time: '2026-03-13T01:00:00.000Z',
       end_time: '2026-03-13T02:00:00.000Z',
@@ -69,8 +72,10 @@ describe('events', () => {
   });
 
   it('delete_event asks; cancel keeps it and answers plainly', async () => {
-    const turn = await say('cancel the dentist', { intent: 'delete_event', target: 'dentist' });
-    expectCardReply(turn, 'delete_event', 'confirm');
+    const turn = await sayCard('confirm', 'cancel the dentist', {
+      intent: 'delete_event',
+      target: 'dentist',
+    });
     const id = turn.card.payload.item.id;
     const cancelled = await press(turn.message_id, 'cancel', { type: 'event', id });
     expect(cancelled.card).toBeNull();
@@ -91,13 +96,7 @@ describe('events', () => {
     expect(ask.stored.metadata.pending).toMatchObject({ intent: 'create_event' });
     const classifyCalls = fake.requests.filter((b) => b.tools).length;
 
-    const done = await say('at 12:30');
-    expectCardReply(done, 'create_event', 'event_created');
-    expect(done.card.payload).toMatchObject({
-      title: 'Lunch with Haechan',
-      start_time: '2026-03-13T03:30:00.000Z',
-      is_all_day: false,
-    });
+    await answerTime('at 12:30', 'Lunch with Haechan', '2026-03-13T03:30:00.000Z');
     expect(fake.requests.filter((b) => b.tools).length).toBe(classifyCalls); // answered without the classifier
 
     // Only the very next message may complete it: anything else drops the request.
@@ -121,26 +120,18 @@ describe('events', () => {
     expect(again.stored.metadata.pending).toMatchObject({ intent: 'create_event', day: '2026-03-11' });
     expect((await s.request('GET', '/api/events?q=Mina')).json.total).toBe(0); // no all-day event
 
-    const done = await say('at 1pm');
-    expectCardReply(done, 'create_event', 'event_created');
-    expect(done.card.payload).toMatchObject({
-      title: 'Lunch with Mina',
-      start_time: '2026-03-11T04:00:00.000Z',
-      is_all_day: false,
-    });
+    await answerTime('at 1pm', 'Lunch with Mina', '2026-03-11T04:00:00.000Z');
   });
 });
 
 describe('memos', () => {
   it('create_memo, query_memos, update_memo and delete_memo', async () => {
-    const created = await say('note: the wifi password is hunter2', {
+    const created = await sayCard('memo_created', 'note: the wifi password is hunter2', {
       intent: 'create_memo',
       title: 'Wifi',
       content: 'the wifi password is hunter2',
       tags: ['home'],
     });
-    expectOrder(created, 'action_card', 'module_data_changed');
-    expectCardReply(created, 'create_memo', 'memo_created');
     const memo = (await s.request('GET', `/api/memos/${created.card.payload.id}`)).json;
     expect(memo).toMatchObject({
       title: 'Wifi',
@@ -149,22 +140,19 @@ describe('memos', () => {
       conversation_id: conversationId(),
     });
 
-    const listed = await say('show my wifi notes', { intent: 'query_memos', query: 'wifi' });
-    expectCardReply(listed, 'query_memos', 'memo_list');
+    const listed = await sayCard('memo_list', 'show my wifi notes', { intent: 'query_memos', query: 'wifi' });
     expect(listed.card.payload.total).toBe(1);
 
-    const updated = await say('change the wifi memo to swordfish', {
+    await sayCard('memo_updated', 'change the wifi memo to swordfish', {
       intent: 'update_memo',
       target: 'wifi',
       content: 'the wifi password is swordfish',
     });
-    expectCardReply(updated, 'update_memo', 'memo_updated');
     expect((await s.request('GET', `/api/memos/${memo.id}`)).json.content).toBe(
       'the wifi password is swordfish',
     );
 
-    const asked = await say('delete the wifi memo', { intent: 'delete_memo', target: 'wifi' });
-    expectCardReply(asked, 'delete_memo', 'confirm');
+    const asked = await sayCard('confirm', 'delete the wifi memo', { intent: 'delete_memo', target: 'wifi' });
     const deleted = await press(asked.message_id, 'confirm_delete', { type: 'memo', id: memo.id });
     expect(deleted.card).toMatchObject({ card_type: 'memo_deleted', payload: { id: memo.id } });
     expect((await s.request('GET', `/api/memos/${memo.id}`)).status).toBe(404);

@@ -5,34 +5,31 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reply, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
 import { memo, todo } from '../../../test/helpers/factories.js';
-import { expectCardReply, expectOrder, useIntentChat } from '../../../test/helpers/chat-intents.js';
+import { expectOrder } from '../../../test/helpers/chat-intents.js';
+import { useIntentCards } from '../../../test/helpers/intent-cards.js';
 import { isTitleRequest } from '../../../test/helpers/chat.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 import { type WsClient } from '../../../test/helpers/ws.js';
 
-const { server, say, collect, conversationId } = useIntentChat();
+const { server, say, sayCard, collect, conversationId } = useIntentCards();
 let fake: FakeOpenAI, s: TestServer, ws: WsClient;
 beforeAll(() => void ({ fake, s, ws } = server));
 
 describe('search, delegate, briefing, chat', () => {
   it('search answers with a search_results card', async () => {
     await memo(s, { content: 'VLA model reading list' });
-    const turn = await say('search VLA', { intent: 'search', query: 'VLA' });
-    expectOrder(turn, 'action_card');
-    expectCardReply(turn, 'search', 'search_results');
+    const turn = await sayCard('search_results', 'search VLA', { intent: 'search', query: 'VLA' });
     expect(turn.card.payload.total).toBeGreaterThan(0);
     expect(turn.card.payload.items[0]).toMatchObject({ type: 'memo', title: 'VLA model reading list' });
   });
 
   it('delegate_task queues an agent task and confirms with its id', async () => {
     fake.onChat('E-bike findings.');
-    const turn = await say('research the best e-bikes', {
+    const turn = await sayCard('agent_task_queued', 'research the best e-bikes', {
       intent: 'delegate_task',
       task_type: 'research',
       instruction: 'research the best e-bikes',
     });
-    expectOrder(turn, 'action_card');
-    expectCardReply(turn, 'delegate_task', 'agent_task_queued');
     const task = turn.card.payload;
     expect(task).toMatchObject({
       task_type: 'research',
@@ -64,9 +61,7 @@ describe('search, delegate, briefing, chat', () => {
           : 'No facts given.',
       ),
     );
-    const turn = await say('brief me', { intent: 'daily_briefing' });
-    expectOrder(turn, 'action_card');
-    expectCardReply(turn, 'daily_briefing', 'briefing');
+    const turn = await sayCard('briefing', 'brief me', { intent: 'daily_briefing' });
     expect(turn.card.payload).toEqual({ text: 'Good morning! Pay rent by 18:00.', date: '2026-03-10' });
     expect(turn.end.full_content).toBe('Good morning! Pay rent by 18:00.');
   });

@@ -5,17 +5,18 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { todo } from '../../../test/helpers/factories.js';
-import { expectCardReply, expectOrder, useIntentChat } from '../../../test/helpers/chat-intents.js';
+import { expectOrder } from '../../../test/helpers/chat-intents.js';
+import { useIntentCards } from '../../../test/helpers/intent-cards.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 import { type WsClient } from '../../../test/helpers/ws.js';
 
-const { server, say, press, conversationId } = useIntentChat();
+const { server, say, sayCard, press, conversationId } = useIntentCards();
 let s: TestServer, ws: WsClient;
 beforeAll(() => void ({ s, ws } = server));
 
 describe('todos', () => {
   it('create_todo creates the todo with every parameter, linked to the conversation and the user message', async () => {
-    const turn = await say('add buy milk tomorrow, high priority #shopping', {
+    const turn = await sayCard('todo_created', 'add buy milk tomorrow, high priority #shopping', {
       intent: 'create_todo',
       title: 'Buy milk',
       due_date: '2026-03-11',
@@ -23,8 +24,6 @@ describe('todos', () => {
       tags: ['shopping'],
       description: 'two litres',
     });
-    expectOrder(turn, 'action_card', 'module_data_changed');
-    expectCardReply(turn, 'create_todo', 'todo_created');
     const changed = turn.frames.find((f) => f.type === 'module_data_changed')!.data;
     expect(changed).toEqual({ module: 'todos', action: 'created', id: turn.card.payload.id });
     const todo = (await s.request('GET', `/api/todos/${turn.card.payload.id}`)).json;
@@ -51,9 +50,7 @@ describe('todos', () => {
         title: `Chore ${i}`,
         due_date: `2026-03-${String(11 + i).padStart(2, '0')}`,
       });
-    const turn = await say('what are my todos?', { intent: 'query_todos' });
-    expectOrder(turn, 'action_card');
-    expectCardReply(turn, 'query_todos', 'todo_list');
+    const turn = await sayCard('todo_list', 'what are my todos?', { intent: 'query_todos' });
     expect(turn.card.payload.total).toBe(12);
     expect(turn.card.payload.items).toHaveLength(10);
     expect(turn.end.full_content).toContain('Buy milk');
@@ -66,13 +63,11 @@ describe('todos', () => {
   });
 
   it('update_todo resolves the target by text and applies the change', async () => {
-    const turn = await say('make buy milk low priority', {
+    const turn = await sayCard('todo_updated', 'make buy milk low priority', {
       intent: 'update_todo',
       target: 'buy milk',
       priority: 'low',
     });
-    expectOrder(turn, 'action_card', 'module_data_changed');
-    expectCardReply(turn, 'update_todo', 'todo_updated');
     expect(turn.card.payload).toMatchObject({ title: 'Buy milk', priority: 'low' });
     const none = await say('rename the unicorn task', {
       intent: 'update_todo',
@@ -85,9 +80,10 @@ describe('todos', () => {
   });
 
   it('complete_todo marks it done', async () => {
-    const turn = await say('mark buy milk as done', { intent: 'complete_todo', target: 'buy milk' });
-    expectOrder(turn, 'action_card', 'module_data_changed');
-    expectCardReply(turn, 'complete_todo', 'todo_completed');
+    const turn = await sayCard('todo_completed', 'mark buy milk as done', {
+      intent: 'complete_todo',
+      target: 'buy milk',
+    });
     const todo = (await s.request('GET', `/api/todos/${turn.card.payload.id}`)).json;
     expect(todo.status).toBe('completed');
     expect(todo.completed_at).not.toBeNull();
@@ -95,13 +91,12 @@ describe('todos', () => {
 
   it('a todo_updated card of a completed todo offers no "Complete"', async () => {
     await todo(s, { title: 'File taxes' });
-    const turn = await say('file taxes is done, and make it high priority', {
+    const turn = await sayCard('todo_updated', 'file taxes is done, and make it high priority', {
       intent: 'update_todo',
       target: 'file taxes',
       status: 'completed',
       priority: 'high',
     });
-    expectCardReply(turn, 'update_todo', 'todo_updated');
     expect(turn.card.payload).toMatchObject({ title: 'File taxes', status: 'completed' });
     const actions = turn.card.actions.map((a: any) => a.action);
     expect(actions).not.toContain('complete_todo');
@@ -109,9 +104,10 @@ describe('todos', () => {
   });
 
   it('delete_todo asks first; confirm_delete deletes; a second press is "already done"', async () => {
-    const turn = await say('delete the buy milk todo', { intent: 'delete_todo', target: 'buy milk' });
-    expectOrder(turn, 'action_card');
-    expectCardReply(turn, 'delete_todo', 'confirm');
+    const turn = await sayCard('confirm', 'delete the buy milk todo', {
+      intent: 'delete_todo',
+      target: 'buy milk',
+    });
     expect(turn.card.actions.map((a: any) => a.action)).toEqual(['confirm_delete', 'cancel']);
     const id = turn.card.payload.item.id;
     expect(turn.card.payload.question).toContain('Buy milk');
@@ -145,8 +141,10 @@ describe('todos', () => {
   it('several matches ask with a choose card; choosing proceeds with the pending request', async () => {
     const a = await todo(s, { title: 'Call mom' });
     const b = await todo(s, { title: 'Call mom' });
-    const turn = await say('mark call mom as done', { intent: 'complete_todo', target: 'call mom' });
-    expectCardReply(turn, 'complete_todo', 'choose');
+    const turn = await sayCard('choose', 'mark call mom as done', {
+      intent: 'complete_todo',
+      target: 'call mom',
+    });
     expect(turn.card.payload.options.map((o: any) => o.item.id).sort()).toEqual([a.id, b.id].sort());
     expect(turn.card.actions).toHaveLength(2);
     const pick = turn.card.actions.find((x: any) => x.params.id === b.id);

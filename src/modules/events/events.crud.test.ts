@@ -11,20 +11,23 @@ const SEOUL = 'Asia/Seoul';
 
 // 09:00 in Seoul on 2026-02-20.
 const s = useTestServer({ timezone: SEOUL, now: '2026-02-20T00:00:00Z' });
-const create = (body: Record<string, unknown>) => created(s, '/api/events', body);
+/** POSTs an event (title and start are required; `more` holds the rest), expecting 201. */
+const create = (title: string, start_time: string, more: Record<string, unknown> = {}) =>
+  created(s, '/api/events', { title, start_time, ...more });
+/** PATCHes an event, expecting 200; the stored event. */
+const patched = async (id: string, body: Record<string, unknown>) => {
+  const res = await s.request('PATCH', `/api/events/${id}`, body);
+  expect(res.status, res.text).toBe(200);
+  return res.json;
+};
+const stored = (id: string) => fetched(s, `/api/events/${id}`);
 const list = (query: string) => fetched(s, `/api/events?${query}`);
 
 describe('events CRUD', () => {
   it('creates with defaults, ignoring unknown and read-only fields', async () => {
-    const res = await s.request('POST', '/api/events', {
-      title: '  Dentist  ',
-      start_time: '2026-03-12T15:00',
-      id: 'evt_mine',
-      created_at: '1999-01-01T00:00:00Z',
-      color: 'blue',
-    });
-    expect(res.status).toBe(201);
-    expect(res.json).toEqual({
+    const ignored = { id: 'evt_mine', created_at: '1999-01-01T00:00:00Z', color: 'blue' };
+    const ev = await create('  Dentist  ', '2026-03-12T15:00', ignored);
+    expect(ev).toEqual({
       id: expect.stringMatching(/^evt_/),
       title: 'Dentist',
       description: null,
@@ -43,14 +46,12 @@ describe('events CRUD', () => {
       created_at: '2026-02-20T00:00:00.000Z',
       updated_at: '2026-02-20T00:00:00.000Z',
     });
-    expect(res.json.id).not.toBe('evt_mine');
+    expect(ev.id).not.toBe(ignored.id);
   });
 
   it('creates with every field and reads it back', async () => {
-    const ev = await create({
-      title: 'Team sync',
+    const ev = await create('Team sync', '2026-03-02T10:00:00+09:00', {
       description: 'Weekly, with notes',
-      start_time: '2026-03-02T10:00:00+09:00',
       end_time: '2026-03-02T11:30:00+09:00',
       location: 'Room 4',
       reminder_minutes: 15,
@@ -66,52 +67,40 @@ describe('events CRUD', () => {
       recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO',
       tags: ['work', 'team'],
     });
-    const got = await s.request('GET', `/api/events/${ev.id}`);
-    expect(got.status).toBe(200);
-    expect(got.json).toEqual(ev);
+    expect(await stored(ev.id)).toEqual(ev);
   });
 
   it('patches partially, clears nullable fields, and treats {} as no change', async () => {
-    const ev = await create({
-      title: 'Call',
-      start_time: '2026-03-03T09:00',
+    const ev = await create('Call', '2026-03-03T09:00', {
       description: 'x',
       location: 'y',
       reminder_minutes: 5,
     });
     s.clock.advance(60_000);
-    const same = await s.request('PATCH', `/api/events/${ev.id}`, {});
-    expect(same.status).toBe(200);
-    expect(same.json).toEqual(ev);
+    expect(await patched(ev.id, {})).toEqual(ev);
 
-    const res = await s.request('PATCH', `/api/events/${ev.id}`, {
+    const res = await patched(ev.id, {
       title: 'Call mom',
       description: null,
       location: null,
       reminder_minutes: null,
     });
-    expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({
+    expect(res).toMatchObject({
       title: 'Call mom',
       description: null,
       location: null,
       reminder_minutes: null,
       start_time: ev.start_time,
     });
-    expect(res.json.updated_at).not.toBe(ev.updated_at);
-    expect((await s.request('GET', `/api/events/${ev.id}`)).json).toEqual(res.json);
+    expect(res.updated_at).not.toBe(ev.updated_at);
+    expect(await stored(ev.id)).toEqual(res);
   });
 
   it('PATCH changes only the fields given: a new start_time alone does not move end_time', async () => {
-    const ev = await create({
-      title: 'Workshop',
-      start_time: '2026-03-04T10:00',
-      end_time: '2026-03-04T12:00',
-    });
+    const ev = await create('Workshop', '2026-03-04T10:00', { end_time: '2026-03-04T12:00' });
     // A calendar resizing the start: the end stays where it was.
-    const resized = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-04T09:00' });
-    expect(resized.status, resized.text).toBe(200);
-    expect(resized.json).toMatchObject({
+    const resized = await patched(ev.id, { start_time: '2026-03-04T09:00' });
+    expect(resized).toMatchObject({
       start_time: '2026-03-04T00:00:00.000Z',
       end_time: '2026-03-04T03:00:00.000Z',
     });
@@ -119,41 +108,31 @@ describe('events CRUD', () => {
     const backwards = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-06T14:00' });
     expect(backwards.status).toBe(422);
     expect(backwards.json.error).toMatchObject({ code: 'UNPROCESSABLE', details: { field: 'end_time' } });
-    expect((await s.request('GET', `/api/events/${ev.id}`)).json).toEqual(resized.json);
+    expect(await stored(ev.id)).toEqual(resized);
     // Both given: both move.
-    const moved = await s.request('PATCH', `/api/events/${ev.id}`, {
-      start_time: '2026-03-06T14:00',
-      end_time: '2026-03-06T16:00',
-    });
-    expect(moved.json).toMatchObject({
+    const moved = await patched(ev.id, { start_time: '2026-03-06T14:00', end_time: '2026-03-06T16:00' });
+    expect(moved).toMatchObject({
       start_time: '2026-03-06T05:00:00.000Z',
       end_time: '2026-03-06T07:00:00.000Z',
     });
-    const endOnly = await s.request('PATCH', `/api/events/${ev.id}`, { end_time: '2026-03-06T15:00' });
-    expect(endOnly.json).toMatchObject({
+    const endOnly = await patched(ev.id, { end_time: '2026-03-06T15:00' });
+    expect(endOnly).toMatchObject({
       start_time: '2026-03-06T05:00:00.000Z',
       end_time: '2026-03-06T06:00:00.000Z',
     });
-    const ended = await s.request('PATCH', `/api/events/${ev.id}`, { end_time: null });
-    expect(ended.json.end_time).toBeNull();
-    const allDay = await s.request('PATCH', `/api/events/${ev.id}`, { start_time: '2026-03-09' });
-    expect(allDay.json).toMatchObject({
+    expect((await patched(ev.id, { end_time: null })).end_time).toBeNull();
+    const allDay = await patched(ev.id, { start_time: '2026-03-09' });
+    expect(allDay).toMatchObject({
       is_all_day: true,
       start_time: '2026-03-08T15:00:00.000Z',
       end_time: '2026-03-09T15:00:00.000Z',
     });
-    const rule = await s.request('PATCH', `/api/events/${ev.id}`, { recurrence_rule: 'FREQ=MONTHLY' });
-    expect(rule.json.recurrence_rule).toBe('FREQ=MONTHLY');
-    const cleared = await s.request('PATCH', `/api/events/${ev.id}`, { recurrence_rule: null });
-    expect(cleared.json.recurrence_rule).toBeNull();
+    expect((await patched(ev.id, { recurrence_rule: 'FREQ=MONTHLY' })).recurrence_rule).toBe('FREQ=MONTHLY');
+    expect((await patched(ev.id, { recurrence_rule: null })).recurrence_rule).toBeNull();
   });
 
   it('moves an event keeping its length when the caller asks (the chat\'s "move X to 4pm")', async () => {
-    const ev = await create({
-      title: 'Workshop',
-      start_time: '2026-03-04T10:00',
-      end_time: '2026-03-04T12:00',
-    });
+    const ev = await create('Workshop', '2026-03-04T10:00', { end_time: '2026-03-04T12:00' });
     const events = s.built.services.events;
     const moved = await events.update(ev.id, { start_time: '2026-03-06T16:00' }, {}, { keepDuration: true });
     expect(moved).toMatchObject({
@@ -161,7 +140,7 @@ describe('events CRUD', () => {
       end_time: '2026-03-06T09:00:00.000Z',
     });
     // An all-day event keeps its number of days.
-    const trip = await create({ title: 'Trip', start_time: '2026-03-10', end_time: '2026-03-12' });
+    const trip = await create('Trip', '2026-03-10', { end_time: '2026-03-12' });
     const later = await events.update(trip.id, { start_time: '2026-03-20' }, {}, { keepDuration: true });
     expect(later).toMatchObject({
       start_time: '2026-03-19T15:00:00.000Z',
@@ -173,7 +152,7 @@ describe('events CRUD', () => {
   });
 
   it('deletes the whole series; then every route answers 404', async () => {
-    const ev = await create({ title: 'Gone', start_time: '2026-03-05T09:00', recurrence_rule: 'FREQ=DAILY' });
+    const ev = await create('Gone', '2026-03-05T09:00', { recurrence_rule: 'FREQ=DAILY' });
     const del = await s.request('DELETE', `/api/events/${ev.id}`);
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
@@ -195,7 +174,7 @@ describe('events CRUD', () => {
     const frames: ServerFrame[] = [];
     const stop = s.built.services.hub.subscribe((f) => frames.push(f));
     try {
-      const ev = await create({ title: 'Ping', start_time: '2026-03-05T09:00' });
+      const ev = await create('Ping', '2026-03-05T09:00');
       await s.request('PATCH', `/api/events/${ev.id}`, {});
       await s.request('PATCH', `/api/events/${ev.id}`, { title: 'Pong' });
       await s.request('DELETE', `/api/events/${ev.id}`);
@@ -222,7 +201,7 @@ describe('events CRUD', () => {
   });
 
   it('answers 401 without a token', async () => {
-    const ev = await create({ title: 'Private', start_time: '2026-03-05T09:00' });
+    const ev = await create('Private', '2026-03-05T09:00');
     for (const [method, p] of [
       ['GET', '/api/events'],
       ['POST', '/api/events'],
@@ -265,9 +244,9 @@ describe('validation', () => {
 
   it('accepts the reminder bounds', async () => {
     for (const reminder_minutes of [0, 40320, null])
-      expect(
-        (await create({ title: 'R', start_time: '2026-03-01T10:00', reminder_minutes })).reminder_minutes,
-      ).toBe(reminder_minutes);
+      expect((await create('R', '2026-03-01T10:00', { reminder_minutes })).reminder_minutes).toBe(
+        reminder_minutes,
+      );
   });
 
   it('answers 422, with the reason, for a rule that repeats more than once a minute', async () => {
@@ -282,9 +261,7 @@ describe('validation', () => {
       expect(post.json.error).toMatchObject({ code: 'UNPROCESSABLE', details: { field: 'recurrence_rule' } });
       expect(post.json.error.message).toMatch(/more than once a minute/);
     }
-    const ev = await create({
-      title: 'Every minute',
-      start_time: '2026-03-01T10:00',
+    const ev = await create('Every minute', '2026-03-01T10:00', {
       recurrence_rule: `FREQ=HOURLY;BYMINUTE=${all(60)}`,
     });
     const patch = await s.request('PATCH', `/api/events/${ev.id}`, {
@@ -304,10 +281,8 @@ describe('validation', () => {
       expect(res.json.error).toMatchObject({ code: 'UNPROCESSABLE', details: { field: 'end_time' } });
     }
     // Equal is allowed: a zero-length event.
-    expect(
-      (await create({ title: 'Instant', start_time: '2026-03-01T10:00', end_time: '2026-03-01T10:00' }))
-        .end_time,
-    ).toBe('2026-03-01T01:00:00.000Z');
+    const instant = await create('Instant', '2026-03-01T10:00', { end_time: '2026-03-01T10:00' });
+    expect(instant.end_time).toBe('2026-03-01T01:00:00.000Z');
   });
 
   it.each([
@@ -342,11 +317,7 @@ describe('validation', () => {
   });
 
   it('validates PATCH the same way', async () => {
-    const ev = await create({
-      title: 'Patch me',
-      start_time: '2026-03-01T10:00',
-      end_time: '2026-03-01T11:00',
-    });
+    const ev = await create('Patch me', '2026-03-01T10:00', { end_time: '2026-03-01T11:00' });
     for (const field of ['title', 'start_time', 'is_all_day', 'tags']) {
       const res = await s.request('PATCH', `/api/events/${ev.id}`, { [field]: null });
       expect(res.status, field).toBe(400);
@@ -359,6 +330,6 @@ describe('validation', () => {
     });
     expect(rule.status).toBe(422);
     expect(rule.json.error.details.field).toBe('recurrence_rule');
-    expect((await s.request('GET', `/api/events/${ev.id}`)).json).toEqual(ev);
+    expect(await stored(ev.id)).toEqual(ev);
   });
 });

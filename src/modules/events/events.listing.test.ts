@@ -12,8 +12,13 @@ const NY = 'America/New_York';
 
 // 09:00 in Seoul on 2026-02-20.
 const s = useTestServer({ timezone: SEOUL, now: '2026-02-20T00:00:00Z' });
-const create = (body: Record<string, unknown>) => created(s, '/api/events', body);
+/** POSTs an event (title and start are required; `more` holds the rest), expecting 201. */
+const create = (title: string, start_time: string, more: Record<string, unknown> = {}) =>
+  created(s, '/api/events', { title, start_time, ...more });
 const list = (query: string) => fetched(s, `/api/events?${query}`);
+/** How many times the window [from, to] lists the events tagged `tag` (each test tags its own). */
+const listedIn = async (tag: string, from: string, to = from) =>
+  (await list(`tag=${tag}&start_after=${from}&start_before=${to}`)).total;
 const localOf = (iso: string, zone: string) =>
   DateTime.fromISO(iso, { zone }).toFormat('ccc yyyy-MM-dd HH:mm');
 
@@ -41,19 +46,12 @@ describe('listing', () => {
   });
 
   it('filters by words and by tag', async () => {
-    await create({
-      title: 'Quarterly planning',
-      location: 'Seoul HQ',
-      start_time: '2026-05-04T10:00',
-      tags: ['plan'],
-    });
-    await create({
-      title: 'Lunch',
+    await create('Quarterly planning', '2026-05-04T10:00', { location: 'Seoul HQ', tags: ['plan'] });
+    await create('Lunch', '2026-05-05T12:00', {
       description: 'planning the offsite',
-      start_time: '2026-05-05T12:00',
       tags: ['plan', 'food'],
     });
-    await create({ title: 'Gym', start_time: '2026-05-05T19:00', tags: ['plan'] });
+    await create('Gym', '2026-05-05T19:00', { tags: ['plan'] });
     const titles = async (q: string) => (await list(q)).items.map((i: any) => i.title);
     expect(await titles('tag=plan&q=planning')).toEqual(['Quarterly planning', 'Lunch']);
     expect(await titles('tag=plan&q=seoul')).toEqual(['Quarterly planning']);
@@ -64,14 +62,12 @@ describe('listing', () => {
   });
 
   it('pages in a stable order without repeats, occurrences and one-offs merged', async () => {
-    const weekly = await create({
-      title: 'W',
-      start_time: '2026-06-01T09:00',
+    const weekly = await create('W', '2026-06-01T09:00', {
       recurrence_rule: 'FREQ=WEEKLY',
       tags: ['paging'],
     });
     for (const day of ['01', '03', '08', '08', '08', '15', '20'])
-      await create({ title: `one-off ${day}`, start_time: `2026-06-${day}T09:00`, tags: ['paging'] });
+      await create(`one-off ${day}`, `2026-06-${day}T09:00`, { tags: ['paging'] });
     const window = 'tag=paging&start_after=2026-06-01&start_before=2026-06-30';
     const all = await list(`${window}&limit=200`);
     expect(all.total).toBe(12); // 5 occurrences (June 1 to 29) + 7 one-offs
@@ -91,12 +87,7 @@ describe('listing', () => {
   });
 
   it('lists each series once with one bound or none, filtered on its first start', async () => {
-    const ev = await create({
-      title: 'Daily',
-      start_time: '2026-07-01T08:00',
-      recurrence_rule: 'FREQ=DAILY',
-      tags: ['once'],
-    });
+    const ev = await create('Daily', '2026-07-01T08:00', { recurrence_rule: 'FREQ=DAILY', tags: ['once'] });
     const none = await list('tag=once');
     expect(none.items).toHaveLength(1);
     expect(none.items[0]).toMatchObject({
@@ -115,9 +106,7 @@ describe('listing', () => {
 
 describe('time', () => {
   it('expands a weekly rule over a three-week window into three occurrences', async () => {
-    const ev = await create({
-      title: 'Standup',
-      start_time: '2026-08-03T09:00',
+    const ev = await create('Standup', '2026-08-03T09:00', {
       end_time: '2026-08-03T09:15',
       recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO',
       tags: ['weekly'],
@@ -140,52 +129,41 @@ describe('time', () => {
   });
 
   it('lists an event from 23:00 to 01:00 local on both days', async () => {
-    const ev = await create({
-      title: 'Late show',
-      start_time: '2026-09-01T23:00',
+    const ev = await create('Late show', '2026-09-01T23:00', {
       end_time: '2026-09-02T01:00',
       tags: ['late'],
     });
     expect(ev.start_time).toBe('2026-09-01T14:00:00.000Z');
-    const onDay = async (day: string) =>
-      (await list(`tag=late&start_after=${day}&start_before=${day}`)).total;
-    expect(await onDay('2026-09-01')).toBe(1);
-    expect(await onDay('2026-09-02')).toBe(1);
-    expect(await onDay('2026-08-31')).toBe(0);
-    expect(await onDay('2026-09-03')).toBe(0);
+    expect(await listedIn('late', '2026-09-01')).toBe(1);
+    expect(await listedIn('late', '2026-09-02')).toBe(1);
+    expect(await listedIn('late', '2026-08-31')).toBe(0);
+    expect(await listedIn('late', '2026-09-03')).toBe(0);
   });
 
   it('covers exactly the local day with an all-day event', async () => {
-    const ev = await create({ title: 'Holiday', start_time: '2026-10-09', tags: ['allday'] });
+    const ev = await create('Holiday', '2026-10-09', { tags: ['allday'] });
     expect(ev).toMatchObject({
       is_all_day: true,
       start_time: '2026-10-08T15:00:00.000Z',
       end_time: '2026-10-09T15:00:00.000Z',
     });
-    const count = async (from: string, to: string) =>
-      (await list(`tag=allday&start_after=${from}&start_before=${to}`)).total;
-    expect(await count('2026-10-09', '2026-10-09')).toBe(1);
-    expect(await count('2026-10-08', '2026-10-08')).toBe(0);
-    expect(await count('2026-10-10', '2026-10-10')).toBe(0);
+    expect(await listedIn('allday', '2026-10-09')).toBe(1);
+    expect(await listedIn('allday', '2026-10-08')).toBe(0);
+    expect(await listedIn('allday', '2026-10-10')).toBe(0);
     // Touching windows: ending at its start, starting at its end.
-    expect(await count('2026-10-08T14:00:00Z', '2026-10-08T15:00:00Z')).toBe(0);
-    expect(await count('2026-10-09T15:00:00Z', '2026-10-09T16:00:00Z')).toBe(0);
-    expect(await count('2026-10-09T14:59:59Z', '2026-10-09T16:00:00Z')).toBe(1);
+    expect(await listedIn('allday', '2026-10-08T14:00:00Z', '2026-10-08T15:00:00Z')).toBe(0);
+    expect(await listedIn('allday', '2026-10-09T15:00:00Z', '2026-10-09T16:00:00Z')).toBe(0);
+    expect(await listedIn('allday', '2026-10-09T14:59:59Z', '2026-10-09T16:00:00Z')).toBe(1);
   });
 
   it('snaps an all-day date-time start to local midnight and reads a bare end date as the last day', async () => {
-    const ev = await create({
-      title: 'Trip',
-      start_time: '2026-10-20T18:30',
-      is_all_day: true,
-      end_time: '2026-10-22',
-    });
+    const ev = await create('Trip', '2026-10-20T18:30', { is_all_day: true, end_time: '2026-10-22' });
     expect(ev).toMatchObject({
       is_all_day: true,
       start_time: '2026-10-19T15:00:00.000Z',
       end_time: '2026-10-22T15:00:00.000Z',
     });
-    const timed = await create({ title: 'Midnight', start_time: '2026-10-20', is_all_day: false });
+    const timed = await create('Midnight', '2026-10-20', { is_all_day: false });
     expect(timed).toMatchObject({
       is_all_day: false,
       start_time: '2026-10-19T15:00:00.000Z',
@@ -194,22 +172,18 @@ describe('time', () => {
   });
 
   it('lists a timed event without an end only when it starts inside the window', async () => {
-    await create({ title: 'Pill', start_time: '2026-11-05T08:00', tags: ['zero'] });
-    const count = async (from: string, to: string) =>
-      (await list(`tag=zero&start_after=${from}&start_before=${to}`)).total;
-    expect(await count('2026-11-04T23:00:00Z', '2026-11-04T23:00:01Z')).toBe(1);
-    expect(await count('2026-11-04T23:00:01Z', '2026-11-05T00:00:00Z')).toBe(0);
-    expect(await count('2026-11-04T22:00:00Z', '2026-11-04T23:00:00Z')).toBe(0);
+    await create('Pill', '2026-11-05T08:00', { tags: ['zero'] });
+    expect(await listedIn('zero', '2026-11-04T23:00:00Z', '2026-11-04T23:00:01Z')).toBe(1);
+    expect(await listedIn('zero', '2026-11-04T23:00:01Z', '2026-11-05T00:00:00Z')).toBe(0);
+    expect(await listedIn('zero', '2026-11-04T22:00:00Z', '2026-11-04T23:00:00Z')).toBe(0);
   });
 
   it('gives other modules every occurrence overlapping a range', async () => {
-    const ev = await create({
-      title: 'Yoga',
-      start_time: '2026-12-01T07:00',
+    const ev = await create('Yoga', '2026-12-01T07:00', {
       end_time: '2026-12-01T08:00',
       recurrence_rule: 'FREQ=DAILY',
     });
-    const one = await create({ title: 'Dinner', start_time: '2026-12-02T19:00' });
+    const one = await create('Dinner', '2026-12-02T19:00');
     const occ = await s.built.services.events.occurrencesBetween(
       new Date('2026-12-01T15:00:00Z'),
       new Date('2026-12-02T15:00:00Z'),

@@ -48,6 +48,10 @@ function veventProps(ics: string): Map<string, string> {
   return props;
 }
 
+/** The calendar of one event (the defaults above changed by `over`), written at NOW. */
+const calendarOf = (over: Partial<IcsEvent>) => buildCalendar([event(over)], { now: NOW });
+const propsOf = (over: Partial<IcsEvent>) => veventProps(calendarOf(over));
+
 describe('escapeText', () => {
   it('escapes backslashes, semicolons, commas and newlines', () => {
     expect(escapeText('a,b;c\\d\nE\r\nF\rG')).toBe('a\\,b\\;c\\\\d\\nE\\nF\\nG');
@@ -117,48 +121,32 @@ describe('buildCalendar', () => {
   });
 
   it('gives a timed event without an end one hour', () => {
-    const p = veventProps(buildCalendar([event({ end: null })], { now: NOW }));
+    const p = propsOf({ end: null });
     expect(p.get('DTSTART')).toBe('20260223T030000Z');
     expect(p.get('DTEND')).toBe('20260223T040000Z');
   });
 
   it('writes all-day events as local DATEs with an exclusive end', () => {
     // 2026-03-01 and 02 in Seoul: local midnights are 15:00 UTC the day before.
-    const p = veventProps(
-      buildCalendar(
-        [
-          event({
-            isAllDay: true,
-            start: new Date('2026-02-28T15:00:00Z'),
-            end: new Date('2026-03-02T15:00:00Z'),
-          }),
-        ],
-        { now: NOW },
-      ),
-    );
+    const p = propsOf({
+      isAllDay: true,
+      start: new Date('2026-02-28T15:00:00Z'),
+      end: new Date('2026-03-02T15:00:00Z'),
+    });
     expect(p.get('DTSTART;VALUE=DATE')).toBe('20260301');
     expect(p.get('DTEND;VALUE=DATE')).toBe('20260303');
-    const oneDay = veventProps(
-      buildCalendar([event({ isAllDay: true, start: new Date('2026-02-28T15:00:00Z'), end: null })], {
-        now: NOW,
-      }),
-    );
+    const oneDay = propsOf({ isAllDay: true, start: new Date('2026-02-28T15:00:00Z'), end: null });
     expect(oneDay.get('DTEND;VALUE=DATE')).toBe('20260302');
   });
 
   it("writes a recurring timed event on its zone's clock, with a VTIMEZONE and UNTIL in UTC", () => {
-    const ics = buildCalendar(
-      [
-        event({
-          timezone: 'America/New_York',
-          start: new Date('2026-03-02T13:00:00Z'),
-          end: null,
-          rule: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20261231',
-          reminderMinutes: 15,
-        }),
-      ],
-      { now: NOW },
-    );
+    const ics = calendarOf({
+      timezone: 'America/New_York',
+      start: new Date('2026-03-02T13:00:00Z'),
+      end: null,
+      rule: 'FREQ=WEEKLY;BYDAY=MO;UNTIL=20261231',
+      reminderMinutes: 15,
+    });
     const p = veventProps(ics);
     expect(p.get('DTSTART;TZID=America/New_York')).toBe('20260302T080000');
     expect(p.get('DTEND;TZID=America/New_York')).toBe('20260302T090000');
@@ -177,19 +165,12 @@ describe('buildCalendar', () => {
   });
 
   it('writes an all-day rule with a DATE UNTIL', () => {
-    const p = veventProps(
-      buildCalendar(
-        [
-          event({
-            isAllDay: true,
-            start: new Date('2026-02-28T15:00:00Z'),
-            end: null,
-            rule: 'FREQ=YEARLY;UNTIL=20300301T000000Z',
-          }),
-        ],
-        { now: NOW },
-      ),
-    );
+    const p = propsOf({
+      isAllDay: true,
+      start: new Date('2026-02-28T15:00:00Z'),
+      end: null,
+      rule: 'FREQ=YEARLY;UNTIL=20300301T000000Z',
+    });
     expect(p.get('RRULE')).toBe('FREQ=YEARLY;UNTIL=20300301');
   });
 });

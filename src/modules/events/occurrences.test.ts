@@ -68,7 +68,7 @@ beforeAll(async () => {
     now: '2026-03-01T00:00:00Z',
     env: { JWT_EXPIRY_HOURS: '2000' }, // the token outlives the weeks the clock walks through
   });
-  const created = await s.request('POST', '/api/events', {
+  const series = await event(s, {
     title: 'Stand-up',
     start_time: '2026-03-02T10:00:00',
     end_time: '2026-03-02T10:30:00',
@@ -76,9 +76,8 @@ beforeAll(async () => {
     reminder_minutes: 15,
     location: 'Room 1',
   });
-  expect(created.status, created.text).toBe(201);
-  expect(created.json).toMatchObject({ recurrence_end: null, recurrence_exceptions: [] });
-  seriesId = created.json.id;
+  expect(series).toMatchObject({ recurrence_end: null, recurrence_exceptions: [] });
+  seriesId = series.id;
 
   // One day removed, one moved (and renamed), the series ended after a month.
   const removed = await s.request('DELETE', `/api/events/${seriesId}/occurrences/2026-03-09`);
@@ -194,20 +193,18 @@ describe('a weekly series with one day removed, one moved and an end', () => {
 
 describe('an all-day series with a COUNT, written with its end and exceptions', () => {
   it('the listing and the parsed ICS agree; a new start drops the changes', async () => {
-    const created = await s.request('POST', '/api/events', {
+    const { id, ...trip } = await event(s, {
       title: 'Trip',
       start_time: '2026-07-01',
       recurrence_rule: 'FREQ=DAILY;COUNT=10',
       recurrence_end: '2026-07-06',
       recurrence_exceptions: ['2026-07-03', '2026-07-03', '2026-07-02'],
     });
-    expect(created.status, created.text).toBe(201);
-    expect(created.json).toMatchObject({
+    expect(trip).toMatchObject({
       is_all_day: true,
       recurrence_end: '2026-07-06',
       recurrence_exceptions: ['2026-07-02', '2026-07-03'],
     });
-    const id = created.json.id as string;
     const moved = await s.request('PATCH', `/api/events/${id}/occurrences/2026-07-05`, {
       title: 'Trip (beach)',
     });

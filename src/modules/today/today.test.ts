@@ -117,42 +117,24 @@ describe('today in Asia/Seoul', () => {
 
   it('lists the occurrences overlapping the local day, by start', async () => {
     s.clock.set('2026-02-01T00:00:00.000Z');
-    await event(s, 'standup', {
-      start_time: '2026-03-02T10:00:00+09:00',
-      end_time: '2026-03-02T10:15:00+09:00',
-    });
-    await event(s, 'late party', {
-      start_time: '2026-03-01T23:00:00+09:00',
-      end_time: '2026-03-02T01:00:00+09:00',
-    });
-    await event(s, 'yesterday dinner', {
-      start_time: '2026-03-01T19:00:00+09:00',
-      end_time: '2026-03-01T21:00:00+09:00',
-    });
-    await event(s, 'ends at midnight', {
-      start_time: '2026-03-01T22:00:00+09:00',
-      end_time: '2026-03-02T00:00:00+09:00',
-    });
-    await event(s, 'holiday', { start_time: '2026-03-02' });
-    await event(s, 'yesterday all day', { start_time: '2026-03-01' });
-    await event(s, 'tomorrow all day', { start_time: '2026-03-03' });
-    await event(s, 'conference', { start_time: '2026-03-01', end_time: '2026-03-03' });
-    await event(s, 'reminder pin', { start_time: '2026-03-02T07:00:00+09:00' });
-    await event(s, 'tomorrow midnight', { start_time: '2026-03-03T00:00:00+09:00' });
-    await event(s, 'weekly review', {
-      start_time: '2026-02-02T08:00:00+09:00',
-      end_time: '2026-02-02T09:00:00+09:00',
-      recurrence_rule: 'FREQ=WEEKLY;BYDAY=MO',
-    });
-    await event(s, 'tuesday class', {
-      start_time: '2026-02-03T08:00:00+09:00',
-      recurrence_rule: 'FREQ=WEEKLY;BYDAY=TU',
-    });
-    await event(s, 'night shift', {
-      start_time: '2026-02-20T23:30:00+09:00',
-      end_time: '2026-02-21T01:00:00+09:00',
-      recurrence_rule: 'FREQ=DAILY',
-    });
+    // [title, start_time, end_time, recurrence_rule], times in Seoul.
+    const made: Array<[string, string, string?, string?]> = [
+      ['standup', '2026-03-02T10:00:00+09:00', '2026-03-02T10:15:00+09:00'],
+      ['late party', '2026-03-01T23:00:00+09:00', '2026-03-02T01:00:00+09:00'],
+      ['yesterday dinner', '2026-03-01T19:00:00+09:00', '2026-03-01T21:00:00+09:00'],
+      ['ends at midnight', '2026-03-01T22:00:00+09:00', '2026-03-02T00:00:00+09:00'],
+      ['holiday', '2026-03-02'],
+      ['yesterday all day', '2026-03-01'],
+      ['tomorrow all day', '2026-03-03'],
+      ['conference', '2026-03-01', '2026-03-03'],
+      ['reminder pin', '2026-03-02T07:00:00+09:00'],
+      ['tomorrow midnight', '2026-03-03T00:00:00+09:00'],
+      ['weekly review', '2026-02-02T08:00:00+09:00', '2026-02-02T09:00:00+09:00', 'FREQ=WEEKLY;BYDAY=MO'],
+      ['tuesday class', '2026-02-03T08:00:00+09:00', undefined, 'FREQ=WEEKLY;BYDAY=TU'],
+      ['night shift', '2026-02-20T23:30:00+09:00', '2026-02-21T01:00:00+09:00', 'FREQ=DAILY'],
+    ];
+    for (const [title, start_time, end_time, recurrence_rule] of made)
+      await event(s, title, { start_time, end_time, recurrence_rule });
     s.clock.set(MONDAY_10AM);
 
     const day = await today(s);
