@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, StringEnum, Timestamp } from '../common/schemas.js';
+import { IdInput, Nullable, Page, PageQuery, StringEnum, Timestamp } from '../common/schemas.js';
 
 export const TASK_TYPES = ['research', 'summarize', 'draft', 'custom'] as const;
 export const TASK_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -32,7 +32,7 @@ export type AgentTask = Static<typeof AgentTask>;
 export const AgentTaskCreate = Type.Object({
   task_type: Type.Optional(StringEnum(TASK_TYPES, { default: 'custom' })),
   instruction: Type.String({ minLength: 1, maxLength: 10_000 }),
-  conversation_id: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  conversation_id: Type.Optional(Nullable(IdInput())),
 });
 export type AgentTaskCreate = Static<typeof AgentTaskCreate>;
 
