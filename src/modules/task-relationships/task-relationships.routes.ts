@@ -10,9 +10,9 @@ import type { TaskRelationshipsService } from './task-relationships.service.js';
 
 export async function taskRelationshipsRoutes(
   app: App,
-  opts: { relationships: TaskRelationshipsService },
+  opts: { taskRelationships: TaskRelationshipsService },
 ): Promise<void> {
-  const { relationships } = opts;
+  const { taskRelationships: relationships } = opts;
   const link = resourceRoutes(app, 'todos', '/api/task-relationships', TaskRelationship);
 
   link.list(
