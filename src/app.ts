@@ -185,28 +185,29 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // 6. Everything else needs an access token.
   await app.register(async (scope: App) => {
     scope.addHook('onRequest', authenticate(services.auth));
-    await scope.register(authProtectedRoutes, { auth: services.auth });
-    await scope.register(todosRoutes, { todos: services.todos });
-    await scope.register(taskRelationshipsRoutes, { relationships: services.taskRelationships });
-    await scope.register(tagsRoutes, { tags: services.tags });
-    await scope.register(eventsRoutes, { events: services.events });
-    await scope.register(memosRoutes, { memos: services.memos });
-    await scope.register(attachmentsRoutes, { attachments: services.attachments });
-    await scope.register(searchRoutes, { search: services.search });
-    await scope.register(todayRoutes, { today: services.today });
-    await scope.register(briefingRoutes, { briefing: services.briefing });
-    await scope.register(settingsRoutes, { settings: services.settings });
-    await scope.register(notificationsRoutes, { notifications: services.notifications });
-    await scope.register(chatRoutes, {
-      chat: services.chat,
-      hub: services.hub,
-      guard: services.sessionGuard,
-      buffers: services.streamBuffers,
-    });
-    await scope.register(agentTasksRoutes, { agentTasks: services.agentTasks });
-    await scope.register(tasksCompatRoutes, { agentTasks: services.agentTasks });
-    await scope.register(adminRoutes, { admin: services.admin });
-    await scope.register(understandRoutes, { understand: services.understand });
+    // The modules, in this order (also the OpenAPI document's). Each plugin's options type names
+    // the services it uses, under their names in `services` (`{ todos: TodosService }`), and
+    // the type checker holds it to those.
+    const moduleRoutes: ((scope: App, opts: Services) => Promise<void>)[] = [
+      authProtectedRoutes,
+      todosRoutes,
+      taskRelationshipsRoutes,
+      tagsRoutes,
+      eventsRoutes,
+      memosRoutes,
+      attachmentsRoutes,
+      searchRoutes,
+      todayRoutes,
+      briefingRoutes,
+      settingsRoutes,
+      notificationsRoutes,
+      chatRoutes,
+      agentTasksRoutes,
+      tasksCompatRoutes,
+      adminRoutes,
+      understandRoutes,
+    ];
+    for (const routes of moduleRoutes) await scope.register(routes, services);
     await scope.register(exportRoutes, {
       exporter: services.exporter,
       importer: services.importer,

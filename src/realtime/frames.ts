@@ -22,6 +22,14 @@ const ref = <T>($ref: string, description: string) => Type.Unsafe<T>({ $ref, des
 
 const Usage = Nullable(Type.Object({ prompt_tokens: Type.Integer(), completion_tokens: Type.Integer() }));
 
+/** What the apps' task_completed and task_failed frames both say: which task ended, and where. */
+const FinishedTask = {
+  task_id: Type.String(),
+  task_type: Type.String(),
+  conversation_id: Nullable(Type.String()),
+  parent_task_id: Nullable(Type.String()),
+};
+
 /** `action_card` data: the ActionCard without `resolved` (a live card). */
 export interface ActionCardData {
   message_id: string;
@@ -139,23 +147,11 @@ export const FRAME_DATA = {
     { description: 'An agent task changed status (for the apps)' },
   ),
   task_completed: Type.Object(
-    {
-      task_id: Type.String(),
-      task_type: Type.String(),
-      result: Nullable(Type.String()),
-      conversation_id: Nullable(Type.String()),
-      parent_task_id: Nullable(Type.String()),
-    },
+    { ...FinishedTask, result: Nullable(Type.String()) },
     { description: 'An agent task completed (for the apps)' },
   ),
   task_failed: Type.Object(
-    {
-      task_id: Type.String(),
-      task_type: Type.String(),
-      error: Nullable(Type.String()),
-      conversation_id: Nullable(Type.String()),
-      parent_task_id: Nullable(Type.String()),
-    },
+    { ...FinishedTask, error: Nullable(Type.String()) },
     { description: 'An agent task failed or was cancelled (for the apps)' },
   ),
   stream_error: Type.Object(

@@ -1,54 +1,36 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
+import { resourceRoutes } from '../common/routes.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
 import { AgentTask, AgentTaskCreate, AgentTaskListQuery, AgentTaskPage } from './agent-tasks.schemas.js';
 import type { AgentTasksService } from './agent-tasks.service.js';
 
 export async function agentTasksRoutes(app: App, opts: { agentTasks: AgentTasksService }): Promise<void> {
   const { agentTasks } = opts;
-  app.addSchema(AgentTask);
+  const task = resourceRoutes(app, 'agent-tasks', '/api/agent-tasks', AgentTask);
 
-  app.get(
-    '/api/agent-tasks',
+  task.list(
     {
-      schema: {
-        tags: ['agent-tasks'],
-        summary: 'List agent tasks, newest first',
-        querystring: AgentTaskListQuery,
-        response: { 200: AgentTaskPage, ...errorResponses(400, 401) },
-      },
+      summary: 'List agent tasks, newest first',
+      querystring: AgentTaskListQuery,
+      response: AgentTaskPage,
     },
-    async (req) => agentTasks.list(req.query),
+    (query) => agentTasks.list(query),
   );
 
-  app.post(
-    '/api/agent-tasks',
+  task.create(
     {
-      schema: {
-        tags: ['agent-tasks'],
-        summary: 'Queue a background task for the AI',
-        description:
-          'Answers 202 with the queued task. The result is posted as an assistant message in `conversation_id` ' +
-          '(or the "Agent tasks" conversation) and announced by a notification.',
-        body: AgentTaskCreate,
-        response: { 202: Type.Ref(AgentTask), ...errorResponses(400, 401, 404) },
-      },
+      summary: 'Queue a background task for the AI',
+      description:
+        'Answers 202 with the queued task. The result is posted as an assistant message in `conversation_id` ' +
+        '(or the "Agent tasks" conversation) and announced by a notification.',
+      body: AgentTaskCreate,
+      status: 202,
+      errors: [400, 401, 404],
     },
-    async (req, reply) => reply.code(202).send(await agentTasks.create(req.body)),
+    (body) => agentTasks.create(body),
   );
-
-  app.get(
-    '/api/agent-tasks/:id',
-    {
-      schema: {
-        tags: ['agent-tasks'],
-        summary: 'Get an agent task',
-        params: IdParams,
-        response: { 200: Type.Ref(AgentTask), ...errorResponses(401, 404) },
-      },
-    },
-    async (req) => agentTasks.get(req.params.id),
-  );
+  task.get({ summary: 'Get an agent task' }, (id) => agentTasks.get(id));
 
   app.post(
     '/api/agent-tasks/:id/cancel',

@@ -1,6 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
 import { AppError } from '../../lib/errors.js';
+import { resourceRoutes } from '../common/routes.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
 import type { AgentTasksService } from './agent-tasks.service.js';
 import { AppTask, AppTaskCancelled, AppTaskListQuery, AppTaskPage, toAppTask } from './tasks-compat.js';
@@ -8,35 +8,22 @@ import { AppTask, AppTaskCancelled, AppTaskListQuery, AppTaskPage, toAppTask } f
 /** `/api/tasks`: the agent tasks in the shape the ClawChat apps read (COMPAT.md). */
 export async function tasksCompatRoutes(app: App, opts: { agentTasks: AgentTasksService }): Promise<void> {
   const { agentTasks } = opts;
-  app.addSchema(AppTask);
+  const task = resourceRoutes(app, 'agent-tasks', '/api/tasks', AppTask);
 
-  app.get(
-    '/api/tasks',
+  task.list(
     {
-      schema: {
-        tags: ['agent-tasks'],
-        summary: 'Agent tasks as the ClawChat apps list them, newest first',
-        querystring: AppTaskListQuery,
-        response: { 200: AppTaskPage, ...errorResponses(400, 401) },
-      },
+      summary: 'Agent tasks as the ClawChat apps list them, newest first',
+      querystring: AppTaskListQuery,
+      response: AppTaskPage,
     },
-    async (req) => {
-      const page = await agentTasks.list(req.query);
+    async (query) => {
+      const page = await agentTasks.list(query);
       return { ...page, items: page.items.map(toAppTask) };
     },
   );
 
-  app.get(
-    '/api/tasks/:id',
-    {
-      schema: {
-        tags: ['agent-tasks'],
-        summary: 'An agent task as the ClawChat apps read it',
-        params: IdParams,
-        response: { 200: Type.Ref(AppTask), ...errorResponses(401, 404) },
-      },
-    },
-    async (req) => toAppTask(await agentTasks.get(req.params.id)),
+  task.get({ summary: 'An agent task as the ClawChat apps read it' }, async (id) =>
+    toAppTask(await agentTasks.get(id)),
   );
 
   app.post(

@@ -4,28 +4,18 @@
  * no intermediate progress, so progress follows the status.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, StringEnum, Timestamp } from '../common/schemas.js';
-import { TASK_STATUSES, TASK_TYPES, type AgentTask } from './agent-tasks.schemas.js';
+import { Nullable, Page, PageQuery } from '../common/schemas.js';
+import { agentTaskFields, type AgentTask } from './agent-tasks.schemas.js';
 
 export const AppTask = Type.Object(
   {
-    id: Type.String(),
-    task_type: StringEnum(TASK_TYPES),
-    instruction: Type.String(),
-    status: StringEnum(TASK_STATUSES),
-    result: Nullable(Type.String()),
-    error: Nullable(Type.String()),
+    ...agentTaskFields,
     progress: Type.Integer({ minimum: 0, maximum: 100 }),
     progress_message: Type.String(),
     parent_task_id: Nullable(Type.String()),
     agent_type: Type.String(),
     sub_task_count: Type.Integer(),
     completed_sub_tasks: Type.Integer(),
-    conversation_id: Nullable(Type.String()),
-    message_id: Nullable(Type.String()),
-    created_at: Timestamp,
-    started_at: Nullable(Timestamp),
-    completed_at: Nullable(Timestamp),
   },
   { $id: 'AppTask' },
 );

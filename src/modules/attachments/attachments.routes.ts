@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
 import { validationError } from '../../lib/errors.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
-import { itemActionRoute } from '../common/routes.js';
+import { resourceRoutes } from '../common/routes.js';
 import { Attachment, AttachmentList, AttachmentOwnerQuery } from './attachments.schemas.js';
 import { ownerOf, type AttachmentsService } from './attachments.service.js';
 
@@ -16,7 +16,7 @@ function disposition(kind: 'inline' | 'attachment', filename: string): string {
 
 export async function attachmentsRoutes(app: App, opts: { attachments: AttachmentsService }): Promise<void> {
   const { attachments } = opts;
-  app.addSchema(Attachment);
+  const attachmentRoutes = resourceRoutes(app, 'attachments', '/api/attachments', Attachment);
   // Only this scope reads multipart bodies; everything else stays JSON-only.
   await app.register(multipart, {
     // A file over the limit is cut, its remainder read and dropped, and answered with 413.
@@ -63,17 +63,14 @@ export async function attachmentsRoutes(app: App, opts: { attachments: Attachmen
     },
   );
 
-  app.get(
-    '/api/attachments',
+  attachmentRoutes.list(
     {
-      schema: {
-        tags: ['attachments'],
-        summary: "A memo's or a todo's attachments, newest first",
-        querystring: AttachmentOwnerQuery,
-        response: { 200: AttachmentList, ...errorResponses(400, 401, 404) },
-      },
+      summary: "A memo's or a todo's attachments, newest first",
+      querystring: AttachmentOwnerQuery,
+      response: AttachmentList,
+      errors: [400, 401, 404],
     },
-    async (req) => attachments.list(ownerOf(req.query)),
+    (query) => attachments.list(ownerOf(query)),
   );
 
   app.get(
@@ -105,11 +102,5 @@ export async function attachmentsRoutes(app: App, opts: { attachments: Attachmen
     },
   );
 
-  itemActionRoute(
-    app,
-    'DELETE',
-    '/api/attachments/:id',
-    { tags: ['attachments'], summary: 'Delete an attachment and its file' },
-    (id) => attachments.remove(id),
-  );
+  attachmentRoutes.remove({ summary: 'Delete an attachment and its file' }, (id) => attachments.remove(id));
 }

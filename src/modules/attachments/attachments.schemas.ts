@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Timestamp } from '../common/schemas.js';
+import { IdInput, Nullable, Timestamp } from '../common/schemas.js';
 
 /** COMPAT.md "Attachments": the shape the ClawChat apps parse. */
 export const Attachment = Type.Object(
@@ -18,7 +18,7 @@ export const Attachment = Type.Object(
 );
 export type Attachment = Static<typeof Attachment>;
 
-const OwnerId = Type.String({ minLength: 1, maxLength: 100 });
+const OwnerId = IdInput();
 
 /** Exactly one of the two; the service says which is missing or doubled. */
 export const AttachmentOwnerQuery = Type.Object({

@@ -42,9 +42,9 @@ const START_AFTER_202_MS = 5;
 
 export async function chatRoutes(
   app: App,
-  opts: { chat: ChatService; hub: Hub; guard: SessionGuard; buffers: StreamBuffers },
+  opts: { chat: ChatService; hub: Hub; sessionGuard: SessionGuard; streamBuffers: StreamBuffers },
 ): Promise<void> {
-  const { chat, hub, guard, buffers } = opts;
+  const { chat, hub, sessionGuard: guard, streamBuffers: buffers } = opts;
   // Shutdown: stop the turns first, so open SSE responses end instead of holding the close up.
   app.addHook('preClose', async () => chat.close());
   app.addSchema(Conversation);

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { validationError } from '../../lib/errors.js';
-import { MAX_PAGE, Nullable, Page, PageQuery, StringEnum, Timestamp } from '../common/schemas.js';
+import { IdInput, MAX_PAGE, Nullable, Page, PageQuery, StringEnum, Timestamp } from '../common/schemas.js';
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 export const MESSAGE_TYPES = ['text', 'action_card', 'system'] as const;
@@ -79,26 +79,22 @@ export const ConversationDeleteQuery = Type.Object({
 export const MessageListQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  before: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 100, description: 'Messages older than this message id' }),
-  ),
-  after: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 100, description: 'Messages newer than this message id' }),
-  ),
+  before: Type.Optional(IdInput({ description: 'Messages older than this message id' })),
+  after: Type.Optional(IdInput({ description: 'Messages newer than this message id' })),
 });
 export type MessageListQuery = Static<typeof MessageListQuery>;
 
 export const MessageEdit = Type.Object({ content: Type.String({ minLength: 1, maxLength: 32_000 }) });
 
-export const ConversationParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+export const ConversationParams = Type.Object({ id: IdInput() });
 export const MessageParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 100 }),
-  message_id: Type.String({ minLength: 1, maxLength: 100 }),
+  id: IdInput(),
+  message_id: IdInput(),
 });
-export const MessageIdParams = Type.Object({ message_id: Type.String({ minLength: 1, maxLength: 100 }) });
+export const MessageIdParams = Type.Object({ message_id: IdInput() });
 
 export const SendBody = Type.Object({
-  conversation_id: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  conversation_id: Type.Optional(Nullable(IdInput())),
   content: Type.String({ minLength: 1, maxLength: 32_000 }),
   client_message_id: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
   idempotency_key: Type.Optional(
@@ -138,13 +134,7 @@ export const SendAccepted = Type.Object({
 export type SendAccepted = Static<typeof SendAccepted>;
 
 export const RegenerateBody = Type.Object({
-  message_id: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description: 'The assistant message to redo; default the last',
-    }),
-  ),
+  message_id: Type.Optional(IdInput({ description: 'The assistant message to redo; default the last' })),
 });
 
 export const StopAccepted = Type.Object({ message_id: Type.String(), status: Type.String() });

@@ -1,5 +1,5 @@
 /** TypeBox pieces every module's schemas share: the error body, pages, nullable fields. */
-import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
+import { Type, type Static, type StringOptions, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
 /**
  * OpenAPI 3.0's `nullable`, not `anyOf [T, null]`: 3.0 has no null type, and the serializer
@@ -40,7 +40,11 @@ export const PageQuery = (defaultLimit: number, maxLimit: number) => ({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
 });
 
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+/** An id as a client sends it (in a path, a query or a body): the bounds every route checks. */
+export const IdInput = (options: StringOptions = {}) =>
+  Type.String({ minLength: 1, maxLength: 100, ...options });
+
+export const IdParams = Type.Object({ id: IdInput() });
 
 /** An input instant: RFC 3339, a local date-time, or a bare date (read in the owner's zone). */
 export const TimeInput = Type.String({

@@ -5,7 +5,7 @@ import { unauthorized, unprocessable } from '../../lib/errors.js';
 import { bearerToken } from '../../plugins/authenticate.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { errorResponses, IdParams } from '../common/schemas.js';
-import { itemActionRoute } from '../common/routes.js';
+import { resourceRoutes } from '../common/routes.js';
 import {
   Event,
   EventCreate,
@@ -41,72 +41,34 @@ function feedUrl(req: FastifyRequest, key: string): string {
 /** Registered in the authenticated scope. */
 export async function eventsRoutes(app: App, opts: { events: EventsService }): Promise<void> {
   const { events } = opts;
-  app.addSchema(Event);
+  const event = resourceRoutes(app, 'events', '/api/events', Event);
   app.addSchema(EventOccurrence);
 
-  app.get(
-    '/api/events',
+  event.list(
     {
-      schema: {
-        tags: ['events'],
-        summary: 'List event occurrences',
-        description:
-          'With both `start_after` and `start_before` (at most 366 days apart), recurring events are expanded: one item per occurrence overlapping the window. With one bound or none, each series appears once, filtered on its first occurrence.',
-        querystring: EventListQuery,
-        response: { 200: EventPage, ...errorResponses(400, 401) },
-      },
+      summary: 'List event occurrences',
+      description:
+        'With both `start_after` and `start_before` (at most 366 days apart), recurring events are expanded: one item per occurrence overlapping the window. With one bound or none, each series appears once, filtered on its first occurrence.',
+      querystring: EventListQuery,
+      response: EventPage,
     },
-    async (req) => events.list(req.query),
+    (query) => events.list(query),
   );
 
-  app.post(
-    '/api/events',
+  event.create({ summary: 'Create an event', body: EventCreate, errors: [400, 401, 422] }, (body) =>
+    events.create(body),
+  );
+  event.get({ summary: 'Get an event (the series)' }, (id) => events.get(id));
+  event.update(
     {
-      schema: {
-        tags: ['events'],
-        summary: 'Create an event',
-        body: EventCreate,
-        response: { 201: Type.Ref(Event), ...errorResponses(400, 401, 422) },
-      },
+      summary: 'Change an event',
+      description: "Moving `start_time` without giving `end_time` keeps the event's length.",
+      body: EventPatch,
+      errors: [400, 401, 404, 422],
     },
-    async (req, reply) => reply.code(201).send(await events.create(req.body)),
+    (id, body) => events.update(id, body),
   );
-
-  app.get(
-    '/api/events/:id',
-    {
-      schema: {
-        tags: ['events'],
-        summary: 'Get an event (the series)',
-        params: IdParams,
-        response: { 200: Type.Ref(Event), ...errorResponses(401, 404) },
-      },
-    },
-    async (req) => events.get(req.params.id),
-  );
-
-  app.patch(
-    '/api/events/:id',
-    {
-      schema: {
-        tags: ['events'],
-        summary: 'Change an event',
-        description: "Moving `start_time` without giving `end_time` keeps the event's length.",
-        params: IdParams,
-        body: EventPatch,
-        response: { 200: Type.Ref(Event), ...errorResponses(400, 401, 404, 422) },
-      },
-    },
-    async (req) => events.update(req.params.id, req.body),
-  );
-
-  itemActionRoute(
-    app,
-    'DELETE',
-    '/api/events/:id',
-    { tags: ['events'], summary: 'Delete an event (the whole series)' },
-    (id) => events.remove(id),
-  );
+  event.remove({ summary: 'Delete an event (the whole series)' }, (id) => events.remove(id));
 
   app.delete(
     '/api/events/:id/occurrences/:date',

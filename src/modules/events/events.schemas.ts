@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, Tags, TimeInput, Timestamp } from '../common/schemas.js';
+import { IdInput, Nullable, Page, PageQuery, Tags, TimeInput, Timestamp } from '../common/schemas.js';
 
 const eventFields = {
   id: Type.String(),
@@ -106,7 +106,7 @@ export const OccurrencePatch = Type.Object({
 export type OccurrencePatch = Static<typeof OccurrencePatch>;
 
 export const OccurrenceParams = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 100 }),
+  id: IdInput(),
   date: Type.String({ maxLength: 40, description: 'The occurrence date, YYYY-MM-DD' }),
 });
 

@@ -1,64 +1,26 @@
-import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
-import { errorResponses, IdParams } from '../common/schemas.js';
-import { itemActionRoute } from '../common/routes.js';
+import { resourceRoutes } from '../common/routes.js';
 import { Memo, MemoCreate, MemoListQuery, MemoPage, MemoPatch } from './memos.schemas.js';
 import type { MemosService } from './memos.service.js';
 
 export async function memosRoutes(app: App, opts: { memos: MemosService }): Promise<void> {
   const { memos } = opts;
-  app.addSchema(Memo);
+  const memo = resourceRoutes(app, 'memos', '/api/memos', Memo);
 
-  app.get(
-    '/api/memos',
+  memo.list(
     {
-      schema: {
-        tags: ['memos'],
-        summary: 'List memos, newest change first',
-        querystring: MemoListQuery,
-        response: { 200: MemoPage, ...errorResponses(400, 401) },
-      },
+      summary: 'List memos, newest change first',
+      querystring: MemoListQuery,
+      response: MemoPage,
     },
-    async (req) => memos.list(req.query),
+    (query) => memos.list(query),
   );
-  app.post(
-    '/api/memos',
-    {
-      schema: {
-        tags: ['memos'],
-        summary: 'Create a memo',
-        body: MemoCreate,
-        response: { 201: Type.Ref(Memo), ...errorResponses(400, 401) },
-      },
-    },
-    async (req, reply) => reply.code(201).send(await memos.create(req.body)),
+  memo.create({ summary: 'Create a memo', body: MemoCreate, errors: [400, 401] }, (body) =>
+    memos.create(body),
   );
-  app.get(
-    '/api/memos/:id',
-    {
-      schema: {
-        tags: ['memos'],
-        summary: 'Get a memo',
-        params: IdParams,
-        response: { 200: Type.Ref(Memo), ...errorResponses(401, 404) },
-      },
-    },
-    async (req) => memos.get(req.params.id),
+  memo.get({ summary: 'Get a memo' }, (id) => memos.get(id));
+  memo.update({ summary: 'Change a memo', body: MemoPatch, errors: [400, 401, 404] }, (id, body) =>
+    memos.update(id, body),
   );
-  app.patch(
-    '/api/memos/:id',
-    {
-      schema: {
-        tags: ['memos'],
-        summary: 'Change a memo',
-        params: IdParams,
-        body: MemoPatch,
-        response: { 200: Type.Ref(Memo), ...errorResponses(400, 401, 404) },
-      },
-    },
-    async (req) => memos.update(req.params.id, req.body),
-  );
-  itemActionRoute(app, 'DELETE', '/api/memos/:id', { tags: ['memos'], summary: 'Delete a memo' }, (id) =>
-    memos.remove(id),
-  );
+  memo.remove({ summary: 'Delete a memo' }, (id) => memos.remove(id));
 }

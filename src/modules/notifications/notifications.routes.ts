@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
 import { errorResponses } from '../common/schemas.js';
-import { itemActionRoute } from '../common/routes.js';
+import { resourceRoutes } from '../common/routes.js';
 import {
   Notification,
   NotificationListQuery,
@@ -17,7 +17,7 @@ export async function notificationsRoutes(
   opts: { notifications: NotificationsService },
 ): Promise<void> {
   const { notifications } = opts;
-  app.addSchema(Notification);
+  const notification = resourceRoutes(app, 'notifications', '/api/notifications', Notification);
 
   app.post(
     '/api/notifications/register-token',
@@ -51,24 +51,14 @@ export async function notificationsRoutes(
     },
   );
 
-  app.get(
-    '/api/notifications',
+  notification.list(
     {
-      schema: {
-        tags: ['notifications'],
-        summary: 'Recent notifications, newest first',
-        querystring: NotificationListQuery,
-        response: { 200: NotificationPage, ...errorResponses(400, 401) },
-      },
+      summary: 'Recent notifications, newest first',
+      querystring: NotificationListQuery,
+      response: NotificationPage,
     },
-    async (req) => notifications.list(req.query),
+    (query) => notifications.list(query),
   );
 
-  itemActionRoute(
-    app,
-    'POST',
-    '/api/notifications/:id/read',
-    { tags: ['notifications'], summary: 'Mark a notification read' },
-    (id) => notifications.markRead(id),
-  );
+  notification.action('read', { summary: 'Mark a notification read' }, (id) => notifications.markRead(id));
 }

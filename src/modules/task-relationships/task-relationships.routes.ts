@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
-import { errorResponses } from '../common/schemas.js';
-import { itemActionRoute } from '../common/routes.js';
+import { resourceRoutes } from '../common/routes.js';
 import {
   TaskRelationship,
   TaskRelationshipCreate,
@@ -11,42 +10,24 @@ import type { TaskRelationshipsService } from './task-relationships.service.js';
 
 export async function taskRelationshipsRoutes(
   app: App,
-  opts: { relationships: TaskRelationshipsService },
+  opts: { taskRelationships: TaskRelationshipsService },
 ): Promise<void> {
-  const { relationships } = opts;
-  app.addSchema(TaskRelationship);
+  const { taskRelationships: relationships } = opts;
+  const link = resourceRoutes(app, 'todos', '/api/task-relationships', TaskRelationship);
 
-  app.get(
-    '/api/task-relationships',
+  link.list(
     {
-      schema: {
-        tags: ['todos'],
-        summary: "A todo's links, as source or target, oldest first",
-        querystring: TaskRelationshipQuery,
-        response: { 200: Type.Array(Type.Ref(TaskRelationship)), ...errorResponses(400, 401, 404) },
-      },
+      summary: "A todo's links, as source or target, oldest first",
+      querystring: TaskRelationshipQuery,
+      response: Type.Array(Type.Ref(TaskRelationship)),
+      errors: [400, 401, 404],
     },
-    async (req) => relationships.list(req.query.todo_id),
+    (query) => relationships.list(query.todo_id),
   );
 
-  app.post(
-    '/api/task-relationships',
-    {
-      schema: {
-        tags: ['todos'],
-        summary: 'Link two todos',
-        body: TaskRelationshipCreate,
-        response: { 201: Type.Ref(TaskRelationship), ...errorResponses(400, 401, 404, 409, 422) },
-      },
-    },
-    async (req, reply) => reply.code(201).send(await relationships.create(req.body)),
+  link.create(
+    { summary: 'Link two todos', body: TaskRelationshipCreate, errors: [400, 401, 404, 409, 422] },
+    (body) => relationships.create(body),
   );
-
-  itemActionRoute(
-    app,
-    'DELETE',
-    '/api/task-relationships/:id',
-    { tags: ['todos'], summary: 'Remove a link' },
-    (id) => relationships.remove(id),
-  );
+  link.remove({ summary: 'Remove a link' }, (id) => relationships.remove(id));
 }

@@ -1,10 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Timestamp } from '../common/schemas.js';
+import { IdInput, Timestamp } from '../common/schemas.js';
 
 export const RELATIONSHIP_TYPES = ['blocks', 'blocked_by', 'related', 'duplicate_of'] as const;
 export type RelationshipType = (typeof RELATIONSHIP_TYPES)[number];
 
-const TodoId = Type.String({ minLength: 1, maxLength: 100 });
+const TodoId = IdInput();
 
 export const TaskRelationship = Type.Object(
   {
@@ -30,9 +30,5 @@ export const TaskRelationshipCreate = Type.Object({
 export type TaskRelationshipCreate = Static<typeof TaskRelationshipCreate>;
 
 export const TaskRelationshipQuery = Type.Object({
-  todo_id: Type.String({
-    minLength: 1,
-    maxLength: 100,
-    description: 'Links where this todo is the source or the target',
-  }),
+  todo_id: IdInput({ description: 'Links where this todo is the source or the target' }),
 });

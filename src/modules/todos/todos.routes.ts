@@ -1,7 +1,6 @@
-import { Type } from '@sinclair/typebox';
 import type { App } from '../../lib/app-type.js';
-import { errorResponses, IdParams } from '../common/schemas.js';
-import { itemActionRoute } from '../common/routes.js';
+import { errorResponses } from '../common/schemas.js';
+import { resourceRoutes } from '../common/routes.js';
 import {
   Todo,
   TodoBulk,
@@ -15,32 +14,14 @@ import type { TodosService } from './todos.service.js';
 
 export async function todosRoutes(app: App, opts: { todos: TodosService }): Promise<void> {
   const { todos } = opts;
-  app.addSchema(Todo);
+  const todo = resourceRoutes(app, 'todos', '/api/todos', Todo);
 
-  app.get(
-    '/api/todos',
-    {
-      schema: {
-        tags: ['todos'],
-        summary: 'List todos',
-        querystring: TodoListQuery,
-        response: { 200: TodoPage, ...errorResponses(400, 401) },
-      },
-    },
-    async (req) => todos.list(req.query),
+  todo.list({ summary: 'List todos', querystring: TodoListQuery, response: TodoPage }, (query) =>
+    todos.list(query),
   );
 
-  app.post(
-    '/api/todos',
-    {
-      schema: {
-        tags: ['todos'],
-        summary: 'Create a todo',
-        body: TodoCreate,
-        response: { 201: Type.Ref(Todo), ...errorResponses(400, 401, 404) },
-      },
-    },
-    async (req, reply) => reply.code(201).send(await todos.create(req.body)),
+  todo.create({ summary: 'Create a todo', body: TodoCreate, errors: [400, 401, 404] }, (body) =>
+    todos.create(body),
   );
 
   // A static path: the router tries it before `/api/todos/:id`, whatever the order here.
@@ -57,34 +38,9 @@ export async function todosRoutes(app: App, opts: { todos: TodosService }): Prom
     async (req) => todos.bulk(req.body),
   );
 
-  app.get(
-    '/api/todos/:id',
-    {
-      schema: {
-        tags: ['todos'],
-        summary: 'Get a todo',
-        params: IdParams,
-        response: { 200: Type.Ref(Todo), ...errorResponses(401, 404) },
-      },
-    },
-    async (req) => todos.get(req.params.id),
+  todo.get({ summary: 'Get a todo' }, (id) => todos.get(id));
+  todo.update({ summary: 'Change a todo', body: TodoPatch, errors: [400, 401, 404, 422] }, (id, body) =>
+    todos.update(id, body),
   );
-
-  app.patch(
-    '/api/todos/:id',
-    {
-      schema: {
-        tags: ['todos'],
-        summary: 'Change a todo',
-        params: IdParams,
-        body: TodoPatch,
-        response: { 200: Type.Ref(Todo), ...errorResponses(400, 401, 404, 422) },
-      },
-    },
-    async (req) => todos.update(req.params.id, req.body),
-  );
-
-  itemActionRoute(app, 'DELETE', '/api/todos/:id', { tags: ['todos'], summary: 'Delete a todo' }, (id) =>
-    todos.remove(id),
-  );
+  todo.remove({ summary: 'Delete a todo' }, (id) => todos.remove(id));
 }

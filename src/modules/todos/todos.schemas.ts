@@ -1,5 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Nullable, Page, PageQuery, StringEnum, Tags, TimeInput, Timestamp } from '../common/schemas.js';
+import {
+  IdInput,
+  Nullable,
+  Page,
+  PageQuery,
+  StringEnum,
+  Tags,
+  TimeInput,
+  Timestamp,
+} from '../common/schemas.js';
 
 export const TODO_STATUSES = ['pending', 'in_progress', 'completed', 'cancelled'] as const;
 export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
@@ -33,11 +42,7 @@ export type Todo = Static<typeof Todo>;
 
 const Title = Type.String({ minLength: 1, maxLength: 500 });
 const Description = Type.String({ maxLength: 10_000 });
-const ParentId = Type.String({
-  minLength: 1,
-  maxLength: 100,
-  description: 'Another todo: this one becomes its subtask',
-});
+const ParentId = IdInput({ description: 'Another todo: this one becomes its subtask' });
 /** A 32-bit integer, as the column stores it on both databases. */
 const SortOrder = Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 });
 
@@ -69,9 +74,7 @@ export const TodoListQuery = Type.Object({
   sort: Type.Optional(
     StringEnum([...TODO_SORTS, ...TODO_SORTS.map((s) => `-${s}` as const)], { default: 'created_at' }),
   ),
-  parent_id: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 100, description: 'Only the direct subtasks of this todo' }),
-  ),
+  parent_id: Type.Optional(IdInput({ description: 'Only the direct subtasks of this todo' })),
   root_only: Type.Optional(Type.Boolean({ description: 'Only todos without a parent' })),
   order_by: Type.Optional(
     StringEnum(TODO_SORTS, {
@@ -90,7 +93,7 @@ export const TodoPage = Page(Type.Ref(Todo));
 
 /** `PATCH /api/todos/bulk`: one change applied to many todos, or their deletion. */
 export const TodoBulk = Type.Object({
-  ids: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: 500 }),
+  ids: Type.Array(IdInput(), { minItems: 1, maxItems: 500 }),
   status: Type.Optional(TodoStatus),
   priority: Type.Optional(Priority),
   tags: Type.Optional(Tags),
