@@ -238,17 +238,7 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
         if (!conversation && outcome.status === 'completed') {
           // Two tasks finishing at once (two workers, or two instances) make one conversation.
           await repo.lockTitle(AGENT_TASKS_TITLE, trx);
-          conversation = await repo.conversationByTitle(AGENT_TASKS_TITLE, trx);
-          if (!conversation) {
-            conversation = {
-              id: newId('conv'),
-              title: AGENT_TASKS_TITLE,
-              is_archived: 0,
-              created_at: at,
-              updated_at: at,
-            };
-            await repo.insertConversation(conversation, trx);
-          }
+          conversation = await repo.titledConversation(AGENT_TASKS_TITLE, at, trx);
         }
         let message: MessageRow | null = null;
         if (conversation) {
