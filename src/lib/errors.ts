@@ -60,3 +60,9 @@ export const unauthorized = (message = 'Authentication required') => new AppErro
 
 export const conflict = (message: string, details?: Record<string, unknown>) =>
   new AppError('CONFLICT', message, details);
+
+/** `row` when the lookup found one; otherwise the NOT_FOUND error naming what was asked for. */
+export function orNotFound<T>(row: T | null | undefined, what: string, id: string): T {
+  if (row === null || row === undefined) throw notFound(what, id);
+  return row;
+}

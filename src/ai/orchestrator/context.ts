@@ -5,7 +5,7 @@
 import type { Config } from '../../config.js';
 import type { Clock } from '../../lib/clock.js';
 import type { WriteContext } from '../../modules/common/items.js';
-import type { Card, ItemType } from '../../modules/chat/cards.js';
+import { listCard, type Card, type CardItem, type ItemType } from '../../modules/chat/cards.js';
 import type { Message } from '../../modules/chat/chat.schemas.js';
 import type { ChatHistory } from '../../modules/chat/history.js';
 import type { TurnIO, TurnOutcome } from '../../modules/chat/turn-handler.js';
@@ -15,7 +15,7 @@ import type { SearchService } from '../../modules/search/search.service.js';
 import type { Today } from '../../modules/today/today.service.js';
 import type { TodosService } from '../../modules/todos/todos.service.js';
 import type { Intent, IntentParams, UnderstandContext } from '../intents.js';
-import type { ReplyClock } from '../replies.js';
+import { readableList, type ReplyClock } from '../replies.js';
 import type { AiProvider, ChatMessage, Classifier } from '../types.js';
 
 /** A background task as the orchestrator needs it (the agent-tasks service plugs in here). */
@@ -108,6 +108,31 @@ export function text(content: string, intent: Intent | null, extra: Partial<Turn
 
 export function withCard(content: string, intent: Intent | null, card: Card): TurnOutcome {
   return { content, intent, card };
+}
+
+/** What a query intent says: `none` when nothing matched, else `heading` over the numbered items. */
+export interface ListWords<T> {
+  none: string;
+  heading: string;
+  describe(item: T): string;
+}
+
+/** A query intent's answer, with the list card of what it found (`total` counts beyond the page). */
+export function listReply<T extends CardItem>(
+  intent: Intent,
+  type: ItemType,
+  found: readonly T[],
+  total: number,
+  words: ListWords<T>,
+): TurnOutcome {
+  const content =
+    total === 0
+      ? words.none
+      : `${words.heading}:\n${readableList(
+          found.map((item) => words.describe(item)),
+          total,
+        )}`;
+  return withCard(content, intent, listCard(type, found, total));
 }
 
 /** The user/assistant text of a conversation, as LLM messages (failures and empty rows left out). */

@@ -4,15 +4,15 @@
  * (`pending`); a time given in the next message completes it (`completePending`).
  */
 import { DateTime } from 'luxon';
-import { itemCard, listCard, type ItemType } from '../../modules/chat/cards.js';
+import { itemCard, type ItemType } from '../../modules/chat/cards.js';
 import type { TurnIO, TurnOutcome } from '../../modules/chat/turn-handler.js';
 import type { Event, EventCreate, EventPatch } from '../../modules/events/events.schemas.js';
 import type { IntentParams } from '../intents.js';
-import { LIST_MAX, describeEvent, formatWhen, plural, readableList } from '../replies.js';
-import { changeOptions, endKeepingLength, onItemDay, shifted, type ChangeOptions } from './changes.js';
-import { defined, text, withCard, type Context, type Handler, type Turn } from './context.js';
+import { LIST_MAX, describeEvent, formatWhen, plural } from '../replies.js';
+import { changeOptions, endKeepingLength, onItemDay, shifted } from './changes.js';
+import { defined, listReply, text, withCard, type Context, type Handler, type Turn } from './context.js';
 import { shown, type AnyGateway, type Gateways } from './items.js';
-import { confirmDelete, targetHandler } from './targets.js';
+import { confirmDelete, saveChange, targetHandler } from './targets.js';
 
 /** The request a `create_event` without a time keeps in the asking message's metadata. */
 interface PendingEvent {
@@ -30,6 +30,18 @@ function pendingOf(metadata: Record<string, unknown> | null | undefined): Pendin
   if (!('params' in p) || p.params === null || typeof p.params !== 'object') return null;
   // Written by `create` below; read back as it was stored.
   return p as PendingEvent;
+}
+
+/** The event fields a message sets alike on a new event and in a change. */
+function eventDetails(p: IntentParams) {
+  return {
+    description: p.description,
+    location: p.location,
+    is_all_day: p.is_all_day,
+    reminder_minutes: p.reminder_minutes,
+    recurrence_rule: p.recurrence_rule,
+    tags: p.tags,
+  };
 }
 
 export function eventHandlers(ctx: Context, items: Gateways, anyItems: Record<ItemType, AnyGateway>) {
@@ -54,15 +66,7 @@ export function eventHandlers(ctx: Context, items: Gateways, anyItems: Record<It
     const input: EventCreate = {
       title,
       start_time: p.start_time,
-      ...defined({
-        end_time: p.end_time,
-        description: p.description,
-        location: p.location,
-        is_all_day: p.is_all_day,
-        reminder_minutes: p.reminder_minutes,
-        recurrence_rule: p.recurrence_rule,
-        tags: p.tags,
-      }),
+      ...defined({ end_time: p.end_time, ...eventDetails(p) }),
     };
     const event = await events.create(input, ctx.writeCtx(io));
     return withCard(
@@ -72,12 +76,14 @@ export function eventHandlers(ctx: Context, items: Gateways, anyItems: Record<It
     );
   }
 
+  /** `fromText`: the words, not a `choose` card, named the event, so they may say more about the change. */
   async function update(
-    io: TurnIO,
+    { io, params, message }: Turn,
     event: Event,
-    p: IntentParams,
-    opts: ChangeOptions,
+    fromText: boolean,
   ): Promise<TurnOutcome> {
+    const opts = fromText ? changeOptions(ctx, params.start_time, message) : {};
+    let p = params;
     const zone = ctx.zone();
     if (opts.keepDay) {
       const [start_time, end_time] = onItemDay(event.start_time, zone, p.start_time, p.end_time);
@@ -115,20 +121,10 @@ export function eventHandlers(ctx: Context, items: Gateways, anyItems: Record<It
       title: p.new_title,
       start_time: p.start_time,
       end_time: p.end_time,
-      description: p.description,
-      location: p.location,
-      is_all_day: p.is_all_day,
-      reminder_minutes: p.reminder_minutes,
-      recurrence_rule: p.recurrence_rule,
-      tags: p.tags,
+      ...eventDetails(p),
     });
-    if (Object.keys(patch).length === 0)
-      return text(`What should I change about "${event.title}"?`, 'update_event');
-    const updated = await events.update(event.id, patch, ctx.writeCtx(io));
-    return withCard(
-      `Updated ${describeEvent(updated, ctx.replyClock())}.`,
-      'update_event',
-      itemCard('event', 'updated', updated),
+    return saveChange(items.event, 'update_event', event, patch, (id, patch) =>
+      events.update(id, patch, ctx.writeCtx(io)),
     );
   }
 
@@ -171,14 +167,11 @@ export function eventHandlers(ctx: Context, items: Gateways, anyItems: Record<It
           ...defined({ q: p.query, tag: p.tags?.[0] }),
         });
         const c = ctx.replyClock();
-        const content =
-          total === 0
-            ? `Nothing on your calendar${p.query ? ` matching "${p.query}"` : ''} for that time.`
-            : `You have ${plural(total, 'event')}:\n${readableList(
-                found.map((e) => describeEvent(e, c)),
-                total,
-              )}`;
-        return withCard(content, 'query_events', listCard('event', found, total));
+        return listReply('query_events', 'event', found, total, {
+          none: `Nothing on your calendar${p.query ? ` matching "${p.query}"` : ''} for that time.`,
+          heading: `You have ${plural(total, 'event')}`,
+          describe: (e) => describeEvent(e, c),
+        });
       },
     } satisfies Handler,
 
@@ -186,13 +179,7 @@ export function eventHandlers(ctx: Context, items: Gateways, anyItems: Record<It
       intent: 'update_event',
       gateway: items.event,
       preferLive: true,
-      act: (turn, event, fromText) =>
-        update(
-          turn.io,
-          event,
-          turn.params,
-          fromText ? changeOptions(ctx, turn.params.start_time, turn.message) : {},
-        ),
+      act: update,
     }),
 
     delete_event: targetHandler({

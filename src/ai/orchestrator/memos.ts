@@ -1,11 +1,11 @@
 /** create_memo, query_memos, update_memo, delete_memo. */
-import { itemCard, listCard, type ItemType } from '../../modules/chat/cards.js';
+import { itemCard, type ItemType } from '../../modules/chat/cards.js';
 import type { MemoPatch } from '../../modules/memos/memos.schemas.js';
-import { LIST_MAX, describeMemo, plural, readableList } from '../replies.js';
+import { LIST_MAX, describeMemo, plural } from '../replies.js';
 import { appendText, changeOptions } from './changes.js';
-import { defined, text, withCard, type Context, type Handler } from './context.js';
+import { defined, listReply, withCard, type Context, type Handler } from './context.js';
 import { shown, type AnyGateway, type Gateways } from './items.js';
-import { confirmDelete, targetHandler } from './targets.js';
+import { confirmDelete, saveChange, targetHandler } from './targets.js';
 
 export function memoHandlers(ctx: Context, items: Gateways, anyItems: Record<ItemType, AnyGateway>) {
   const { memos } = ctx.deps;
@@ -29,14 +29,11 @@ export function memoHandlers(ctx: Context, items: Gateways, anyItems: Record<Ite
           ...defined({ q: p.query, tag: p.tags?.[0] }),
         });
         const matching = p.query ? ` matching "${p.query}"` : '';
-        const content =
-          total === 0
-            ? `You have no memos${matching}.`
-            : `You have ${plural(total, 'memo')}${matching}:\n${readableList(
-                found.map((m) => describeMemo(m)),
-                total,
-              )}`;
-        return withCard(content, 'query_memos', listCard('memo', found, total));
+        return listReply('query_memos', 'memo', found, total, {
+          none: `You have no memos${matching}.`,
+          heading: `You have ${plural(total, 'memo')}${matching}`,
+          describe: (m) => describeMemo(m),
+        });
       },
     } satisfies Handler,
 
@@ -47,13 +44,16 @@ export function memoHandlers(ctx: Context, items: Gateways, anyItems: Record<Ite
         const appends = fromText && changeOptions(ctx, undefined, message).appends;
         const content = p.content !== undefined && appends ? appendText(memo.content, p.content) : p.content;
         const patch: MemoPatch = defined({ content, title: p.new_title, tags: p.tags });
-        if (Object.keys(patch).length === 0)
-          return text(`What should I change in the memo "${memo.title}"?`, 'update_memo');
-        const updated = await memos.update(memo.id, patch, ctx.writeCtx(io));
-        return withCard(
-          `Updated the memo "${updated.title}".`,
+        return saveChange(
+          items.memo,
           'update_memo',
-          itemCard('memo', 'updated', updated),
+          memo,
+          patch,
+          (id, patch) => memos.update(id, patch, ctx.writeCtx(io)),
+          {
+            ask: (m) => `What should I change in the memo "${m.title}"?`,
+            done: (updated) => `Updated the memo "${updated.title}".`,
+          },
         );
       },
     }),

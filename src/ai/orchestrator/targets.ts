@@ -4,7 +4,7 @@
  * ask which of several with a `choose` card, or say that none matches.
  */
 import type { CardItem, ItemType } from '../../modules/chat/cards.js';
-import { ITEM_TYPES, chooseCard, confirmDeleteCard } from '../../modules/chat/cards.js';
+import { ITEM_TYPES, chooseCard, confirmDeleteCard, itemCard } from '../../modules/chat/cards.js';
 import { cardOf } from '../../modules/chat/chat.mappers.js';
 import type { Message } from '../../modules/chat/chat.schemas.js';
 import type { TurnOutcome } from '../../modules/chat/turn-handler.js';
@@ -86,6 +86,32 @@ export function confirmDelete(s: Shown, intent: Intent): TurnOutcome {
     intent,
     confirmDeleteCard(s.type, s.item),
   );
+}
+
+/** How an update intent words its answers: when the message named no change, and once saved. */
+export interface ChangeWords<T> {
+  ask(item: T): string;
+  done(updated: T): string;
+}
+
+/**
+ * The end of every update intent: "what should I change" when the message named no change,
+ * else the patch saved and the item shown in an `updated` card.
+ */
+export async function saveChange<T extends CardItem, P extends object>(
+  g: ItemGateway<T>,
+  intent: Intent,
+  item: T,
+  patch: P,
+  save: (id: string, patch: P) => Promise<T>,
+  words: ChangeWords<T> = {
+    ask: (i) => `What should I change about "${i.title}"?`,
+    done: (updated) => `Updated ${g.describe(updated)}.`,
+  },
+): Promise<TurnOutcome> {
+  if (Object.keys(patch).length === 0) return text(words.ask(item), intent);
+  const updated = await save(item.id, patch);
+  return withCard(words.done(updated), intent, itemCard(g.type, 'updated', updated));
 }
 
 export interface TargetSpec<T extends CardItem> {

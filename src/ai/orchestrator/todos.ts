@@ -1,23 +1,24 @@
 /** create_todo, query_todos, update_todo, complete_todo, delete_todo. */
-import { itemCard, listCard, type ItemType } from '../../modules/chat/cards.js';
+import { itemCard, type ItemType } from '../../modules/chat/cards.js';
 import type { TurnIO, TurnOutcome } from '../../modules/chat/turn-handler.js';
 import { OPEN_STATUSES } from '../../modules/todos/todos.repository.js';
 import type { Todo, TodoListQuery, TodoPatch } from '../../modules/todos/todos.schemas.js';
-import { LIST_MAX, describeTodo, plural, readableList } from '../replies.js';
-import { changeOptions, onItemDay, shifted, type ChangeOptions } from './changes.js';
-import { defined, text, withCard, type Context, type Handler, type Turn } from './context.js';
+import { LIST_MAX, describeTodo, plural } from '../replies.js';
+import { changeOptions, onItemDay, shifted } from './changes.js';
+import { defined, listReply, text, withCard, type Context, type Handler, type Turn } from './context.js';
 import { shown, type AnyGateway, type Gateways } from './items.js';
-import { confirmDelete, targetHandler } from './targets.js';
+import { confirmDelete, saveChange, targetHandler } from './targets.js';
 
 export function todoHandlers(ctx: Context, items: Gateways, anyItems: Record<ItemType, AnyGateway>) {
   const { todos } = ctx.deps;
 
+  /** `fromText`: the words, not a `choose` card, named the todo, so they may say more about the change. */
   async function update(
-    io: TurnIO,
+    { io, params: p, message }: Turn,
     todo: Todo,
-    p: Turn['params'],
-    opts: ChangeOptions,
+    fromText: boolean,
   ): Promise<TurnOutcome> {
+    const opts = fromText ? changeOptions(ctx, p.due_date, message) : {};
     let [due] = opts.keepDay ? onItemDay(todo.due_date, ctx.zone(), p.due_date) : [p.due_date];
     if (due === undefined && opts.shift && todo.due_date) {
       const bare = !todo.due_has_time;
@@ -31,13 +32,8 @@ export function todoHandlers(ctx: Context, items: Gateways, anyItems: Record<Ite
       tags: p.tags,
       status: p.status,
     });
-    if (Object.keys(patch).length === 0)
-      return text(`What should I change about "${todo.title}"?`, 'update_todo');
-    const updated = await todos.update(todo.id, patch, ctx.writeCtx(io));
-    return withCard(
-      `Updated ${describeTodo(updated, ctx.replyClock())}.`,
-      'update_todo',
-      itemCard('todo', 'updated', updated),
+    return saveChange(items.todo, 'update_todo', todo, patch, (id, patch) =>
+      todos.update(id, patch, ctx.writeCtx(io)),
     );
   }
 
@@ -92,14 +88,11 @@ export function todoHandlers(ctx: Context, items: Gateways, anyItems: Record<Ite
         const { items: found, total } = await todos.list(query);
         const kind = p.status ? p.status.replace('_', ' ') : 'open';
         const c = ctx.replyClock();
-        const content =
-          total === 0
-            ? `You have no ${kind} todos${query.q || query.tag || query.due_after || query.priority ? ' matching that' : ''}.`
-            : `You have ${plural(total, `${kind} todo`)}:\n${readableList(
-                found.map((t) => describeTodo(t, c)),
-                total,
-              )}`;
-        return withCard(content, 'query_todos', listCard('todo', found, total));
+        return listReply('query_todos', 'todo', found, total, {
+          none: `You have no ${kind} todos${query.q || query.tag || query.due_after || query.priority ? ' matching that' : ''}.`,
+          heading: `You have ${plural(total, `${kind} todo`)}`,
+          describe: (t) => describeTodo(t, c),
+        });
       },
     } satisfies Handler,
 
@@ -107,13 +100,7 @@ export function todoHandlers(ctx: Context, items: Gateways, anyItems: Record<Ite
       intent: 'update_todo',
       gateway: items.todo,
       preferLive: true,
-      act: (turn, todo, fromText) =>
-        update(
-          turn.io,
-          todo,
-          turn.params,
-          fromText ? changeOptions(ctx, turn.params.due_date, turn.message) : {},
-        ),
+      act: update,
     }),
 
     complete_todo: targetHandler({

@@ -16,7 +16,8 @@ import { AiUnavailableError, type AiProvider, type ChatMessage } from '../../ai/
 import type { Dialect } from '../../db/database.js';
 import type { AgentTaskRow, ConversationRow, DB, MessageRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { conflict, notFound, validationError } from '../../lib/errors.js';
+import { csvEnum } from '../../lib/csv-enum.js';
+import { conflict, notFound, orNotFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { DomainEvents } from '../../realtime/domain-events.js';
 import type { EventSink } from '../../realtime/events.js';
@@ -114,18 +115,6 @@ export function toAgentTask(row: AgentTaskRow): AgentTask {
 }
 
 const isTaskType = (v: string): v is TaskType => (TASK_TYPES as readonly string[]).includes(v);
-
-function readStatuses(raw: string | undefined): string[] | undefined {
-  if (raw === undefined) return undefined;
-  const values = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const v of values)
-    if (!(TASK_STATUSES as readonly string[]).includes(v))
-      throw validationError('status', `status must be one of ${TASK_STATUSES.join(', ')}`, v);
-  return values.length ? values : undefined;
-}
 
 /** The failure as the user reads it; the provider's own messages already are. */
 function readableError(err: unknown): string {
@@ -249,17 +238,7 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
         if (!conversation && outcome.status === 'completed') {
           // Two tasks finishing at once (two workers, or two instances) make one conversation.
           await repo.lockTitle(AGENT_TASKS_TITLE, trx);
-          conversation = await repo.conversationByTitle(AGENT_TASKS_TITLE, trx);
-          if (!conversation) {
-            conversation = {
-              id: newId('conv'),
-              title: AGENT_TASKS_TITLE,
-              is_archived: 0,
-              created_at: at,
-              updated_at: at,
-            };
-            await repo.insertConversation(conversation, trx);
-          }
+          conversation = await repo.titledConversation(AGENT_TASKS_TITLE, at, trx);
         }
         let message: MessageRow | null = null;
         if (conversation) {
@@ -365,9 +344,7 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
   });
 
   async function get(id: string): Promise<AgentTask> {
-    const row = await repo.find(id);
-    if (!row) throw notFound('Agent task', id);
-    return toAgentTask(row);
+    return toAgentTask(orNotFound(await repo.find(id), 'Agent task', id));
   }
 
   return {
@@ -419,7 +396,7 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
     ): Promise<{ items: AgentTask[]; total: number; page: number; limit: number }> {
       const page = query.page ?? 1;
       const limit = query.limit ?? 20;
-      const { rows, total } = await repo.list(readStatuses(query.status), page, limit);
+      const { rows, total } = await repo.list(csvEnum('status', query.status, TASK_STATUSES), page, limit);
       return { items: rows.map(toAgentTask), total, page, limit };
     },
 
@@ -427,8 +404,7 @@ export function createAgentTasksService(deps: AgentTasksServiceDeps) {
     async cancel(id: string): Promise<AgentTask> {
       const row = await repo.cancel(id, nowIso());
       if (!row) {
-        const current = await repo.find(id);
-        if (!current) throw notFound('Agent task', id);
+        const current = orNotFound(await repo.find(id), 'Agent task', id);
         throw conflict(
           `The task has already ${current.status === 'cancelled' ? 'been cancelled' : current.status}`,
           {

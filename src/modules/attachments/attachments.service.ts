@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { AttachmentRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { AppError, notFound, validationError } from '../../lib/errors.js';
+import { AppError, notFound, orNotFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { AttachmentOwner, AttachmentsRepository } from './attachments.repository.js';
 import type { Attachment, AttachmentOwnerQuery } from './attachments.schemas.js';
@@ -130,8 +130,7 @@ export function createAttachmentsService(deps: {
 
     /** What a download sends: the file, its type, and whether a browser may show it in place. */
     async download(id: string): Promise<{ attachment: Attachment; path: string; inline: boolean }> {
-      const row = await repo.find(id);
-      if (!row) throw notFound('Attachment', id);
+      const row = orNotFound(await repo.find(id), 'Attachment', id);
       // A row whose file is gone (a restore without the files) is a 404, not a failed stream.
       if (!(await store.exists(row.id))) throw notFound('Attachment file', id);
       return {

@@ -237,17 +237,7 @@ export function createBriefingService(deps: BriefingServiceDeps) {
       try {
         stored = await db.transaction().execute(async (trx) => {
           const at = clock.now().toISOString();
-          let conversation = await repo.conversationByTitle(BRIEFING_TITLE, trx);
-          if (!conversation) {
-            conversation = {
-              id: newId('conv'),
-              title: BRIEFING_TITLE,
-              is_archived: 0,
-              created_at: at,
-              updated_at: at,
-            };
-            await repo.insertConversation(conversation, trx);
-          }
+          const conversation = await repo.titledConversation(BRIEFING_TITLE, at, trx);
           const message: MessageRow = {
             id: newId('msg'),
             conversation_id: conversation.id,

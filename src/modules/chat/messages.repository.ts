@@ -17,17 +17,15 @@ export interface MessagePosition {
   id: string;
 }
 
-function olderThan(eb: ExpressionBuilder<DB, 'messages'>, p: MessagePosition) {
-  return eb.or([
-    eb('created_at', '<', p.created_at),
-    eb.and([eb('created_at', '=', p.created_at), eb('id', '<', p.id)]),
-  ]);
-}
+/** Which way from a position a cursor reads. */
+type Side = 'older' | 'newer';
 
-function newerThan(eb: ExpressionBuilder<DB, 'messages'>, p: MessagePosition) {
+/** The messages strictly on `side` of `p` in (created_at, id) order. */
+function beyond(eb: ExpressionBuilder<DB, 'messages'>, p: MessagePosition, side: Side) {
+  const op = side === 'older' ? '<' : '>';
   return eb.or([
-    eb('created_at', '>', p.created_at),
-    eb.and([eb('created_at', '=', p.created_at), eb('id', '>', p.id)]),
+    eb('created_at', op, p.created_at),
+    eb.and([eb('created_at', '=', p.created_at), eb('id', op, p.id)]),
   ]);
 }
 
@@ -43,6 +41,29 @@ const newestFirst = (trx: Db, conversationId: string) =>
 export type MessagesRepository = ReturnType<typeof createMessagesRepository>;
 
 export function createMessagesRepository(db: Kysely<DB>) {
+  /** The `limit` messages just on `side` of `p`, oldest first: what a cursor window shows. */
+  const windowOn =
+    (side: Side) =>
+    async (
+      conversationId: string,
+      p: MessagePosition,
+      limit: number,
+      trx: Db = db,
+    ): Promise<MessageRow[]> => {
+      const direction = side === 'older' ? 'desc' : 'asc';
+      const rows = await trx
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .where((eb) => beyond(eb, p, side))
+        .orderBy('created_at', direction)
+        .orderBy('id', direction)
+        .limit(limit)
+        .execute();
+      // Read nearest first so LIMIT keeps the nearest; an older window then reads back to front.
+      return side === 'older' ? rows.reverse() : rows;
+    };
+
   return {
     async insert(row: MessageRow, trx: Db = db): Promise<void> {
       await trx.insertInto('messages').values(row).execute();
@@ -72,35 +93,9 @@ export function createMessagesRepository(db: Kysely<DB>) {
       return rows.reverse();
     },
     /** The `limit` messages just older than `p`, oldest first. */
-    async before(
-      conversationId: string,
-      p: MessagePosition,
-      limit: number,
-      trx: Db = db,
-    ): Promise<MessageRow[]> {
-      const rows = await newestFirst(trx, conversationId)
-        .where((eb) => olderThan(eb, p))
-        .limit(limit)
-        .execute();
-      return rows.reverse();
-    },
+    before: windowOn('older'),
     /** The `limit` messages just newer than `p`, oldest first. */
-    async after(
-      conversationId: string,
-      p: MessagePosition,
-      limit: number,
-      trx: Db = db,
-    ): Promise<MessageRow[]> {
-      return trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversation_id', '=', conversationId)
-        .where((eb) => newerThan(eb, p))
-        .orderBy('created_at', 'asc')
-        .orderBy('id', 'asc')
-        .limit(limit)
-        .execute();
-    },
+    after: windowOn('newer'),
     /** The newest message older than `p` (optionally of one role). */
     async previous(
       conversationId: string,
@@ -112,7 +107,7 @@ export function createMessagesRepository(db: Kysely<DB>) {
         .selectFrom('messages')
         .selectAll()
         .where('conversation_id', '=', conversationId)
-        .where((eb) => olderThan(eb, p));
+        .where((eb) => beyond(eb, p, 'older'));
       if (role !== undefined) q = q.where('role', '=', role);
       return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
     },

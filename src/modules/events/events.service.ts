@@ -5,7 +5,7 @@
  */
 import type { EventRow, EventUpdate } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { notFound, unprocessable, validationError } from '../../lib/errors.js';
+import { notFound, orNotFound, unprocessable, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import {
   addLocalDays,
@@ -178,9 +178,7 @@ export function createEventsService(deps: EventsServiceDeps) {
   }
 
   async function findRow(id: string): Promise<EventRow> {
-    const row = await repo.find(id);
-    if (!row) throw notFound('Event', id);
-    return row;
+    return orNotFound(await repo.find(id), 'Event', id);
   }
 
   const occurrences = createOccurrencesService({

@@ -4,7 +4,7 @@
  */
 import type { EventOverrideRow, EventRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { notFound, unprocessable } from '../../lib/errors.js';
+import { notFound, orNotFound, unprocessable } from '../../lib/errors.js';
 import { localDate, type ParsedTime } from '../../lib/time.js';
 import type { EventSink } from '../../realtime/events.js';
 import { parseTags, publishChange, type WriteContext } from '../common/items.js';
@@ -44,8 +44,7 @@ export function createOccurrencesService(deps: OccurrencesDeps) {
 
   /** The series with its overrides, if `date` names one of its occurrences; else 404. */
   async function occurrenceOf(id: string, date: string): Promise<SeriesRow> {
-    const row = await repo.find(id);
-    if (!row) throw notFound('Event', id);
+    const row = orNotFound(await repo.find(id), 'Event', id);
     const [series] = await repo.withOverrides([row]);
     if (!isOccurrenceDate(series!, date)) throw notFound('Occurrence', `${id}/${date}`);
     return series!;

@@ -16,6 +16,7 @@ import {
   type Meter,
   type Occurrence,
 } from './recurrence.js';
+import { overlapsWindow } from './recurrence.expand.js';
 
 /** A recurring series as the caches hold it: the row and its overrides. */
 export type SeriesRow = EventRow & { overrides?: EventOverrideRow[] };
@@ -112,7 +113,7 @@ export function expandChanged(
     if (row.recurrence_end !== null && o.occurrence_date > row.recurrence_end) continue;
     const start = new Date(o.start_time);
     const end = o.end_time === null ? null : new Date(o.end_time);
-    if (start < to && (start >= from || (end !== null && end > from)))
+    if (overlapsWindow(start, end, from, to))
       out.push({
         at: start.getTime(),
         row,

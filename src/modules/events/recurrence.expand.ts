@@ -35,6 +35,11 @@ export const MAX_OCCURRENCES_PER_SERIES = 10_000;
 const totals = { expansions: 0, candidates: 0 };
 export const expansionTotals = (): Readonly<typeof totals> => ({ ...totals });
 
+/** Whether an occurrence overlaps [from, to): one without an end, when it starts inside. */
+export function overlapsWindow(start: Date, end: Date | null, from: Date, to: Date): boolean {
+  return start < to && (start >= from || (end !== null && end > from));
+}
+
 /**
  * The occurrences of a series that overlap [from, to), in order: DTSTART always (it is the first
  * occurrence, RFC 5545), then the rule's. Each lasts as long on the wall clock as the first (an
@@ -62,8 +67,7 @@ export function expandSeries(
 function expandMetered(series: Series, from: Date, to: Date, cap: number, meter: Meter): Occurrence[] {
   const zone = series.timezone;
   const out: Occurrence[] = [];
-  const overlaps = (start: Date, end: Date | null) =>
-    start < to && (start >= from || (end !== null && end > from));
+  const overlaps = (start: Date, end: Date | null) => overlapsWindow(start, end, from, to);
   const first = {
     start: series.start,
     end:

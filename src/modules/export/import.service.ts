@@ -98,6 +98,14 @@ function parentsFirst(rows: Row[]): Row[] {
 /** A row's key as one comparable value (event_overrides have a two-column key). */
 const keyOf = (t: TableSpec, row: Row): string => JSON.stringify(t.key.map((k) => row[k]));
 
+/** Rows into `t`'s table; the table is named at run time, so its row type is not known here. */
+async function insertInto(trx: Transaction<DB>, t: TableSpec, rows: Row[]): Promise<void> {
+  await trx
+    .insertInto(t.name as never)
+    .values(rows)
+    .execute();
+}
+
 /** Checks the document's shape and every row; throws a 400 naming the first bad table and row. */
 function readDocument(
   doc: unknown,
@@ -241,10 +249,7 @@ export function createImporter(deps: ImportDeps) {
         for (const row of fresh) await insertRow(trx, t, row, positions.get(row) ?? -1);
       } else {
         try {
-          await trx
-            .insertInto(t.name as never)
-            .values(fresh)
-            .execute();
+          await insertInto(trx, t, fresh);
         } catch (err) {
           throw new BatchRefused(err);
         }
@@ -256,10 +261,7 @@ export function createImporter(deps: ImportDeps) {
 
   async function insertRow(trx: Transaction<DB>, t: TableSpec, row: Row, index: number): Promise<void> {
     try {
-      await trx
-        .insertInto(t.name as never)
-        .values(row)
-        .execute();
+      await insertInto(trx, t, [row]);
     } catch (err) {
       throw invalid(`${t.name} row ${index}: the database refused it (${(err as Error).message})`, {
         table: t.name,

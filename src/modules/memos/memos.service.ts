@@ -1,7 +1,7 @@
 /** Memos: free text with a title derived from the first line when none is given. */
 import type { MemoRow, MemoUpdate } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { notFound, validationError } from '../../lib/errors.js';
+import { notFound, orNotFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventSink } from '../../realtime/events.js';
 import type { AttachmentsService } from '../attachments/attachments.service.js';
@@ -52,9 +52,7 @@ export function createMemosService(deps: {
 
   return {
     async get(id: string): Promise<Memo> {
-      const row = await repo.find(id);
-      if (!row) throw notFound('Memo', id);
-      return toMemo(row);
+      return toMemo(orNotFound(await repo.find(id), 'Memo', id));
     },
 
     async create(input: MemoCreate, ctx: WriteContext = {}): Promise<Memo> {
@@ -72,8 +70,7 @@ export function createMemosService(deps: {
     },
 
     async update(id: string, patch: MemoPatch, ctx: WriteContext = {}): Promise<Memo> {
-      const current = await repo.find(id);
-      if (!current) throw notFound('Memo', id);
+      const current = orNotFound(await repo.find(id), 'Memo', id);
       const set: MemoUpdate = {};
       if (patch.content !== undefined) set.content = requireText(patch.content);
       if (patch.tags !== undefined) set.tags = JSON.stringify(normaliseTags(patch.tags));

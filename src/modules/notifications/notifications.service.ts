@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, NotificationRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import { notFound, validationError } from '../../lib/errors.js';
+import { orNotFound, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventSink, ServerEvents } from '../../realtime/events.js';
 import { appReminderFrame, remindedEventId } from './app-reminders.js';
@@ -339,13 +339,10 @@ export function createNotificationsService(deps: NotificationsServiceDeps) {
       return { items: rows.map(toNotification), total, page, limit };
     },
     async get(id: string): Promise<Notification> {
-      const row = await repo.find(id);
-      if (!row) throw notFound('Notification', id);
-      return toNotification(row);
+      return toNotification(orNotFound(await repo.find(id), 'Notification', id));
     },
     async markRead(id: string): Promise<void> {
-      const row = await repo.find(id);
-      if (!row) throw notFound('Notification', id);
+      const row = orNotFound(await repo.find(id), 'Notification', id);
       if (row.read_at === null) await repo.markRead(id, clock.now().toISOString());
     },
 

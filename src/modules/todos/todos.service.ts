@@ -6,7 +6,8 @@ import type { Transaction } from 'kysely';
 import type { DB, TodoRow, TodoUpdate } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { isForeignKeyViolation } from '../../db/constraints.js';
-import { notFound, unprocessable, validationError } from '../../lib/errors.js';
+import { csvEnum } from '../../lib/csv-enum.js';
+import { notFound, orNotFound, unprocessable, validationError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { endOfLocalDay, parseTimeInput, startOfLocalDay } from '../../lib/time.js';
 import type { AttachmentsService } from '../attachments/attachments.service.js';
@@ -60,18 +61,6 @@ export function toTodo(row: TodoRow): Todo {
   };
 }
 
-function csvEnum(field: string, raw: string | undefined, allowed: readonly string[]): string[] | undefined {
-  if (raw === undefined) return undefined;
-  const values = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const v of values)
-    if (!allowed.includes(v))
-      throw validationError(field, `${field} must be one of ${allowed.join(', ')}`, v);
-  return values.length ? values : undefined;
-}
-
 export function createTodosService(deps: TodosServiceDeps) {
   const { repo, clock } = deps;
 
@@ -114,9 +103,7 @@ export function createTodosService(deps: TodosServiceDeps) {
   }
 
   async function get(id: string): Promise<Todo> {
-    const row = await repo.find(id);
-    if (!row) throw notFound('Todo', id);
-    return toTodo(row);
+    return toTodo(orNotFound(await repo.find(id), 'Todo', id));
   }
 
   return {
@@ -147,8 +134,7 @@ export function createTodosService(deps: TodosServiceDeps) {
     },
 
     async update(id: string, patch: TodoPatch, ctx: WriteContext = {}): Promise<Todo> {
-      const current = await repo.find(id);
-      if (!current) throw notFound('Todo', id);
+      const current = orNotFound(await repo.find(id), 'Todo', id);
       const now = clock.now().toISOString();
       const set: TodoUpdate = {};
       if (patch.title !== undefined) set.title = readTitle(patch.title);
