@@ -48,27 +48,34 @@ async function upDownUp(database: Database): Promise<void> {
   expect(await tables(database.db, database.dialect)).toEqual(latest);
 }
 
+/** A fresh database of `dialect`, nothing migrated, and how to throw it away. */
+async function freshDatabase(dialect: Dialect): Promise<{ database: Database; remove: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const file = path.join(makeTempDir(), 'clawchat.db');
+    const database = await createDatabase({ kind: 'sqlite', file }, { migrate: false });
+    return { database, remove: () => database.close() };
+  }
+  const fresh = await createTestDatabase({ migrate: false });
+  const database = await createDatabase({ kind: 'postgres', url: fresh.url }, { migrate: false });
+  return {
+    database,
+    remove: async () => {
+      await database.close();
+      await fresh.drop();
+    },
+  };
+}
+
 const missing = await missingServices(['postgres'], 'migrations up and down on PostgreSQL');
 
 describe('every migration, up, down and up again, on a fresh database', () => {
-  it('on SQLite', async () => {
-    const file = path.join(makeTempDir(), 'clawchat.db');
-    const database = await createDatabase({ kind: 'sqlite', file }, { migrate: false });
+  it.for(['sqlite', 'postgres'] as const)('on %s', async (dialect, { skip }) => {
+    if (dialect === 'postgres' && missing !== null) skip(missing);
+    const { database, remove } = await freshDatabase(dialect);
     try {
       await upDownUp(database);
     } finally {
-      await database.close();
-    }
-  });
-
-  it.skipIf(missing !== null)('on PostgreSQL', async () => {
-    const fresh = await createTestDatabase({ migrate: false });
-    const database = await createDatabase({ kind: 'postgres', url: fresh.url }, { migrate: false });
-    try {
-      await upDownUp(database);
-    } finally {
-      await database.close();
-      await fresh.drop();
+      await remove();
     }
   });
 });
