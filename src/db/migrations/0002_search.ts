@@ -18,8 +18,9 @@
  * The statements live in frozen/search-index-0002.ts, shared with the later migrations that
  * rebuild or extend this index.
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { runInTransaction, runStatements } from './frozen/schema.js';
 import { dropSearchIndexStatements, searchIndexStatements } from './frozen/search-index-0002.js';
 
 export function searchIndex(dialect: Dialect): Migration {
@@ -28,13 +29,11 @@ export function searchIndex(dialect: Dialect): Migration {
       // PostgreSQL: nothing yet (its tsvector + GIN index comes with the PostgreSQL issue).
       if (dialect !== 'sqlite') return;
       // One transaction: a failure leaves no half-built index behind, and the backfill is fast.
-      await db.transaction().execute(async (trx) => {
-        for (const statement of searchIndexStatements()) await sql.raw(statement).execute(trx);
-      });
+      await runInTransaction(db, searchIndexStatements());
     },
     async down(db: Kysely<any>) {
       if (dialect !== 'sqlite') return;
-      for (const statement of dropSearchIndexStatements()) await sql.raw(statement).execute(db);
+      await runStatements(db, dropSearchIndexStatements());
     },
   };
 }

@@ -22,6 +22,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { runStatements } from './frozen/schema.js';
 import { substringScriptClass } from './frozen/search-index-0002.js';
 
 /** ASCII punctuation and symbols; they separate words, as in SQLite's unicode61 tokenizer. */
@@ -195,7 +196,7 @@ export function postgresSearch(dialect: Dialect): Migration {
       const trigram = await available(db, 'pg_trgm');
       if (unaccent) await sql`create extension if not exists unaccent`.execute(db);
       if (trigram) await sql`create extension if not exists pg_trgm`.execute(db);
-      for (const statement of statements({ unaccent, trigram })) await sql.raw(statement).execute(db);
+      await runStatements(db, statements({ unaccent, trigram }));
     },
     async down(db: Kysely<any>) {
       if (dialect !== 'postgres') return;

@@ -19,7 +19,7 @@
  *   Lengths up to 8 were measured and left out: a 7-letter word in 500,000 documents ranks in
  *   12 ms instead of 45, but the index reaches 454 MB and bulk loads cost 45% more.
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 import { DOC_TYPE_BITS } from './frozen/search-doc-ids-0006.js';
 import {
@@ -33,6 +33,7 @@ import {
   updateTriggerSql,
   type Source,
 } from './frozen/search-index-0002.js';
+import { runInTransaction, runStatements } from './frozen/schema.js';
 
 type DocType = Source['type'];
 
@@ -116,16 +117,12 @@ export function searchSpeed(dialect: Dialect): Migration {
     async up(db: Kysely<any>) {
       if (dialect !== 'sqlite') return;
       // One transaction: a failure leaves 0002's index as it was.
-      await db.transaction().execute(async (trx) => {
-        for (const statement of sqliteStatements()) await sql.raw(statement).execute(trx);
-      });
+      await runInTransaction(db, sqliteStatements());
     },
     async down(db: Kysely<any>) {
       if (dialect !== 'sqlite') return;
-      for (const statement of dropSearchIndexStatements()) await sql.raw(statement).execute(db);
-      await db.transaction().execute(async (trx) => {
-        for (const statement of searchIndex0002Statements()) await sql.raw(statement).execute(trx);
-      });
+      await runStatements(db, dropSearchIndexStatements());
+      await runInTransaction(db, searchIndex0002Statements());
     },
   };
 }

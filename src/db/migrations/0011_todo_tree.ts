@@ -12,7 +12,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-import { createIndex } from './frozen/schema.js';
+import { createIndex, runStatements } from './frozen/schema.js';
 
 /** The tables whose `tags` (a JSON array of strings, as text) the counts follow. */
 const TAGGED = ['todos', 'events', 'memos'];
@@ -75,7 +75,7 @@ async function tagCountsUp(db: Kysely<any>, dialect: Dialect): Promise<void> {
     )
     .execute(db);
   if (dialect === 'sqlite') {
-    for (const table of TAGGED) for (const ddl of sqliteTagTriggers(table)) await sql.raw(ddl).execute(db);
+    await runStatements(db, TAGGED.flatMap(sqliteTagTriggers));
     return;
   }
   await sql.raw(POSTGRES_TAG_FUNCTION).execute(db);
