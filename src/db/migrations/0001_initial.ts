@@ -1,5 +1,6 @@
 import { type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { autoIncrementKey, createIndex } from './frozen/schema.js';
 
 /** Every table of schema.ts, in types both SQLite and PostgreSQL accept. */
 export function initialSchema(dialect: Dialect): Migration {
@@ -23,18 +24,12 @@ export function initialSchema(dialect: Dialect): Migration {
 
       await db.schema
         .createTable('login_failures')
-        .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) =>
-          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn('id', ...autoIncrementKey(dialect))
         .addColumn('address', 'text', (c) => c.notNull())
         .addColumn('failed_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('login_failures_at').on('login_failures').columns(['failed_at']).execute();
-      await db.schema
-        .createIndex('login_failures_address')
-        .on('login_failures')
-        .columns(['address', 'failed_at'])
-        .execute();
+      await createIndex(db, 'login_failures_at', 'login_failures', ['failed_at']);
+      await createIndex(db, 'login_failures_address', 'login_failures', ['address', 'failed_at']);
 
       await db.schema
         .createTable('conversations')
@@ -44,11 +39,7 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('conversations_updated')
-        .on('conversations')
-        .columns(['is_archived', 'updated_at', 'id'])
-        .execute();
+      await createIndex(db, 'conversations_updated', 'conversations', ['is_archived', 'updated_at', 'id']);
 
       await db.schema
         .createTable('messages')
@@ -64,12 +55,8 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('metadata', 'text')
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('messages_conversation')
-        .on('messages')
-        .columns(['conversation_id', 'created_at', 'id'])
-        .execute();
-      await db.schema.createIndex('messages_status').on('messages').columns(['status']).execute();
+      await createIndex(db, 'messages_conversation', 'messages', ['conversation_id', 'created_at', 'id']);
+      await createIndex(db, 'messages_status', 'messages', ['status']);
 
       // Items created from chat keep existing when their conversation is deleted.
       const itemLinks = <T extends { addColumn: any }>(t: T): T =>
@@ -96,9 +83,9 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('todos_created').on('todos').columns(['created_at', 'id']).execute();
-      await db.schema.createIndex('todos_status_due').on('todos').columns(['status', 'due_date']).execute();
-      await db.schema.createIndex('todos_due').on('todos').columns(['due_date', 'id']).execute();
+      await createIndex(db, 'todos_created', 'todos', ['created_at', 'id']);
+      await createIndex(db, 'todos_status_due', 'todos', ['status', 'due_date']);
+      await createIndex(db, 'todos_due', 'todos', ['due_date', 'id']);
 
       await itemLinks(
         db.schema
@@ -118,8 +105,8 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('events_start').on('events').columns(['start_time', 'id']).execute();
-      await db.schema.createIndex('events_recurring').on('events').columns(['recurrence_rule']).execute();
+      await createIndex(db, 'events_start', 'events', ['start_time', 'id']);
+      await createIndex(db, 'events_recurring', 'events', ['recurrence_rule']);
 
       await itemLinks(
         db.schema
@@ -132,7 +119,7 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('memos_updated').on('memos').columns(['updated_at', 'id']).execute();
+      await createIndex(db, 'memos_updated', 'memos', ['updated_at', 'id']);
 
       await db.schema
         .createTable('idempotency_keys')
@@ -157,12 +144,8 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('push_attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('next_attempt_at', 'text')
         .execute();
-      await db.schema
-        .createIndex('notifications_created')
-        .on('notifications')
-        .columns(['created_at', 'id'])
-        .execute();
-      await db.schema.createIndex('notifications_unsent').on('notifications').columns(['sent_at']).execute();
+      await createIndex(db, 'notifications_created', 'notifications', ['created_at', 'id']);
+      await createIndex(db, 'notifications_unsent', 'notifications', ['sent_at']);
 
       await db.schema
         .createTable('push_tokens')
@@ -201,11 +184,7 @@ export function initialSchema(dialect: Dialect): Migration {
         .addColumn('started_at', 'text')
         .addColumn('completed_at', 'text')
         .execute();
-      await db.schema
-        .createIndex('agent_tasks_status')
-        .on('agent_tasks')
-        .columns(['status', 'created_at'])
-        .execute();
+      await createIndex(db, 'agent_tasks_status', 'agent_tasks', ['status', 'created_at']);
 
       await db.schema
         .createTable('job_state')

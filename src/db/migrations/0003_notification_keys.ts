@@ -7,6 +7,7 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { createIndex } from './frozen/schema.js';
 
 export function notificationKeys(_dialect: Dialect): Migration {
   return {
@@ -17,21 +18,9 @@ export function notificationKeys(_dialect: Dialect): Migration {
         .addColumn('notification_id', 'text', (c) => c.references('notifications.id').onDelete('set null'))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('push_tickets_unchecked')
-        .on('push_tickets')
-        .columns(['checked_at', 'created_at'])
-        .execute();
-      await db.schema
-        .createIndex('push_tickets_notification')
-        .on('push_tickets')
-        .columns(['notification_id'])
-        .execute();
-      await db.schema
-        .createIndex('notifications_read')
-        .on('notifications')
-        .columns(['read_at', 'created_at'])
-        .execute();
+      await createIndex(db, 'push_tickets_unchecked', 'push_tickets', ['checked_at', 'created_at']);
+      await createIndex(db, 'push_tickets_notification', 'push_tickets', ['notification_id']);
+      await createIndex(db, 'notifications_read', 'notifications', ['read_at', 'created_at']);
     },
     async down(db: Kysely<any>) {
       await db.schema.dropIndex('notifications_read').ifExists().execute();

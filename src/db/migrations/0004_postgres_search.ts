@@ -22,24 +22,8 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-
-/** Unicode ranges of scripts written without spaces (a frozen copy: 0002's, as of this migration). */
-const SUBSTRING_SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x0e00, 0x0eff], // Thai, Lao
-  [0x1000, 0x109f], // Myanmar
-  [0x1100, 0x11ff], // Hangul Jamo
-  [0x1780, 0x17ff], // Khmer
-  [0x3040, 0x30ff], // Hiragana, Katakana
-  [0x3130, 0x318f], // Hangul compatibility Jamo
-  [0x3400, 0x4dbf], // CJK extension A
-  [0x4e00, 0x9fff], // CJK unified ideographs
-  [0xa960, 0xa97f], // Hangul Jamo extended A
-  [0xac00, 0xd7af], // Hangul syllables
-  [0xd7b0, 0xd7ff], // Hangul Jamo extended B
-  [0xf900, 0xfaff], // CJK compatibility ideographs
-  [0xff66, 0xff9f], // half-width Katakana
-  [0x20000, 0x2ffff], // CJK extensions B-F, compatibility supplement
-];
+import { runStatements } from './frozen/schema.js';
+import { substringScriptClass } from './frozen/search-index-0002.js';
 
 /** ASCII punctuation and symbols; they separate words, as in SQLite's unicode61 tokenizer. */
 const ASCII_PUNCTUATION = '[!-/:-@\\[-`{-~]+';
@@ -58,11 +42,6 @@ const LETTER_TOKENS = [
   'numhword',
   'hword_numpart',
 ];
-
-/** A regex bracket matching one character of a substring script (shared ranges with SQLite). */
-function substringScriptClass(): string {
-  return `[${SUBSTRING_SCRIPT_RANGES.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('')}]`;
-}
 
 interface Source {
   table: 'todos' | 'events' | 'memos' | 'messages';
@@ -217,7 +196,7 @@ export function postgresSearch(dialect: Dialect): Migration {
       const trigram = await available(db, 'pg_trgm');
       if (unaccent) await sql`create extension if not exists unaccent`.execute(db);
       if (trigram) await sql`create extension if not exists pg_trgm`.execute(db);
-      for (const statement of statements({ unaccent, trigram })) await sql.raw(statement).execute(db);
+      await runStatements(db, statements({ unaccent, trigram }));
     },
     async down(db: Kysely<any>) {
       if (dialect !== 'postgres') return;

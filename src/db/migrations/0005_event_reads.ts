@@ -10,6 +10,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { createIndex } from './frozen/schema.js';
 
 export function eventReads(dialect: Dialect): Migration {
   return {
@@ -89,7 +90,7 @@ export function eventReads(dialect: Dialect): Migration {
     async down(db: Kysely<any>) {
       await db.schema.dropIndex('events_one_off_start').ifExists().execute();
       await db.schema.dropIndex('events_one_off_span').ifExists().execute();
-      await db.schema.createIndex('events_recurring').on('events').columns(['recurrence_rule']).execute();
+      await createIndex(db, 'events_recurring', 'events', ['recurrence_rule']);
       if (dialect === 'postgres') {
         await sql`drop trigger if exists events_span on events`.execute(db);
         await sql`drop function if exists events_span()`.execute(db);

@@ -19,180 +19,27 @@
  *   Lengths up to 8 were measured and left out: a 7-letter word in 500,000 documents ranks in
  *   12 ms instead of 45, but the index reaches 454 MB and bulk loads cost 45% more.
  */
-import { sql, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-
-// ---- A frozen copy of 0002's layout and SQL (a migration never imports another's code) ----
-
-/** Unicode ranges of scripts written without spaces between words (0002's, as of this migration). */
-const SUBSTRING_SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x0e00, 0x0eff], // Thai, Lao
-  [0x1000, 0x109f], // Myanmar
-  [0x1100, 0x11ff], // Hangul Jamo
-  [0x1780, 0x17ff], // Khmer
-  [0x3040, 0x30ff], // Hiragana, Katakana
-  [0x3130, 0x318f], // Hangul compatibility Jamo
-  [0x3400, 0x4dbf], // CJK extension A
-  [0x4e00, 0x9fff], // CJK unified ideographs
-  [0xa960, 0xa97f], // Hangul Jamo extended A
-  [0xac00, 0xd7af], // Hangul syllables
-  [0xd7b0, 0xd7ff], // Hangul Jamo extended B
-  [0xf900, 0xfaff], // CJK compatibility ideographs
-  [0xff66, 0xff9f], // half-width Katakana
-  [0x20000, 0x2ffff], // CJK extensions B-F, compatibility supplement
-];
-
-/**
- * The indexed text of each type: (title, body, extra). `src` is `new`, `old` or a table alias.
- */
-interface Source {
-  table: 'todos' | 'events' | 'memos' | 'messages';
-  type: 'todo' | 'event' | 'memo' | 'message';
-  /** Columns whose change re-indexes the row. */
-  watched: string[];
-  title: (src: string) => string;
-  body: (src: string) => string;
-  extra: (src: string) => string;
-  conversationId: (src: string) => string;
-}
-
-/** Tags are a JSON array; index them as words (a malformed value is indexed as it is). */
-const tagsText = (src: string) =>
-  `coalesce(case when json_valid(${src}.tags) then (select group_concat(value, ' ') from json_each(${src}.tags)) else ${src}.tags end, '')`;
-
-const SOURCES: readonly Source[] = [
-  {
-    table: 'todos',
-    type: 'todo',
-    watched: ['title', 'description', 'tags'],
-    title: (s) => `${s}.title`,
-    body: (s) => `coalesce(${s}.description, '')`,
-    extra: tagsText,
-    conversationId: () => 'null',
-  },
-  {
-    table: 'events',
-    type: 'event',
-    watched: ['title', 'description', 'location'],
-    title: (s) => `${s}.title`,
-    body: (s) => `coalesce(${s}.description, '')`,
-    extra: (s) => `coalesce(${s}.location, '')`,
-    conversationId: () => 'null',
-  },
-  {
-    table: 'memos',
-    type: 'memo',
-    watched: ['title', 'content', 'tags'],
-    title: (s) => `${s}.title`,
-    body: (s) => `${s}.content`,
-    extra: tagsText,
-    conversationId: () => 'null',
-  },
-  {
-    table: 'messages',
-    type: 'message',
-    watched: ['content'],
-    title: () => `''`,
-    body: (s) => `${s}.content`,
-    extra: () => `''`,
-    conversationId: (s) => `${s}.conversation_id`,
-  },
-];
-
-/** A GLOB pattern matching text that contains a character of a substring script. */
-function substringScriptGlob(): string {
-  const cls = SUBSTRING_SCRIPT_RANGES.map(
-    ([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`,
-  ).join('');
-  return `'*[${cls}]*'`;
-}
-
-/** SQL pieces for one row of a source (`src` is `new`, `old` or a table alias). */
-function rowSql(s: Source) {
-  const glob = substringScriptGlob();
-  const docId = (src: string) =>
-    `(select id from search_docs where type = '${s.type}' and item_id = ${src}.id)`;
-  const cols = (src: string) => `${s.title(src)}, ${s.body(src)}, ${s.extra(src)}`;
-  const hasSubstringScript = (src: string) =>
-    `(${s.title(src)} || ' ' || ${s.body(src)} || ' ' || ${s.extra(src)}) glob ${glob}`;
-  const indexRow = (src: string) => [
-    `insert into search_fts (rowid, title, body, extra) values (${docId(src)}, ${cols(src)});`,
-    `insert into search_trigram (rowid, title, body, extra) select ${docId(src)}, ${cols(src)} where ${hasSubstringScript(src)};`,
-  ];
-  return { docId, cols, hasSubstringScript, indexRow };
-}
-
-/** A trigger body that indexes the `new` row of a source again. */
-function reindexNewRowSql(s: Source): string {
-  const { docId, indexRow } = rowSql(s);
-  return [
-    `delete from search_fts where rowid = ${docId('new')};`,
-    `delete from search_trigram where rowid = ${docId('new')};`,
-    ...indexRow('new'),
-  ].join('\n');
-}
-
-/** 0002's index, which `down` builds again. */
-function searchIndex0002Statements(): string[] {
-  const out: string[] = [
-    `create table search_docs (
-       id integer primary key,
-       type text not null,
-       item_id text not null,
-       conversation_id text,
-       created_at text not null,
-       unique (type, item_id)
-     )`,
-    `create virtual table search_fts using fts5(title, body, extra, tokenize = 'unicode61 remove_diacritics 2')`,
-    `create virtual table search_trigram using fts5(title, body, extra, tokenize = 'trigram')`,
-  ];
-
-  for (const s of SOURCES) {
-    const { docId, cols, hasSubstringScript, indexRow } = rowSql(s);
-    const changed = s.watched.map((c) => `new.${c} is not old.${c}`).join(' or ');
-
-    out.push(
-      `create trigger ${s.table}_search_insert after insert on ${s.table} begin
-         insert into search_docs (type, item_id, conversation_id, created_at)
-           values ('${s.type}', new.id, ${s.conversationId('new')}, new.created_at);
-         ${indexRow('new').join('\n')}
-       end`,
-      `create trigger ${s.table}_search_update after update of ${s.watched.join(', ')} on ${s.table}
-       when ${changed} begin
-         ${reindexNewRowSql(s)}
-       end`,
-      // Also fires for rows removed by ON DELETE CASCADE (a conversation's messages).
-      `create trigger ${s.table}_search_delete after delete on ${s.table} begin
-         delete from search_fts where rowid = ${docId('old')};
-         delete from search_trigram where rowid = ${docId('old')};
-         delete from search_docs where type = '${s.type}' and item_id = old.id;
-       end`,
-      // Backfill what existed before this migration.
-      `insert into search_docs (type, item_id, conversation_id, created_at)
-         select '${s.type}', t.id, ${s.conversationId('t')}, t.created_at from ${s.table} t`,
-      `insert into search_fts (rowid, title, body, extra)
-         select d.id, ${cols('t')} from ${s.table} t join search_docs d on d.type = '${s.type}' and d.item_id = t.id`,
-      `insert into search_trigram (rowid, title, body, extra)
-         select d.id, ${cols('t')} from ${s.table} t join search_docs d on d.type = '${s.type}' and d.item_id = t.id
-         where ${hasSubstringScript('t')}`,
-    );
-  }
-  return out;
-}
-
-// ---- This migration ---------------------------------------------------------------------
+import { DOC_TYPE_BITS } from './frozen/search-doc-ids-0006.js';
+import {
+  deleteTriggerSql,
+  dropSearchIndexStatements,
+  rowSql,
+  searchIndexStatements as searchIndex0002Statements,
+  SEARCH_DOCS_TABLE,
+  SEARCH_TRIGRAM_TABLE,
+  SOURCES,
+  updateTriggerSql,
+  type Source,
+} from './frozen/search-index-0002.js';
+import { runInTransaction, runStatements } from './frozen/schema.js';
 
 type DocType = Source['type'];
 
-/** The low two bits of a document id. */
-export const DOC_TYPE_BITS: Readonly<Record<DocType, number>> = { todo: 0, event: 1, memo: 2, message: 3 };
 /** Ids per minute: 64 places of 4 types. */
 const IDS_PER_MINUTE = 256;
 const LAST_PLACE = IDS_PER_MINUTE - 4;
-
-const TRIGGERS = SOURCES.flatMap((s) =>
-  ['insert', 'update', 'delete'].map((op) => `${s.table}_search_${op}`),
-);
 
 /** The first id of the minute of `createdAt` (an SQL expression); unreadable times count as 1970. */
 const minuteBase = (createdAt: string) => `(coalesce(unixepoch(${createdAt}), 0) / 60) * ${IDS_PER_MINUTE}`;
@@ -213,21 +60,11 @@ function nextDocId(src: string, type: DocType): string {
 
 function sqliteStatements(): string[] {
   const out: string[] = [
-    ...TRIGGERS.map((t) => `drop trigger if exists ${t}`),
-    'drop table if exists search_trigram',
-    'drop table if exists search_fts',
-    'drop table if exists search_docs',
-    `create table search_docs (
-       id integer primary key,
-       type text not null,
-       item_id text not null,
-       conversation_id text,
-       created_at text not null,
-       unique (type, item_id)
-     )`,
+    ...dropSearchIndexStatements(),
+    SEARCH_DOCS_TABLE,
     `create virtual table search_fts using fts5(title, body, extra,
        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')`,
-    `create virtual table search_trigram using fts5(title, body, extra, tokenize = 'trigram')`,
+    SEARCH_TRIGRAM_TABLE,
     // Backfill: number what exists by minute; a minute's places go in time order.
     `create temp table search_backfill as
        select type, item_id, conversation_id, created_at,
@@ -249,8 +86,7 @@ function sqliteStatements(): string[] {
   ];
 
   for (const s of SOURCES) {
-    const { docId, cols, hasSubstringScript, indexRow } = rowSql(s);
-    const changed = s.watched.map((c) => `new.${c} is not old.${c}`).join(' or ');
+    const { cols, hasSubstringScript, indexRow } = rowSql(s);
 
     out.push(
       `insert into search_fts (rowid, title, body, extra)
@@ -264,16 +100,9 @@ function sqliteStatements(): string[] {
            values (${nextDocId('new', s.type)}, '${s.type}', new.id, ${s.conversationId('new')}, new.created_at);
          ${indexRow('new').join('\n')}
        end`,
-      `create trigger ${s.table}_search_update after update of ${s.watched.join(', ')} on ${s.table}
-       when ${changed} begin
-         ${reindexNewRowSql(s)}
-       end`,
-      // Also fires for rows removed by ON DELETE CASCADE (a conversation's messages).
-      `create trigger ${s.table}_search_delete after delete on ${s.table} begin
-         delete from search_fts where rowid = ${docId('old')};
-         delete from search_trigram where rowid = ${docId('old')};
-         delete from search_docs where type = '${s.type}' and item_id = old.id;
-       end`,
+      // 0002's: they find a document by (type, item_id), whatever its id.
+      updateTriggerSql(s),
+      deleteTriggerSql(s),
     );
   }
   return out;
@@ -288,18 +117,12 @@ export function searchSpeed(dialect: Dialect): Migration {
     async up(db: Kysely<any>) {
       if (dialect !== 'sqlite') return;
       // One transaction: a failure leaves 0002's index as it was.
-      await db.transaction().execute(async (trx) => {
-        for (const statement of sqliteStatements()) await sql.raw(statement).execute(trx);
-      });
+      await runInTransaction(db, sqliteStatements());
     },
     async down(db: Kysely<any>) {
       if (dialect !== 'sqlite') return;
-      for (const t of TRIGGERS) await sql.raw(`drop trigger if exists ${t}`).execute(db);
-      for (const table of ['search_trigram', 'search_fts', 'search_docs'])
-        await sql.raw(`drop table if exists ${table}`).execute(db);
-      await db.transaction().execute(async (trx) => {
-        for (const statement of searchIndex0002Statements()) await sql.raw(statement).execute(trx);
-      });
+      await runStatements(db, dropSearchIndexStatements());
+      await runInTransaction(db, searchIndex0002Statements());
     },
   };
 }

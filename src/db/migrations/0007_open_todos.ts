@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { createIndex } from './frozen/schema.js';
 
 export function openTodos(_dialect: Dialect): Migration {
   return {
@@ -14,16 +15,12 @@ export function openTodos(_dialect: Dialect): Migration {
         where status in ('pending', 'in_progress')`.execute(db);
       // Wider than before: a status with no due date is read in creation order from the index.
       await db.schema.dropIndex('todos_status_due').execute();
-      await db.schema
-        .createIndex('todos_status_due')
-        .on('todos')
-        .columns(['status', 'due_date', 'created_at', 'id'])
-        .execute();
+      await createIndex(db, 'todos_status_due', 'todos', ['status', 'due_date', 'created_at', 'id']);
     },
     async down(db: Kysely<any>) {
       await db.schema.dropIndex('todos_open_due').execute();
       await db.schema.dropIndex('todos_status_due').execute();
-      await db.schema.createIndex('todos_status_due').on('todos').columns(['status', 'due_date']).execute();
+      await createIndex(db, 'todos_status_due', 'todos', ['status', 'due_date']);
     },
   };
 }

@@ -7,39 +7,10 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { reindexNewRowSql, SOURCES } from './frozen/search-index-0002.js';
 
-// A frozen copy of what 0002 indexes for a message (a migration never imports another's code).
-/** Unicode ranges of scripts written without spaces between words (0002's). */
-const SUBSTRING_SCRIPT_RANGES: ReadonlyArray<readonly [number, number]> = [
-  [0x0e00, 0x0eff], // Thai, Lao
-  [0x1000, 0x109f], // Myanmar
-  [0x1100, 0x11ff], // Hangul Jamo
-  [0x1780, 0x17ff], // Khmer
-  [0x3040, 0x30ff], // Hiragana, Katakana
-  [0x3130, 0x318f], // Hangul compatibility Jamo
-  [0x3400, 0x4dbf], // CJK extension A
-  [0x4e00, 0x9fff], // CJK unified ideographs
-  [0xa960, 0xa97f], // Hangul Jamo extended A
-  [0xac00, 0xd7af], // Hangul syllables
-  [0xd7b0, 0xd7ff], // Hangul Jamo extended B
-  [0xf900, 0xfaff], // CJK compatibility ideographs
-  [0xff66, 0xff9f], // half-width Katakana
-  [0x20000, 0x2ffff], // CJK extensions B-F, compatibility supplement
-];
-
-const GLOB = `'*[${SUBSTRING_SCRIPT_RANGES.map(([a, b]) => `${String.fromCodePoint(a)}-${String.fromCodePoint(b)}`).join('')}]*'`;
-
-/** A trigger body that indexes the `new` message again (0002's `reindexNewRowSql` for messages). */
-function reindexNewMessageSql(): string {
-  const docId = `(select id from search_docs where type = 'message' and item_id = new.id)`;
-  const cols = `'', new.content, ''`;
-  return [
-    `delete from search_fts where rowid = ${docId};`,
-    `delete from search_trigram where rowid = ${docId};`,
-    `insert into search_fts (rowid, title, body, extra) values (${docId}, ${cols});`,
-    `insert into search_trigram (rowid, title, body, extra) select ${docId}, ${cols} where ('' || ' ' || new.content || ' ' || '') glob ${GLOB};`,
-  ].join('\n');
-}
+/** What 0002 indexes for a message: both versions of the trigger re-index it with 0002's SQL. */
+const MESSAGE = SOURCES.find((s) => s.type === 'message')!;
 
 export function quietStreaming(dialect: Dialect): Migration {
   return {
@@ -50,7 +21,7 @@ export function quietStreaming(dialect: Dialect): Migration {
         .raw(
           `create trigger messages_search_update after update of content, status on messages
            when new.status <> 'streaming' and (new.content is not old.content or old.status = 'streaming')
-           begin ${reindexNewMessageSql()} end`,
+           begin ${reindexNewRowSql(MESSAGE)} end`,
         )
         .execute(db);
     },
@@ -60,7 +31,7 @@ export function quietStreaming(dialect: Dialect): Migration {
       await sql
         .raw(
           `create trigger messages_search_update after update of content on messages
-           when new.content is not old.content begin ${reindexNewMessageSql()} end`,
+           when new.content is not old.content begin ${reindexNewRowSql(MESSAGE)} end`,
         )
         .execute(db);
     },

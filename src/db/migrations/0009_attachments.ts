@@ -5,6 +5,7 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { createIndex } from './frozen/schema.js';
 
 export function attachments(_dialect: Dialect): Migration {
   return {
@@ -19,16 +20,8 @@ export function attachments(_dialect: Dialect): Migration {
         .addColumn('todo_id', 'text', (c) => c.references('todos.id').onDelete('set null'))
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createIndex('attachments_memo')
-        .on('attachments')
-        .columns(['memo_id', 'created_at'])
-        .execute();
-      await db.schema
-        .createIndex('attachments_todo')
-        .on('attachments')
-        .columns(['todo_id', 'created_at'])
-        .execute();
+      await createIndex(db, 'attachments_memo', 'attachments', ['memo_id', 'created_at']);
+      await createIndex(db, 'attachments_todo', 'attachments', ['todo_id', 'created_at']);
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('attachments').ifExists().execute();

@@ -5,15 +5,14 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { autoIncrementKey } from './frozen/schema.js';
 
 export function activityLog(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('activity')
-        .addColumn('id', dialect === 'postgres' ? 'serial' : 'integer', (c) =>
-          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        )
+        .addColumn('id', ...autoIncrementKey(dialect))
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('message', 'text', (c) => c.notNull())
         .addColumn('detail', 'text')

@@ -12,6 +12,7 @@
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
+import { createIndex, runStatements } from './frozen/schema.js';
 
 /** The tables whose `tags` (a JSON array of strings, as text) the counts follow. */
 const TAGGED = ['todos', 'events', 'memos'];
@@ -74,7 +75,7 @@ async function tagCountsUp(db: Kysely<any>, dialect: Dialect): Promise<void> {
     )
     .execute(db);
   if (dialect === 'sqlite') {
-    for (const table of TAGGED) for (const ddl of sqliteTagTriggers(table)) await sql.raw(ddl).execute(db);
+    await runStatements(db, TAGGED.flatMap(sqliteTagTriggers));
     return;
   }
   await sql.raw(POSTGRES_TAG_FUNCTION).execute(db);
@@ -118,14 +119,10 @@ export function todoTree(dialect: Dialect): Migration {
         .alterTable('todos')
         .addColumn('sort_order', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
-      await db.schema
-        .createIndex('todos_parent')
-        .on('todos')
-        .columns(['parent_id', 'sort_order', 'id'])
-        .execute();
-      await db.schema.createIndex('todos_sort_order').on('todos').columns(['sort_order', 'id']).execute();
-      await db.schema.createIndex('todos_updated').on('todos').columns(['updated_at', 'id']).execute();
-      await db.schema.createIndex('todos_priority').on('todos').columns(['priority_rank', 'id']).execute();
+      await createIndex(db, 'todos_parent', 'todos', ['parent_id', 'sort_order', 'id']);
+      await createIndex(db, 'todos_sort_order', 'todos', ['sort_order', 'id']);
+      await createIndex(db, 'todos_updated', 'todos', ['updated_at', 'id']);
+      await createIndex(db, 'todos_priority', 'todos', ['priority_rank', 'id']);
 
       await db.schema
         .createTable('task_relationships')
@@ -142,11 +139,7 @@ export function todoTree(dialect: Dialect): Migration {
         .columns(['source_todo_id', 'target_todo_id', 'relationship_type'])
         .unique()
         .execute();
-      await db.schema
-        .createIndex('task_relationships_target')
-        .on('task_relationships')
-        .columns(['target_todo_id'])
-        .execute();
+      await createIndex(db, 'task_relationships_target', 'task_relationships', ['target_todo_id']);
 
       await tagCountsUp(db, dialect);
     },
