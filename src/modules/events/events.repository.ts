@@ -146,6 +146,17 @@ export function createEventsRepository(db: Kysely<DB>, textMatch: TextMatcher) {
     async find(id: string, trx: Db = db): Promise<EventRow | undefined> {
       return trx.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    /**
+     * `fn` in one transaction that first takes the series' row (its `updated_at` set to `at`),
+     * so changes that read a series and write it back (its exceptions, its end, an override)
+     * wait for each other instead of overwriting each other.
+     */
+    async changeSeries<T>(id: string, at: string, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+      return db.transaction().execute(async (trx) => {
+        await trx.updateTable('events').set({ updated_at: at }).where('id', '=', id).execute();
+        return fn(trx);
+      });
+    },
     async update(id: string, patch: EventUpdate, trx: Db = db): Promise<void> {
       await trx.updateTable('events').set(patch).where('id', '=', id).execute();
     },

@@ -2,7 +2,8 @@
  * One occurrence at a time (COMPAT.md): removing an occurrence, ending a series before one,
  * changing one alone (an override, RFC 5545 RECURRENCE-ID), and the iCalendar form of all that.
  */
-import type { EventOverrideRow, EventRow } from '../../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { DB, EventOverrideRow, EventRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { notFound, orNotFound, unprocessable } from '../../lib/errors.js';
 import { localDate, type ParsedTime } from '../../lib/time.js';
@@ -43,9 +44,9 @@ export function createOccurrencesService(deps: OccurrencesDeps) {
   const { repo, clock } = deps;
 
   /** The series with its overrides, if `date` names one of its occurrences; else 404. */
-  async function occurrenceOf(id: string, date: string): Promise<SeriesRow> {
-    const row = orNotFound(await repo.find(id), 'Event', id);
-    const [series] = await repo.withOverrides([row]);
+  async function occurrenceOf(id: string, date: string, trx?: Transaction<DB>): Promise<SeriesRow> {
+    const row = orNotFound(await repo.find(id, trx), 'Event', id);
+    const [series] = await repo.withOverrides([row], trx);
     if (!isOccurrenceDate(series!, date)) throw notFound('Occurrence', `${id}/${date}`);
     return series!;
   }
@@ -62,27 +63,32 @@ export function createOccurrencesService(deps: OccurrencesDeps) {
     ): Promise<void> => {
       if (!(DELETE_MODES as readonly string[]).includes(mode))
         throw unprocessable('mode', `mode must be one of ${DELETE_MODES.join(', ')}`);
-      const series = await occurrenceOf(id, date);
-      const first = localDate(new Date(series.start_time), series.timezone);
-      if (mode === 'all' || (mode === 'this_and_future' && date <= first)) {
-        await deps.removeSeries(id, ctx);
-        return;
-      }
       const now = clock.now().toISOString();
-      if (mode === 'this_only') {
-        const exceptions = [...new Set([...exceptionsOf(series), date])].sort();
-        await repo.deleteOverride(id, date);
-        await repo.update(id, { recurrence_exceptions: JSON.stringify(exceptions), updated_at: now });
-      } else {
-        const end = dayBefore(date);
-        await repo.deleteOverrides(id, date);
-        await repo.update(id, {
-          recurrence_end: end,
-          recurrence_exceptions: JSON.stringify(exceptionsOf(series).filter((d) => d <= end)),
-          updated_at: now,
-        });
-      }
-      changed(id, ctx);
+      // Read and written back under the series' lock: two removals at once keep both days.
+      const wholeSeries = await repo.changeSeries(id, now, async (trx) => {
+        const series = await occurrenceOf(id, date, trx);
+        const first = localDate(new Date(series.start_time), series.timezone);
+        if (mode === 'all' || (mode === 'this_and_future' && date <= first)) return true;
+        if (mode === 'this_only') {
+          const exceptions = [...new Set([...exceptionsOf(series), date])].sort();
+          await repo.deleteOverride(id, date, trx);
+          await repo.update(id, { recurrence_exceptions: JSON.stringify(exceptions) }, trx);
+        } else {
+          const end = dayBefore(date);
+          await repo.deleteOverrides(id, date, trx);
+          await repo.update(
+            id,
+            {
+              recurrence_end: end,
+              recurrence_exceptions: JSON.stringify(exceptionsOf(series).filter((d) => d <= end)),
+            },
+            trx,
+          );
+        }
+        return false;
+      });
+      if (wholeSeries) await deps.removeSeries(id, ctx);
+      else changed(id, ctx);
     },
 
     changeOccurrence: async (
@@ -91,44 +97,49 @@ export function createOccurrencesService(deps: OccurrencesDeps) {
       patch: OccurrencePatch,
       ctx: WriteContext = {},
     ): Promise<EventOccurrence> => {
-      const series = await occurrenceOf(id, date);
-      const zone = series.timezone;
-      const allDay = series.is_all_day === 1;
-      const existing = series.overrides?.find((o) => o.occurrence_date === date);
-      const original = ruleOccurrencesOn(series, date)[0];
-      const base = {
-        start: existing ? new Date(existing.start_time) : original!.start,
-        end: existing ? (existing.end_time === null ? null : new Date(existing.end_time)) : original!.end,
-      };
-      let start = base.start;
-      let end = base.end;
-      if (patch.start_time !== undefined) {
-        start = deps.readTime(patch.start_time, 'start_time').date;
-        // Moving an occurrence keeps its length.
-        if (end !== null) end = new Date(start.getTime() + (base.end!.getTime() - base.start.getTime()));
-      }
-      if (patch.end_time !== undefined)
-        end = patch.end_time === null ? null : deps.readEnd(patch.end_time, start, allDay, zone);
-      if (end !== null && end < start)
-        throw unprocessable('end_time', 'end_time must not be before start_time');
       const now = clock.now().toISOString();
-      const override: EventOverrideRow = {
-        event_id: id,
-        occurrence_date: date,
-        title:
-          patch.title !== undefined ? patch.title.trim() || patch.title : (existing?.title ?? series.title),
-        description:
-          patch.description !== undefined ? patch.description : (existing?.description ?? series.description),
-        location: patch.location !== undefined ? patch.location : (existing?.location ?? series.location),
-        start_time: start.toISOString(),
-        end_time: end?.toISOString() ?? null,
-        reminder_minutes: series.reminder_minutes,
-        created_at: existing?.created_at ?? now,
-        updated_at: now,
-      };
-      await repo.putOverride(override);
-      // The series changed too (sync clients and the reminder horizon read updated_at).
-      await repo.update(id, { updated_at: now });
+      // Under the series' lock, which also moves its updated_at (sync clients and the reminder
+      // horizon read it): a removal or another change of the day at once cannot interleave.
+      const { series, override, start, end } = await repo.changeSeries(id, now, async (trx) => {
+        const series = await occurrenceOf(id, date, trx);
+        const zone = series.timezone;
+        const allDay = series.is_all_day === 1;
+        const existing = series.overrides?.find((o) => o.occurrence_date === date);
+        const original = ruleOccurrencesOn(series, date)[0];
+        const base = {
+          start: existing ? new Date(existing.start_time) : original!.start,
+          end: existing ? (existing.end_time === null ? null : new Date(existing.end_time)) : original!.end,
+        };
+        let start = base.start;
+        let end = base.end;
+        if (patch.start_time !== undefined) {
+          start = deps.readTime(patch.start_time, 'start_time').date;
+          // Moving an occurrence keeps its length.
+          if (end !== null) end = new Date(start.getTime() + (base.end!.getTime() - base.start.getTime()));
+        }
+        if (patch.end_time !== undefined)
+          end = patch.end_time === null ? null : deps.readEnd(patch.end_time, start, allDay, zone);
+        if (end !== null && end < start)
+          throw unprocessable('end_time', 'end_time must not be before start_time');
+        const override: EventOverrideRow = {
+          event_id: id,
+          occurrence_date: date,
+          title:
+            patch.title !== undefined ? patch.title.trim() || patch.title : (existing?.title ?? series.title),
+          description:
+            patch.description !== undefined
+              ? patch.description
+              : (existing?.description ?? series.description),
+          location: patch.location !== undefined ? patch.location : (existing?.location ?? series.location),
+          start_time: start.toISOString(),
+          end_time: end?.toISOString() ?? null,
+          reminder_minutes: series.reminder_minutes,
+          created_at: existing?.created_at ?? now,
+          updated_at: now,
+        };
+        await repo.putOverride(override, trx);
+        return { series, override, start, end };
+      });
       changed(id, ctx);
       const row = { ...series, updated_at: now, overrides: [override] };
       return toOccurrence({ at: start.getTime(), row, occurrence: { start, end }, date, override });

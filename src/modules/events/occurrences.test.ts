@@ -300,3 +300,31 @@ describe('occurrence requests that are wrong', () => {
     expect(left.json.items.filter((o: Occurrence) => o.id === id)).toEqual([]);
   });
 });
+
+describe('changes to one series made at the same time', () => {
+  it('keeps every removed day and every moved one (no change overwrites another)', async () => {
+    const { id } = await event(s, {
+      title: 'Daily',
+      start_time: '2026-06-01T09:00:00',
+      recurrence_rule: 'FREQ=DAILY',
+    });
+    const removed = Array.from({ length: 8 }, (_, i) => `2026-06-${String(2 + i).padStart(2, '0')}`);
+    const moved = ['2026-06-20', '2026-06-21', '2026-06-22'];
+    const answers = await Promise.all([
+      ...removed.map((date) => s.request('DELETE', `/api/events/${id}/occurrences/${date}`)),
+      ...moved.map((date) =>
+        s.request('PATCH', `/api/events/${id}/occurrences/${date}`, { title: `Moved ${date}` }),
+      ),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([...removed.map(() => 204), ...moved.map(() => 200)]);
+    const series = (await s.request('GET', `/api/events/${id}`)).json;
+    expect(series.recurrence_exceptions).toEqual(removed);
+    const june = await s.request(
+      'GET',
+      `/api/events?start_after=2026-06-01&start_before=2026-06-30&limit=200`,
+    );
+    const ours = (june.json.items as Occurrence[]).filter((o) => o.id === id);
+    expect(ours.map((o) => o.occurrence_date)).not.toContain(removed[0]);
+    expect(ours.filter((o) => o.title.startsWith('Moved')).map((o) => o.occurrence_date)).toEqual(moved);
+  });
+});
