@@ -10,6 +10,8 @@ export type FrameListener = (frame: ServerFrame) => void;
 
 /** A live connection (a WebSocket, an SSE reply stream) as the hub sees it: where frames go, and how to end it. */
 export interface HubConnection {
+  /** A WebSocket, or the SSE stream of one reply (not counted as an open socket). */
+  readonly kind: 'socket' | 'stream';
   /** The login session the connection authenticated with (closed when it is revoked). */
   readonly sessionId: string;
   send(frame: ServerFrame): void;
@@ -29,7 +31,7 @@ export interface Hub {
   relay(frame: ServerFrame, from: HubConnection): void;
   /** Closes every connection of a session (logout, refresh-token reuse). */
   closeSession(sessionId: string, reason: string): void;
-  /** Open connections on this instance (sockets and SSE streams): all of them, or one session's. */
+  /** Open WebSockets on this instance: all of them, or one session's (COMPAT.md "open sockets"). */
   connectionCount(sessionId?: string): number;
   close(): Promise<void>;
 }
@@ -81,9 +83,9 @@ export function createLocalHub(): Hub {
       }
     },
     connectionCount: (sessionId) =>
-      sessionId === undefined
-        ? connections.size
-        : [...connections].filter((c) => c.sessionId === sessionId).length,
+      [...connections].filter(
+        (c) => c.kind === 'socket' && (sessionId === undefined || c.sessionId === sessionId),
+      ).length,
     async close() {
       listeners.clear();
       for (const connection of connections) {

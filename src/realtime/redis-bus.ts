@@ -76,7 +76,12 @@ function resumeKeyOf(frame: ServerFrame): string | null {
 }
 
 /** A connection that never sends, so `relay` from another instance reaches every local socket. */
-const NOBODY: HubConnection = { sessionId: '', send: () => undefined, close: () => undefined };
+const NOBODY: HubConnection = {
+  kind: 'socket',
+  sessionId: '',
+  send: () => undefined,
+  close: () => undefined,
+};
 
 export async function createRedisBus(opts: RedisBusOptions): Promise<RedisBus> {
   const instanceId = `${os.hostname()}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;

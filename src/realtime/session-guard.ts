@@ -11,7 +11,7 @@ import type { Logger } from '../lib/logger.js';
 
 export const DEFAULT_SESSION_CHECK_INTERVAL_MS = 2_000;
 
-export interface GuardedSocket {
+export interface GuardedConnection {
   readonly sessionId: string;
   /** Set once the session is known to be revoked; sends and frames check it. */
   revoked: boolean;
@@ -29,25 +29,26 @@ export interface SessionGuardDeps {
 export type SessionGuard = ReturnType<typeof createSessionGuard>;
 
 export function createSessionGuard(deps: SessionGuardDeps) {
-  const sockets = new Set<GuardedSocket>();
+  const connections = new Set<GuardedConnection>();
   let checking = false;
 
-  function revoke(socket: GuardedSocket, reason: string): void {
-    if (socket.revoked) return;
-    socket.revoked = true;
-    sockets.delete(socket);
-    socket.onRevoked(reason);
+  function revoke(connection: GuardedConnection, reason: string): void {
+    if (connection.revoked) return;
+    connection.revoked = true;
+    connections.delete(connection);
+    connection.onRevoked(reason);
   }
 
   async function sweep(): Promise<void> {
-    if (checking || sockets.size === 0) return;
+    if (checking || connections.size === 0) return;
     checking = true;
     try {
-      const ids = [...new Set([...sockets].map((s) => s.sessionId))];
+      const ids = [...new Set([...connections].map((s) => s.sessionId))];
       const live = await deps.liveSessions(ids);
-      for (const socket of [...sockets]) if (!live.has(socket.sessionId)) revoke(socket, 'Session revoked');
+      for (const connection of [...connections])
+        if (!live.has(connection.sessionId)) revoke(connection, 'Session revoked');
     } catch (err) {
-      // The database is unreachable: keep the sockets (nothing they ask can be done anyway)
+      // The database is unreachable: keep the connections (nothing they ask can be done anyway)
       // and look again at the next tick.
       deps.log?.warn({ err }, 'could not check the sessions of open connections');
     } finally {
@@ -59,19 +60,19 @@ export function createSessionGuard(deps: SessionGuardDeps) {
   timer.unref();
 
   return {
-    /** Watches a socket until the returned function runs (its close). */
-    track(socket: GuardedSocket): () => void {
-      sockets.add(socket);
-      return () => sockets.delete(socket);
+    /** Watches a connection until the returned function runs (its close). */
+    track(connection: GuardedConnection): () => void {
+      connections.add(connection);
+      return () => connections.delete(connection);
     },
     /**
-     * Whether an inbound frame of `socket` may be acted on: its session is read from the
+     * Whether an inbound frame of `connection` may be acted on: its session is read from the
      * database first, so a revocation made a moment ago elsewhere already counts.
      */
-    async admit(socket: GuardedSocket): Promise<boolean> {
-      if (socket.revoked) return false;
-      if (await deps.isSessionLive(socket.sessionId)) return !socket.revoked;
-      revoke(socket, 'Session revoked');
+    async admit(connection: GuardedConnection): Promise<boolean> {
+      if (connection.revoked) return false;
+      if (await deps.isSessionLive(connection.sessionId)) return !connection.revoked;
+      revoke(connection, 'Session revoked');
       return false;
     },
     sweep,

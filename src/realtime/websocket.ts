@@ -17,7 +17,7 @@ import type { ChatService } from '../modules/chat/chat.service.js';
 import { finishedReplyFrames } from '../modules/chat/replay.js';
 import type { ServerFrame } from './events.js';
 import { CLOSE_UNAUTHORIZED, type Hub, type HubConnection } from './hub.js';
-import type { GuardedSocket, SessionGuard } from './session-guard.js';
+import type { GuardedConnection, SessionGuard } from './session-guard.js';
 import type { StreamBuffers } from './stream-buffers.js';
 
 export const DEFAULT_PING_INTERVAL_MS = 25_000;
@@ -75,7 +75,7 @@ export interface WebsocketOptions {
 /** A URL with its `token` query parameter blanked, for logs (names compared decoded). */
 export { redactUrl as redactToken } from '../plugins/redact.js';
 
-interface Socket extends GuardedSocket {
+interface Socket extends GuardedConnection {
   ws: WebSocket;
   alive: boolean;
   expiresAt: number;
@@ -316,6 +316,7 @@ export async function websocketRoutes(app: FastifyInstance, opts: WebsocketOptio
       }
       const { claims } = result;
       const connection: HubConnection = {
+        kind: 'socket',
         sessionId: claims.sessionId,
         send: (frame) => {
           if (s.revoked) return;

@@ -1,7 +1,7 @@
 /**
  * Revoked means revoked, for SSE reply streams too: a stream whose session is revoked while a
  * reply is still coming (logout on this instance at once, `npm run reset-pin` in another
- * process within the periodic check) gets `{error}` and `[DONE]` and nothing of the reply
+ * process within the periodic check) gets `{error: {code: 'UNAUTHORIZED'}}` and `[DONE]` and nothing of the reply
  * after that. The turn itself still finishes and is stored, for the sessions that remain.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -68,7 +68,7 @@ function tokensOf(events: Array<Record<string, any>>): string {
 
 describe('an SSE reply stream of a revoked session', () => {
   it(
-    'logout ends it at once with {error} and [DONE]; the turn still finishes and is stored',
+    'logout ends it at once with an UNAUTHORIZED error and [DONE]; the turn still finishes and is stored',
     { timeout: 60_000 },
     async () => {
       const whole = chunks(40); // about 4 s
@@ -82,6 +82,15 @@ describe('an SSE reply stream of a revoked session', () => {
         5_000,
       );
 
+      // A reply stream is not a socket (COMPAT.md "open sockets").
+      const sessions = await fetch(`${s.url}/api/admin/sessions`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const mine = (
+        (await sessions.json()) as { items: Array<{ current: boolean; open_sockets: number }> }
+      ).items.find((x) => x.current);
+      expect(mine?.open_sockets).toBe(0);
+
       const loggedOutAt = Date.now();
       const logout = await fetch(`${s.url}/api/auth/logout`, {
         method: 'POST',
@@ -93,7 +102,7 @@ describe('an SSE reply stream of a revoked session', () => {
       expect(sse.endedAt()! - loggedOutAt).toBeLessThan(1_000);
       expect(sse.payloads.at(-1)).toBe('[DONE]');
       const events = sse.events();
-      expect(events.at(-1)).toEqual({ error: 'Session revoked' });
+      expect(events.at(-1)).toEqual({ error: { code: 'UNAUTHORIZED', message: 'Session revoked' } });
       const heard = tokensOf(events);
       expect(whole.join('').startsWith(heard)).toBe(true);
       expect(heard.length).toBeLessThan(whole.join('').length);
@@ -139,7 +148,9 @@ describe('an SSE reply stream of a revoked session', () => {
 
       // The check runs every 2 s; the reply alone would run for seconds more.
       expect(sse.endedAt()! - revokedAt).toBeLessThan(3_000);
-      expect(sse.events().at(-1)).toEqual({ error: 'Session revoked' });
+      expect(sse.events().at(-1)).toEqual({
+        error: { code: 'UNAUTHORIZED', message: 'Session revoked' },
+      });
       expect(tokensOf(sse.events()).length).toBeLessThan(whole.join('').length);
     },
   );

@@ -5,14 +5,14 @@
 import { Type } from '@sinclair/typebox';
 import type { ServerResponse } from 'node:http';
 import type { App } from '../../lib/app-type.js';
-import { unauthorized } from '../../lib/errors.js';
 import { replyIdOf, type ServerFrame } from '../../realtime/frames.js';
-import type { Hub, HubConnection } from '../../realtime/hub.js';
-import type { GuardedSocket, SessionGuard } from '../../realtime/session-guard.js';
+import type { Hub } from '../../realtime/hub.js';
+import type { SessionGuard } from '../../realtime/session-guard.js';
 import type { StreamBuffers } from '../../realtime/stream-buffers.js';
 import { errorResponses } from '../common/schemas.js';
 import { ActionCardSchema, CardActionSchema } from './cards.js';
 import { finishedReplyFrames } from './replay.js';
+import { createReplyStream, type StreamCut } from './reply-stream.js';
 import {
   Conversation,
   ConversationCreate,
@@ -216,39 +216,19 @@ export async function chatRoutes(
       },
     },
     async (req, reply) => {
-      // Listen before the turn can start, so no frame is missed; keep only this reply's.
-      // The stream is a connection of its session: a revocation ends it like a socket.
-      const early: ServerFrame[] = [];
-      let forward: ((frame: ServerFrame) => void) | null = null;
-      let endRevoked: ((reason: string) => void) | null = null;
-      const stream: HubConnection & GuardedSocket = {
-        sessionId: req.auth!.sessionId,
-        revoked: false,
-        send: (frame) => {
-          if (stream.revoked) return;
-          if (forward) forward(frame);
-          else early.push(frame);
-        },
-        close: (_code, reason) => stream.onRevoked(reason),
-        onRevoked: (reason) => {
-          stream.revoked = true;
-          endRevoked?.(reason);
-        },
-      };
-      const detach = hub.attach(stream);
-      const untrack = guard.track(stream);
-      const stopListening = () => {
-        detach();
-        untrack();
-      };
+      // Listen before the turn can start, so no frame is missed (see reply-stream.ts).
+      const stream = createReplyStream(req.auth!.sessionId);
+      const detach = hub.attach(stream.connection);
+      const untrack = guard.track(stream.connection);
       let sent: Awaited<ReturnType<ChatService['send']>>;
       try {
         sent = await chat.send(readSendBody(req.body));
-        if (stream.revoked) throw unauthorized('Session revoked');
       } catch (err) {
-        stopListening();
+        detach();
+        untrack();
         throw err;
       }
+      // The message is stored: from here every answer is a 200 stream, errors travel inside it.
       const id = sent.message_id;
       reply.hijack();
       const res = reply.raw;
@@ -260,48 +240,57 @@ export async function chatRoutes(
         'x-accel-buffering': 'no',
       });
       const write = sseWriter(res);
-      write({ conversation_id: sent.conversation_id, message_id: id, user_message_id: sent.user_message_id });
-
-      // Each chunk index and each closing frame once, whichever way it arrives.
-      const seen = new Set<string>();
-      const relay = (frame: ServerFrame) => {
-        if (stream.revoked) return;
-        const line = sseLine(frame, id);
-        if (!line) return;
-        const key = frame.type === 'stream_chunk' ? `chunk:${frame.data.index}` : frame.type;
-        if (seen.has(key)) return;
-        seen.add(key);
-        write(line);
-      };
-
-      if (sent.replayed) {
-        // The same request again: what the first one streamed so far, then the rest live.
-        const buffered = buffers.replay(id, 0);
-        if (buffered) for (const frame of buffered) relay(frame);
-        else {
-          const stored = await chat.getMessage(id);
-          if (stored && stored.status !== 'streaming') {
-            if (stored.content) write({ token: stored.content });
-            for (const frame of finishedReplyFrames(stored)) relay(frame);
-          }
-        }
-      }
-      for (const frame of early) relay(frame);
-      forward = relay;
-      // Revoked: the turn goes on and is stored, but this client hears nothing more of it.
-      const finish = (last?: { error: string }) => {
+      const finish = (last?: StreamCut) => {
         if (res.writableEnded) return;
-        stopListening();
-        if (last) write(last);
+        detach();
+        untrack();
+        if (last) write({ error: last });
         write('[DONE]');
         res.end();
       };
-      endRevoked = (reason) => finish({ error: reason });
-      if (stream.revoked) finish({ error: 'Session revoked' });
+      try {
+        write({
+          conversation_id: sent.conversation_id,
+          message_id: id,
+          user_message_id: sent.user_message_id,
+        });
 
-      // The turn completes (and is stored) even if the client is gone; then the stream closes.
-      await sent.done;
-      finish();
+        // Each chunk index and each closing frame once, whichever way it arrives.
+        const seen = new Set<string>();
+        let cut = false;
+        const relay = (frame: ServerFrame) => {
+          if (cut) return;
+          const line = sseLine(frame, id);
+          if (!line) return;
+          const key = frame.type === 'stream_chunk' ? `chunk:${frame.data.index}` : frame.type;
+          if (seen.has(key)) return;
+          seen.add(key);
+          write(line);
+        };
+
+        if (sent.replayed) {
+          // The same request again: what the first one streamed so far, then the rest live.
+          const buffered = buffers.replay(id, 0);
+          if (buffered) for (const frame of buffered) relay(frame);
+          else {
+            const stored = await chat.getMessage(id);
+            if (stored && stored.status !== 'streaming') {
+              if (stored.content) write({ token: stored.content });
+              for (const frame of finishedReplyFrames(stored)) relay(frame);
+            }
+          }
+        }
+        // Cut short (a revoked session): the turn goes on and is stored, this client hears no more.
+        stream.open(relay, (why) => {
+          cut = true;
+          finish(why);
+        });
+
+        // The turn completes (and is stored) even if the client is gone; then the stream closes.
+        await sent.done;
+      } finally {
+        finish();
+      }
     },
   );
 
