@@ -6,18 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply, startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 8_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await sleep(20);
-  }
-}
+import { until } from '../helpers/wait.js';
 
 describe("the apps' preferences (PUT /api/settings)", () => {
   let s: TestServer;
@@ -126,6 +115,26 @@ describe("agent tasks at /api/tasks, today's briefing", () => {
       sub_task_count: 0,
       completed_sub_tasks: 0,
     });
+    // In the order the first server wrote them.
+    expect(Object.keys(done)).toEqual([
+      'id',
+      'task_type',
+      'instruction',
+      'status',
+      'result',
+      'error',
+      'progress',
+      'progress_message',
+      'parent_task_id',
+      'agent_type',
+      'sub_task_count',
+      'completed_sub_tasks',
+      'conversation_id',
+      'message_id',
+      'created_at',
+      'started_at',
+      'completed_at',
+    ]);
     const list = (await s.request('GET', '/api/tasks')).json;
     expect(list).toMatchObject({ total: 1, page: 1, limit: 50 });
     expect(list.items[0].id).toBe(created.id);

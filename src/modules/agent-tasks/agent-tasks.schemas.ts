@@ -9,7 +9,10 @@ export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** A task as stored; `/api/tasks` (tasks-compat.ts) serves the same fields and the apps' extra ones. */
+/**
+ * A task as stored, in two parts: what it is and how it ended, then where and when.
+ * `/api/tasks` (tasks-compat.ts) serves the same fields with the apps' extra ones in between.
+ */
 export const agentTaskFields = {
   id: Type.String(),
   task_type: StringEnum(TASK_TYPES),
@@ -17,6 +20,8 @@ export const agentTaskFields = {
   status: StringEnum(TASK_STATUSES),
   result: Nullable(Type.String()),
   error: Nullable(Type.String()),
+};
+export const agentTaskPlaceFields = {
   conversation_id: Nullable(Type.String()),
   message_id: Nullable(Type.String()),
   created_at: Timestamp,
@@ -28,6 +33,7 @@ export const agentTaskFields = {
 export const AgentTask = Type.Object(
   {
     ...agentTaskFields,
+    ...agentTaskPlaceFields,
     error: Nullable(Type.String({ description: 'Why the task failed, readable' })),
     conversation_id: Nullable(Type.String({ description: 'Where the result is (or will be) posted' })),
     message_id: Nullable(

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable, Page, PageQuery } from '../common/schemas.js';
-import { agentTaskFields, type AgentTask } from './agent-tasks.schemas.js';
+import { agentTaskFields, agentTaskPlaceFields, type AgentTask } from './agent-tasks.schemas.js';
 
 export const AppTask = Type.Object(
   {
@@ -16,6 +16,7 @@ export const AppTask = Type.Object(
     agent_type: Type.String(),
     sub_task_count: Type.Integer(),
     completed_sub_tasks: Type.Integer(),
+    ...agentTaskPlaceFields,
   },
   { $id: 'AppTask' },
 );
