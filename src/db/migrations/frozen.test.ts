@@ -136,6 +136,14 @@ describe('applied migrations are frozen', () => {
     expect(Object.keys(migrations('postgres'))).toEqual(NAMES);
   });
 
+  it('has exactly one recorded entry per migration (an entry removed would be recorded afresh)', () => {
+    const snapshot = fs.readFileSync(path.join(HERE, '__snapshots__', 'frozen.test.ts.snap'), 'utf8');
+    const recorded = [...snapshot.matchAll(/^exports\[`applied migrations are frozen > (\S+) issues/gm)].map(
+      (m) => m[1],
+    );
+    expect(recorded, 'a migration without its recorded SQL').toEqual(NAMES);
+  });
+
   it.each(NAMES)('%s issues the SQL it was released with', async (name) => {
     expect(
       await recordAll(name),
