@@ -78,6 +78,9 @@ export interface BuiltApp {
 const require = createRequire(import.meta.url);
 const VERSION = (require('../package.json') as { version: string }).version;
 
+/** The options `register` reads itself (a service under one of these names would be taken for it). */
+type FastifyRegisterOptionName = 'prefix' | 'logLevel' | 'logSerializers';
+
 export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const { config, database } = deps;
   const clock = deps.clock ?? systemClock;
@@ -187,7 +190,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     scope.addHook('onRequest', authenticate(services.auth));
     // The modules, in this order (also the OpenAPI document's). Each plugin's options type names
     // the services it uses, under their names in `services` (`{ todos: TodosService }`), and
-    // the type checker holds it to those.
+    // the type checker holds it to those. Fastify reads some register options itself, so no
+    // service may take one of their names (checked below at compile time).
+    const noFastifyOptionNames: Extract<keyof Services, FastifyRegisterOptionName> extends never
+      ? true
+      : never = true;
+    void noFastifyOptionNames;
     const moduleRoutes: ((scope: App, opts: Services) => Promise<void>)[] = [
       authProtectedRoutes,
       todosRoutes,

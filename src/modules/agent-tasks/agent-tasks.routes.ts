@@ -7,6 +7,7 @@ import type { AgentTasksService } from './agent-tasks.service.js';
 
 export async function agentTasksRoutes(app: App, opts: { agentTasks: AgentTasksService }): Promise<void> {
   const { agentTasks } = opts;
+  // Declared through resourceRoutes: GET, POST /api/agent-tasks; GET /api/agent-tasks/:id
   const task = resourceRoutes(app, 'agent-tasks', '/api/agent-tasks', AgentTask);
 
   task.list(

@@ -8,6 +8,7 @@ import { AppTask, AppTaskCancelled, AppTaskListQuery, AppTaskPage, toAppTask } f
 /** `/api/tasks`: the agent tasks in the shape the ClawChat apps read (COMPAT.md). */
 export async function tasksCompatRoutes(app: App, opts: { agentTasks: AgentTasksService }): Promise<void> {
   const { agentTasks } = opts;
+  // Declared through resourceRoutes: GET /api/tasks; GET /api/tasks/:id
   const task = resourceRoutes(app, 'agent-tasks', '/api/tasks', AppTask);
 
   task.list(

@@ -16,6 +16,7 @@ function disposition(kind: 'inline' | 'attachment', filename: string): string {
 
 export async function attachmentsRoutes(app: App, opts: { attachments: AttachmentsService }): Promise<void> {
   const { attachments } = opts;
+  // Declared through resourceRoutes: GET /api/attachments; DELETE /api/attachments/:id
   const attachmentRoutes = resourceRoutes(app, 'attachments', '/api/attachments', Attachment);
   // Only this scope reads multipart bodies; everything else stays JSON-only.
   await app.register(multipart, {

@@ -41,6 +41,7 @@ function feedUrl(req: FastifyRequest, key: string): string {
 /** Registered in the authenticated scope. */
 export async function eventsRoutes(app: App, opts: { events: EventsService }): Promise<void> {
   const { events } = opts;
+  // Declared through resourceRoutes: GET, POST /api/events; GET, PATCH, DELETE /api/events/:id
   const event = resourceRoutes(app, 'events', '/api/events', Event);
   app.addSchema(EventOccurrence);
 

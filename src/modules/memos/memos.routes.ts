@@ -5,6 +5,7 @@ import type { MemosService } from './memos.service.js';
 
 export async function memosRoutes(app: App, opts: { memos: MemosService }): Promise<void> {
   const { memos } = opts;
+  // Declared through resourceRoutes: GET, POST /api/memos; GET, PATCH, DELETE /api/memos/:id
   const memo = resourceRoutes(app, 'memos', '/api/memos', Memo);
 
   memo.list(

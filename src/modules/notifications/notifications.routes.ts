@@ -17,6 +17,7 @@ export async function notificationsRoutes(
   opts: { notifications: NotificationsService },
 ): Promise<void> {
   const { notifications } = opts;
+  // Declared through resourceRoutes: GET /api/notifications; POST /api/notifications/:id/read
   const notification = resourceRoutes(app, 'notifications', '/api/notifications', Notification);
 
   app.post(

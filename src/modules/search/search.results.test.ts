@@ -68,6 +68,7 @@ describe('search', () => {
     const now = s.clock.now().toISOString();
     // Rows as the chat module writes a reply before its first token, under ids the test names.
     const streaming = (id: string) => ({ ...assistantRow(conv.id, now), id });
+    expect(streaming('msg_x')).toMatchObject({ role: 'assistant', status: 'streaming', content: '' });
     await direct.db
       .insertInto('messages')
       .values([streaming('msg_done'), streaming('msg_cut')])

@@ -13,6 +13,7 @@ export async function taskRelationshipsRoutes(
   opts: { taskRelationships: TaskRelationshipsService },
 ): Promise<void> {
   const { taskRelationships: relationships } = opts;
+  // Declared through resourceRoutes: GET, POST /api/task-relationships; DELETE /api/task-relationships/:id
   const link = resourceRoutes(app, 'todos', '/api/task-relationships', TaskRelationship);
 
   link.list(

@@ -14,6 +14,7 @@ import type { TodosService } from './todos.service.js';
 
 export async function todosRoutes(app: App, opts: { todos: TodosService }): Promise<void> {
   const { todos } = opts;
+  // Declared through resourceRoutes: GET, POST /api/todos; GET, PATCH, DELETE /api/todos/:id
   const todo = resourceRoutes(app, 'todos', '/api/todos', Todo);
 
   todo.list({ summary: 'List todos', querystring: TodoListQuery, response: TodoPage }, (query) =>
