@@ -17,6 +17,9 @@ export interface Turn {
   stored: any;
 }
 
+/** Cards that report a write: the change is announced (module_data_changed) right after them. */
+const WRITE_CARD = /_(created|updated|completed|deleted)$/;
+
 /** One server, fake LLM, socket and conversation for the file; read them inside tests. */
 export function useIntentChat() {
   const { server } = useChatServer('A title');
@@ -38,19 +41,36 @@ export function useIntentChat() {
     return { message_id: messageId, user_message_id: userMessageId, frames, end, card, stored };
   }
 
+  /** Sends `text` classified as `args`; returns the turn's frames, its card and the stored reply. */
+  async function say(text: string, args?: ClassifyArgs): Promise<Turn> {
+    if (args) server.fake.onClassify(args);
+    const res = await server.s.request('POST', '/api/chat/send', {
+      conversation_id: conversationId,
+      content: text,
+    });
+    expect(res.status).toBe(202);
+    return collect(res.json.message_id, res.json.user_message_id);
+  }
+
   return {
     server,
     conversationId: () => conversationId,
     collect,
-    /** Sends `text` classified as `args`; returns the turn's frames, its card and the stored reply. */
-    say: async (text: string, args?: ClassifyArgs): Promise<Turn> => {
-      if (args) server.fake.onClassify(args);
-      const res = await server.s.request('POST', '/api/chat/send', {
-        conversation_id: conversationId,
-        content: text,
-      });
-      expect(res.status).toBe(202);
-      return collect(res.json.message_id, res.json.user_message_id);
+    say,
+    /**
+     * The usual intent turn: `say`, expecting a `cardType` card as the answer, checked the same
+     * way each time (frames in order, a write card's change announced right after it, the card
+     * stored with the reply).
+     */
+    sayCard: async (
+      cardType: string,
+      text: string,
+      args: ClassifyArgs & { intent: string },
+    ): Promise<Turn> => {
+      const turn = await say(text, args);
+      expectOrder(turn, 'action_card', ...(WRITE_CARD.test(cardType) ? ['module_data_changed'] : []));
+      expectCardReply(turn, args.intent, cardType);
+      return turn;
     },
     /** Waits for the reply to an action_response on `source`. */
     press: async (source: string, action: string, params: Record<string, unknown>): Promise<Turn> => {

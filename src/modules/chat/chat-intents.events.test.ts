@@ -4,11 +4,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
-import { expectCardReply } from '../../../test/helpers/chat-intents.js';
-import { useIntentCards } from '../../../test/helpers/intent-cards.js';
+import { expectCardReply, useIntentChat } from '../../../test/helpers/chat-intents.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 
-const { server, say, sayCard, press, conversationId } = useIntentCards();
+const { server, say, sayCard, press, conversationId } = useIntentChat();
 let fake: FakeOpenAI, s: TestServer;
 beforeAll(() => void ({ fake, s } = server));
 

@@ -5,13 +5,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { reply, type FakeOpenAI } from '../../../test/fakes/fake-openai.js';
 import { memo, todo } from '../../../test/helpers/factories.js';
-import { expectOrder } from '../../../test/helpers/chat-intents.js';
-import { useIntentCards } from '../../../test/helpers/intent-cards.js';
+import { expectOrder, useIntentChat } from '../../../test/helpers/chat-intents.js';
 import { isTitleRequest } from '../../../test/helpers/chat.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 import { type WsClient } from '../../../test/helpers/ws.js';
 
-const { server, say, sayCard, collect, conversationId } = useIntentCards();
+const { server, say, sayCard, collect, conversationId } = useIntentChat();
 let fake: FakeOpenAI, s: TestServer, ws: WsClient;
 beforeAll(() => void ({ fake, s, ws } = server));
 

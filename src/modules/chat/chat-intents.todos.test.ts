@@ -5,12 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { todo } from '../../../test/helpers/factories.js';
-import { expectOrder } from '../../../test/helpers/chat-intents.js';
-import { useIntentCards } from '../../../test/helpers/intent-cards.js';
+import { expectOrder, useIntentChat } from '../../../test/helpers/chat-intents.js';
 import type { TestServer } from '../../../test/helpers/server.js';
 import { type WsClient } from '../../../test/helpers/ws.js';
 
-const { server, say, sayCard, press, conversationId } = useIntentCards();
+const { server, say, sayCard, press, conversationId } = useIntentChat();
 let s: TestServer, ws: WsClient;
 beforeAll(() => void ({ s, ws } = server));
 
