@@ -130,6 +130,21 @@ describe('PATCH /api/todos/bulk', () => {
     expect(high.json.total).toBe(40);
   });
 
+  it('deleting the same todos from several requests at once counts each todo once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await todo({ title: `raced ${i}` })).id);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => s.request('PATCH', '/api/todos/bulk', { ids, delete: true })),
+    );
+    for (const a of answers) {
+      expect(a.status).toBe(200);
+      // Every id is either deleted by this request or reported as not found by it.
+      expect(a.json.deleted + a.json.errors.length).toBe(ids.length);
+    }
+    expect(answers.reduce((n, a) => n + (a.json.deleted as number), 0)).toBe(ids.length);
+    for (const id of ids) expect((await s.request('GET', `/api/todos/${id}`)).status).toBe(404);
+  });
+
   it('validates the body; the route is not taken for a todo id', async () => {
     const t = await todo({ title: 'x' });
     for (const body of [

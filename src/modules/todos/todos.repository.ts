@@ -223,13 +223,21 @@ export function createTodosRepository(db: Kysely<DB>, dialect: Dialect, textMatc
         const depthOf = new Map<string, number>();
         for (const r of tree) depthOf.set(r.id, Math.max(Number(r.depth), depthOf.get(r.id) ?? 0));
         const byDepth = [...depthOf].sort((a, b) => b[1] - a[1]);
+        // What this transaction removed: a row another one deleted meanwhile is not counted.
+        const gone = new Set<string>();
         for (let i = 0; i < byDepth.length;) {
           const depth = byDepth[i]![1];
           const level: string[] = [];
           for (; i < byDepth.length && byDepth[i]![1] === depth; i++) level.push(byDepth[i]![0]);
-          for (const chunk of chunks(level)) await t.deleteFrom('todos').where('id', 'in', chunk).execute();
+          for (const chunk of chunks(level)) {
+            const rows = await t.deleteFrom('todos').where('id', 'in', chunk).returning('id').execute();
+            for (const row of rows) gone.add(row.id);
+          }
         }
-        return byDepth.reverse().map(([id]) => id);
+        return byDepth
+          .reverse()
+          .map(([id]) => id)
+          .filter((id) => gone.has(id));
       }, trx);
     },
   };

@@ -224,7 +224,9 @@ export function createTodosService(deps: TodosServiceDeps) {
           await repo.updateMany(found, { ...set, updated_at: now }, now, trx);
         return { found, deleted: [] };
       });
-      const hit = new Set(found);
+      // A deletion counts the todos this request removed (a concurrent one may have taken some).
+      const removed = new Set(deleted);
+      const hit = new Set(input.delete ? found.filter((id) => removed.has(id)) : found);
       const publish = ctx.publish ?? deps.publish;
       const changed = !input.delete && Object.keys(set).length > 0;
       if (changed)
@@ -233,7 +235,7 @@ export function createTodosService(deps: TodosServiceDeps) {
       if (deleted.length) await deps.attachments.collectOrphans();
       return {
         updated: changed ? found.length : 0,
-        deleted: input.delete ? found.length : 0,
+        deleted: input.delete ? hit.size : 0,
         errors: ids.filter((id) => !hit.has(id)).map((id) => `Todo ${id} not found`),
       };
     },
