@@ -3,6 +3,8 @@
  * writes nothing; decided notifications, the snapshot and the body limit. The round trip is in
  * export.test.ts.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reminder } from '../../../test/helpers/reminders.js';
 import { useTestServer, type TestServer } from '../../../test/helpers/server.js';
@@ -260,14 +262,14 @@ describe('the export is one snapshot', () => {
 describe('the import body limit (IMPORT_LIMIT_MB)', () => {
   const d = useTestServer({ now: NOW, env: { IMPORT_LIMIT_MB: '2' } });
 
-  const withFile = (bytes: number) => ({
+  const withFile = (bytes: number, name = 'big') => ({
     format: 'clawchat-export',
     version: 2,
     tables: {
       memos: [
         {
-          id: 'memo_big',
-          title: 'big',
+          id: `memo_${name}`,
+          title: name,
           content: 'x',
           tags: '[]',
           conversation_id: null,
@@ -278,17 +280,17 @@ describe('the import body limit (IMPORT_LIMIT_MB)', () => {
       ],
       attachments: [
         {
-          id: 'att_big',
-          filename: 'big.bin',
+          id: `att_${name}`,
+          filename: `${name}.bin`,
           content_type: 'application/octet-stream',
           size_bytes: bytes,
-          memo_id: 'memo_big',
+          memo_id: `memo_${name}`,
           todo_id: null,
           created_at: '2026-03-10T01:00:00.000Z',
         },
       ],
     },
-    attachments_data: { att_big: Buffer.alloc(bytes, 7).toString('base64') },
+    attachments_data: { [`att_${name}`]: Buffer.alloc(bytes, 7).toString('base64') },
   });
 
   it('takes a document over the general body limit, up to its own', async () => {
@@ -300,6 +302,16 @@ describe('the import body limit (IMPORT_LIMIT_MB)', () => {
       headers: { authorization: `Bearer ${d.token}` },
     });
     expect(Buffer.from(await file.arrayBuffer()).equals(Buffer.alloc(1_200_000, 7))).toBe(true);
+  });
+
+  it('leaves nothing behind when a file cannot be put in place (no row without its file)', async () => {
+    const doc = withFile(1_000, 'blocked');
+    // A non-empty folder where the file must go: the rename fails.
+    fs.mkdirSync(path.join(d.config.attachmentsDir, 'att_blocked', 'inside'), { recursive: true });
+    const res = await importInto(d, doc);
+    expect(res.status).toBe(500);
+    expect((await d.request('GET', '/api/memos/memo_blocked')).status).toBe(404);
+    expect((await d.request('GET', '/api/attachments/att_blocked/download')).status).toBe(404);
   });
 
   it('answers 413 with the envelope past it', async () => {

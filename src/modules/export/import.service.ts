@@ -30,7 +30,7 @@ export interface ImportResult {
 
 export interface ImportDeps {
   db: Kysely<DB>;
-  store: Pick<FileStore, 'receive'>;
+  store: Pick<FileStore, 'receive' | 'remove'>;
   /** Called after a successful import, so cached settings (the timezone) are read again. */
   afterImport: () => Promise<unknown>;
   limits: CheckLimits;
@@ -271,8 +271,15 @@ export function createImporter(deps: ImportDeps) {
     }
   }
 
-  /** One transaction over every table; rows go in 200 at a time, or one by one to name a refused row. */
-  async function writeAll(tables: Map<ExportTable, Row[]>, oneByOne: boolean) {
+  /**
+   * One transaction over every table; rows go in 200 at a time, or one by one to name a refused
+   * row. `placeFiles` runs last inside it, so a file that cannot be put in place undoes the rows.
+   */
+  async function writeAll(
+    tables: Map<ExportTable, Row[]>,
+    oneByOne: boolean,
+    placeFiles: (attachmentIds: Set<string>) => Promise<void>,
+  ) {
     const run: WriteRun = {
       result: { imported: zero(), skipped: zero() },
       inserted: new Set(),
@@ -281,6 +288,7 @@ export function createImporter(deps: ImportDeps) {
     };
     await deps.db.transaction().execute(async (trx) => {
       for (const t of TABLES) await insertTable(trx, t, tables.get(t.name) ?? [], run);
+      await placeFiles(run.inserted);
     });
     return run;
   }
@@ -300,14 +308,25 @@ export function createImporter(deps: ImportDeps) {
           const bytes = Buffer.from(files[row.id as string]!, 'base64');
           received.set(row.id as string, await deps.store.receive(Readable.from([bytes])));
         }
-        const written = await writeAll(tables, false).catch((err: unknown) => {
-          if (err instanceof BatchRefused) return writeAll(tables, true);
-          throw err;
-        });
-        for (const id of written.inserted) {
-          await received.get(id)!.commit(id);
-          kept.add(id);
-        }
+        // As an upload does: the file is in place before its row commits (a crash between the
+        // two leaves a file without a row, which the start-up sweep removes; never the reverse).
+        const placeFiles = async (attachmentIds: Set<string>) => {
+          for (const id of attachmentIds) {
+            await received.get(id)!.commit(id);
+            kept.add(id);
+          }
+        };
+        const written = await writeAll(tables, false, placeFiles)
+          .catch((err: unknown) => {
+            if (err instanceof BatchRefused) return writeAll(tables, true, placeFiles);
+            throw err;
+          })
+          .catch(async (err: unknown) => {
+            // The rows did not commit: the files already put in place for them go too.
+            for (const id of kept) await deps.store.remove(id);
+            kept.clear();
+            throw err;
+          });
         written.result.skipped.attachments += attachments.length - withFile.length;
         await deps.afterImport();
         return written.result;
