@@ -288,6 +288,10 @@ export async function chatRoutes(
 
         // The turn completes (and is stored) even if the client is gone; then the stream closes.
         await sent.done;
+      } catch (err) {
+        // The response is already a stream: the error goes inside it, and it still ends.
+        req.log.error({ err }, 'the reply stream failed');
+        finish({ code: 'INTERNAL_ERROR', message: 'The reply stream failed' });
       } finally {
         finish();
       }
