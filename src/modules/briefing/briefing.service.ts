@@ -11,6 +11,7 @@ import type { ConversationRow, DB, MessageRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
 import { localDate } from '../../lib/time.js';
+import { AiUnavailableError } from '../../ai/types.js';
 import type { EventSink } from '../../realtime/events.js';
 import { toConversation, toMessage } from '../chat/chat.mappers.js';
 import type { EventOccurrence } from '../events/events.schemas.js';
@@ -177,7 +178,9 @@ export function createBriefingService(deps: BriefingServiceDeps) {
         if (prose) return { text: prose, date: day.date, source: 'llm' };
       } catch (err) {
         if (signal?.aborted) throw err;
-        deps.log?.warn({ err }, 'briefing: LLM unavailable, using the template');
+        // Unreachable is expected (no model running yet): its message says all, without a stack.
+        const detail = err instanceof AiUnavailableError ? { reason: err.message } : { err };
+        deps.log?.warn(detail, 'briefing: LLM unavailable, using the template');
       }
     }
     signal?.throwIfAborted();
