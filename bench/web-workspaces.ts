@@ -15,8 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { startTestServer, TEST_PIN, type TestServer } from '../test/helpers/server.js';
-import { ensureWebBuilt, launch } from '../test/web/browser.js';
+import { startTestServer, type TestServer } from '../test/helpers/server.js';
+import { ensureWebBuilt, launch, scrollFrameGaps, signIn } from '../test/web/browser.js';
 import { todoRows } from '../test/helpers/bulk-todos.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -125,7 +125,6 @@ async function taskList(server: TestServer, page: Page): Promise<void> {
   await page.reload();
   const list = page.getByRole('list', { name: 'Tasks' });
   await list.getByRole('button', { name: 'Open Bench task 0' }).waitFor();
-  const scroller = page.locator('.task-scroller');
   // To the end of what is loaded, again and again: each time the next page of 100 comes in.
   for (let i = 0; i < 40; i++) {
     await page.evaluate(`(() => {
@@ -137,20 +136,7 @@ async function taskList(server: TestServer, page: Page): Promise<void> {
   }
   const shown = await page.getByText(/\d+ of 10000 shown/).textContent();
   const rows = await list.getByRole('listitem').count();
-  const gaps: number[] = await scroller.evaluate(`new Promise((done) => {
-    const el = document.querySelector('.task-scroller');
-    el.scrollTop = 0;
-    const gaps = [];
-    let last = performance.now();
-    const step = (now) => {
-      gaps.push(now - last);
-      last = now;
-      el.scrollTop += 400;
-      if (gaps.length < 300) requestAnimationFrame(step);
-      else done(gaps.slice(1).sort((a, b) => a - b));
-    };
-    requestAnimationFrame(step);
-  })`);
+  const gaps = await scrollFrameGaps(page, '.task-scroller', 300);
   console.log(
     `task list, 10,000 todos: ${shown}, ${rows} rows in the DOM; scrolling 400 px a frame: ` +
       `frame gap median ${median(gaps).toFixed(1)} ms, p95 ${gaps[Math.floor(gaps.length * 0.95)]!.toFixed(1)} ms, max ${gaps.at(-1)!.toFixed(1)} ms`,
@@ -165,10 +151,7 @@ async function main(): Promise<void> {
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'UTC' });
     const page = await context.newPage();
-    await page.goto(server.url + '/');
-    await page.getByLabel('PIN').fill(TEST_PIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Tasks' }).waitFor();
+    await signIn(page, server.url);
     await monthView(server, page);
     await taskList(server, page);
   } finally {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { TEST_PIN } from '../helpers/server.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -65,6 +66,36 @@ export async function launch(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Opens the app at `baseUrl` and signs in with the test PIN; resolves once the navigation shows. */
+export async function signIn(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(baseUrl + '/');
+  await page.getByLabel('PIN').fill(TEST_PIN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Chat', exact: true }).waitFor();
+}
+
+/**
+ * Scrolls the element `selector` names from the top, 400 px a frame for `frames` frames, and
+ * returns the gaps between frames (ms), sorted: how smooth a long list scrolls.
+ */
+export async function scrollFrameGaps(page: Page, selector: string, frames: number): Promise<number[]> {
+  // A script, not a function: tsx (the bench) would wrap inner functions in helpers the page lacks.
+  return page.evaluate<number[]>(`new Promise((done) => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    el.scrollTop = 0;
+    const gaps = [];
+    let last = performance.now();
+    const step = (now) => {
+      gaps.push(now - last);
+      last = now;
+      el.scrollTop += 400;
+      if (gaps.length < ${frames}) requestAnimationFrame(step);
+      else done(gaps.slice(1).sort((a, b) => a - b));
+    };
+    requestAnimationFrame(step);
+  })`);
 }
 
 /** The same screen at a phone's and a desktop's width, into test/web/screenshots (git-ignored). */

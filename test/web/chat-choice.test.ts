@@ -6,8 +6,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { understandOffline } from '../../src/ai/offline/understand.js';
-import { startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
-import { ensureWebBuilt, expectAccessible, launch, skipReason } from './browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ensureWebBuilt, expectAccessible, launch, signIn, skipReason } from './browser.js';
 
 const reason = skipReason();
 if (reason) console.log(reason);
@@ -38,9 +38,7 @@ describe.skipIf(reason !== null)('the choice card in the web app', () => {
     const text = CANDIDATES.find((t) => understandOffline(t, ctx).ambiguous);
     expect(text, 'no candidate is ambiguous for the shipped model').toBeDefined();
 
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('PIN').fill(TEST_PIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, server.url);
     await page.getByRole('link', { name: 'Chat' }).click();
     await page.getByRole('button', { name: 'New conversation' }).click();
     await page.waitForURL(/\/chat\/conv_/);

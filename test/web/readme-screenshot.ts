@@ -7,8 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTestServer, TEST_PIN } from '../helpers/server.js';
-import { ensureWebBuilt, launch } from './browser.js';
+import { startTestServer } from '../helpers/server.js';
+import { ensureWebBuilt, launch, signIn } from './browser.js';
 
 const OUT = path.resolve(import.meta.dirname, '../../docs/images');
 const HOUR = 60 * 60 * 1000;
@@ -48,9 +48,7 @@ async function main(): Promise<void> {
       colorScheme: 'light',
     });
     const page = await context.newPage();
-    await page.goto(server.url + '/');
-    await page.getByLabel('PIN').fill(TEST_PIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, server.url);
     await page.getByRole('link', { name: 'Chat', exact: true }).click();
 
     for (const [i, messages] of [

@@ -13,7 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reply, startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
 import { createDatabase } from '../../src/db/database.js';
 import { startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
-import { ensureWebBuilt, expectAccessible, launch, screenshots, skipReason, SCREENSHOTS } from './browser.js';
+import {
+  ensureWebBuilt,
+  expectAccessible,
+  launch,
+  screenshots,
+  SCREENSHOTS,
+  signIn,
+  skipReason,
+} from './browser.js';
 
 const reason = skipReason();
 if (reason) console.log(reason);
@@ -378,10 +386,7 @@ describe.skipIf(reason !== null)('the web app with no LLM configured', () => {
       locale: 'en-GB',
     });
     page = await context.newPage();
-    await page.goto(server.url + '/');
-    await page.getByLabel('PIN').fill(TEST_PIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Chat' }).waitFor();
+    await signIn(page, server.url);
   }, 180_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
 import { startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
-import { ensureWebBuilt, expectAccessible, launch, screenshots, skipReason } from './browser.js';
+import { ensureWebBuilt, expectAccessible, launch, screenshots, signIn, skipReason } from './browser.js';
 
 const reason = skipReason();
 if (reason) console.log(reason);
@@ -61,10 +61,7 @@ describe.skipIf(reason !== null)('the calendar, search and settings workspaces i
     // A step that cannot happen fails with its locator, well before the test's own timeout.
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
-    await page.goto(server.url + '/');
-    await page.getByLabel('PIN').fill(TEST_PIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Calendar' }).waitFor();
+    await signIn(page, server.url);
   }, 180_000);
 
   afterAll(async () => {

@@ -4,8 +4,8 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
-import { ensureWebBuilt, launch, skipReason } from './browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ensureWebBuilt, launch, signIn, skipReason } from './browser.js';
 
 const reason = skipReason();
 if (reason) console.log(reason);
@@ -41,10 +41,7 @@ describe.skipIf(reason !== null)('lazily loaded screens', () => {
       if (m.type() === 'error') problems.push(m.text());
     });
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(server.url + '/');
-    await page.getByLabel('PIN').fill(TEST_PIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Tasks' }).waitFor();
+    await signIn(page, server.url);
   }, 120_000);
 
   afterAll(async () => {

@@ -11,8 +11,17 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/fake-openai.js';
-import { startTestServer, TEST_PIN, type TestServer } from '../helpers/server.js';
-import { ensureWebBuilt, expectAccessible, launch, screenshots, skipReason, SCREENSHOTS } from './browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import {
+  ensureWebBuilt,
+  expectAccessible,
+  launch,
+  screenshots,
+  SCREENSHOTS,
+  scrollFrameGaps,
+  signIn,
+  skipReason,
+} from './browser.js';
 import { todoRows } from '../helpers/bulk-todos.js';
 
 const reason = skipReason();
@@ -40,10 +49,7 @@ describe.skipIf(reason !== null)('the Tasks and Memos workspaces in a browser', 
       acceptDownloads: true,
     });
     page = await context.newPage();
-    await page.goto(server.url + '/');
-    await page.getByLabel('PIN').fill(TEST_PIN);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Tasks' }).waitFor();
+    await signIn(page, server.url);
   }, 180_000);
 
   afterAll(async () => {
@@ -270,21 +276,7 @@ describe.skipIf(reason !== null)('the Tasks and Memos workspaces in a browser', 
     await expect.poll(() => page.getByText(/\d+ of 10000 shown/).textContent()).not.toContain('100 of');
     expect(await list.getByRole('listitem').count()).toBeLessThan(60);
     // Frame gaps while scrolling 8 rows a frame through the loaded rows: printed, not asserted.
-    const gaps = await scroller.evaluate(`new Promise((done) => {
-      const el = document.querySelector('.task-scroller');
-      el.scrollTop = 0;
-      const gaps = [];
-      let last = performance.now();
-      const step = (now) => {
-        gaps.push(now - last);
-        last = now;
-        el.scrollTop += 400;
-        if (gaps.length < 180) requestAnimationFrame(step);
-        else done(gaps.slice(1).sort((a, b) => a - b));
-      };
-      requestAnimationFrame(step);
-    })`);
-    const sorted = gaps as number[];
+    const sorted = await scrollFrameGaps(page, '.task-scroller', 180);
     console.log(
       `10,000 todos, scrolling: frame gap median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, ` +
         `p95 ${sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
