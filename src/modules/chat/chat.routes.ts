@@ -257,9 +257,7 @@ export async function chatRoutes(
 
         // Each chunk index and each closing frame once, whichever way it arrives.
         const seen = new Set<string>();
-        let cut = false;
         const relay = (frame: ServerFrame) => {
-          if (cut) return;
           const line = sseLine(frame, id);
           if (!line) return;
           const key = frame.type === 'stream_chunk' ? `chunk:${frame.data.index}` : frame.type;
@@ -280,11 +278,9 @@ export async function chatRoutes(
             }
           }
         }
-        // Cut short (a revoked session): the turn goes on and is stored, this client hears no more.
-        stream.open(relay, (why) => {
-          cut = true;
-          finish(why);
-        });
+        // Cut short (a revoked session): the turn goes on and is stored, this client hears no
+        // more (the stream forwards nothing after the cut, and the ended response takes no write).
+        stream.open(relay, finish);
 
         // The turn completes (and is stored) even if the client is gone; then the stream closes.
         await sent.done;
